@@ -1,0 +1,99 @@
+"""A cache of parsed files and of whole results, so that a run on an unchanged knowledge base is instant.
+
+Two layers, both in ``.sopbook-cache/`` beside the ``sop/`` folder (safe to delete at any time):
+
+* per file, keyed by the file's content digest: the loaded ``Source`` with its schema problems, so a
+  change to one of 10,000 files parses one file;
+* per run, keyed by the stamp (path, size, mtime) of every file plus the options: the final result
+  (for instance the sorted problem list of ``validate``), so an unchanged knowledge base costs a
+  directory walk and one small read.
+
+A cache that cannot be read or written is ignored; it never changes a result, only its speed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import __version__
+
+_FORMAT = 1
+DIRNAME = ".sopbook-cache"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def code_stamp() -> str:
+    """Changes whenever sopbook's own code or schemas change, so no result outlives the code that made it."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{__version__}/{_FORMAT}".encode())
+    package = Path(__file__).parent
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()
+
+
+def stamp(paths: Iterable[Path], *extra: object) -> str:
+    """A key that changes when any file is added, removed, resized or touched, or when ``extra`` changes."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(f"{code_stamp()}/{extra!r}".encode())
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            hasher.update(f"{path}\0missing\n".encode())
+            continue
+        hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}\n".encode())
+    return hasher.hexdigest()
+
+
+class Cache:
+    """A folder of pickles. ``Cache(None)`` is a cache that remembers nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+
+    @classmethod
+    def beside(cls, sop_dir: Path, enabled: bool = True) -> Cache:
+        if not enabled or os.environ.get("SOPBOOK_NO_CACHE"):
+            return cls(None)
+        override = os.environ.get("SOPBOOK_CACHE_DIR")
+        return cls(Path(override) if override else sop_dir.resolve().parent / DIRNAME)
+
+    def get(self, name: str, key: str) -> Any | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as handle:
+                stored_key, value = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply a miss
+            return None
+        return value if stored_key == key else None
+
+    def put(self, name: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+            # Write then rename, so a reader never sees half a pickle.
+            handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{name}.pickle")
+        except Exception:  # noqa: BLE001 - a read-only checkout still validates, just slower
+            return

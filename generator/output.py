@@ -1,0 +1,61 @@
+"""Reporters: one list of problems, printed as text, JSON or GitHub annotations, picked by name.
+
+As check-jsonschema does: ``REPORTER_BY_NAME[name](problems, stream)``. Every command that reports
+problems (validate, lint) goes through here, so a CI script reads the same record from each.
+"""
+from __future__ import annotations
+
+import json
+from typing import Callable, IO, Sequence
+
+import click
+
+from .problems import Problem, Severity, summarize
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def report_text(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
+    """``path:line:col: severity code: message``, one a line, coloured on a terminal; then a count."""
+    for problem in problems:
+        location = f"{problem.path}:{problem.line}:{problem.column}:"
+        severity = click.style(str(problem.severity), fg=_COLOURS[problem.severity], bold=True)
+        click.echo(f"{click.style(location, bold=True)} {severity} {problem.code}: {problem.message}",
+                   file=stream, color=color)
+    counts = summarize(problems)
+    if problems:
+        parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+        if counts["infos"]:
+            parts.append(f"{counts['infos']} info")
+        click.echo(f"{', '.join(parts)} in {counts['files']} file(s)", file=stream, color=color)
+
+
+def report_json(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
+    """``{"problems": [{code, severity, file, line, column, message}], "summary": {...}}``."""
+    document = {"problems": [problem.as_dict() for problem in problems], "summary": summarize(problems)}
+    stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def report_github(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
+    """GitHub Actions workflow commands, shown as annotations on the pull request's changed lines."""
+    level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    for problem in problems:
+        properties = (f"file={_escape_property(problem.path)},line={problem.line},col={problem.column},"
+                      f"title={_escape_property(problem.code)}")
+        stream.write(f"::{level[problem.severity]} {properties}::{_escape_data(problem.message)}\n")
+
+
+Reporter = Callable[[Sequence[Problem], IO[str], "bool | None"], None]
+REPORTER_BY_NAME: dict[str, Reporter] = {
+    "text": report_text,
+    "json": report_json,
+    "github": report_github,
+}

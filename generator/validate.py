@@ -1,0 +1,341 @@
+"""Schema and cross-reference validation of a knowledge base folder → sorted problems.
+
+``read_sources`` loads every file (through the per-file cache) and checks it against its schema;
+``cross_check`` checks what no single file can: unique ids, and that every owner, backup, actor,
+approver, author, tool, member and related procedure named in one file exists in another.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from . import schema
+from .cache import Cache, code_stamp, digest, stamp
+from .errors import UsageError
+from .load import Source, display_path, load_bytes, load_file, walk_yaml_files, MAX_FILE_BYTES
+from .problems import Problem, Severity
+
+REGISTRIES = ("people", "roles", "tools", "inventory")
+"""The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
+
+
+@dataclass
+class Sources:
+    """Every file of a knowledge base, loaded and schema-checked."""
+
+    sop_dir: Path
+    registries: dict[str, Source] = field(default_factory=dict)
+    """Registry name → source; a missing registry is absent (and reported)."""
+    procedures: list[Source] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems that belong to no single loaded file (a missing registry, an empty folder)."""
+
+    def all(self) -> Iterator[Source]:
+        yield from self.registries.values()
+        yield from self.procedures
+
+
+@dataclass
+class Validation:
+    sources: Sources
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity is Severity.ERROR]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def find_sop_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The knowledge base folder: ``path``, or the ``sop_dir`` of ./mkdocs.yml (default ``sop``)."""
+    if path is None:
+        from .config import load_project_config
+
+        configured = load_project_config().sop_dir
+        try:
+            folder = configured.relative_to(Path.cwd())
+        except ValueError:
+            folder = configured
+    else:
+        folder = Path(path)
+    if not folder.exists():
+        hint = "" if path is not None else " (run inside a knowledge base, or pass its sop/ folder)"
+        raise UsageError(f"no knowledge base folder at '{folder}'{hint}")
+    if not folder.is_dir():
+        raise UsageError(f"'{folder}' is not a folder; pass the knowledge base's sop/ folder")
+    return folder
+
+
+def registry_path(sop_dir: Path, name: str) -> Path | None:
+    for suffix in (".yaml", ".yml"):
+        candidate = sop_dir / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def list_files(sop_dir: Path) -> tuple[dict[str, Path], list[Path]]:
+    """(registry name → path, procedure paths), both in a stable order."""
+    registries = {name: found for name in REGISTRIES if (found := registry_path(sop_dir, name))}
+    registry_files = set(registries.values())
+    procedures = [path for path in walk_yaml_files(sop_dir) if path not in registry_files]
+    return registries, procedures
+
+
+def read_sources(sop_dir: Path, cache: Cache | None = None) -> Sources:
+    """Load and schema-check every file under ``sop_dir``; unchanged files come from the cache."""
+    cache = cache or Cache(None)
+    registry_files, procedure_files = list_files(sop_dir)
+    sources = Sources(sop_dir)
+    previous: dict[tuple[str, str], Source] = cache.get("sources", code_stamp()) or {}
+    current: dict[tuple[str, str], Source] = {}
+
+    def read(path: Path, kind: str) -> Source:
+        shown = display_path(path)
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
+        except OSError:
+            raw = None
+        if raw is None:
+            return _checked(load_file(path, shown), kind)
+        key = (shown, digest(raw))
+        source = previous.get(key)
+        if source is None:
+            source = _checked(load_bytes(raw, shown), kind)
+        current[key] = source
+        return source
+
+    for name in REGISTRIES:
+        path = registry_files.get(name)
+        if path is None:
+            shown = display_path(sop_dir / f"{name}.yaml")
+            sources.problems.append(Problem(
+                shown, 1, 1, "missing-registry", Severity.ERROR,
+                f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
+                f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
+            continue
+        sources.registries[name] = read(path, name)
+    for path in procedure_files:
+        sources.procedures.append(read(path, "procedure"))
+    if not procedure_files:
+        shown = display_path(sop_dir)
+        sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
+                                        f"no procedure files (*.yaml) found under {shown}/"))
+    if current.keys() != previous.keys():
+        cache.put("sources", code_stamp(), current)
+    return sources
+
+
+def _checked(source: Source, kind: str) -> Source:
+    """Add schema problems to a freshly loaded source (done once per file content, then cached)."""
+    if source.empty:
+        if kind == "procedure":
+            source.problems.append(Problem(source.path, 1, 1, "empty-file", Severity.ERROR,
+                                           "empty file: a procedure needs at least id, title, department, "
+                                           "owner and steps"))
+        else:
+            source.data = {}
+        return source
+    if source.data is not None and source.ok:
+        source.problems.extend(schema.check(kind, source))
+    elif source.data is not None:
+        # The file parsed but with problems (duplicate keys, bad dates): still check its structure.
+        source.problems.extend(schema.check(kind, source))
+    return source
+
+
+def validate(sop_dir: Path, cache: Cache | None = None) -> Validation:
+    """Everything ``sopbook validate`` reports, sorted by file and line."""
+    sources = read_sources(sop_dir, cache)
+    problems = list(sources.problems)
+    for source in sources.all():
+        problems.extend(source.problems)
+    problems.extend(cross_check(sources))
+    problems.sort()
+    return Validation(sources, problems)
+
+
+def validate_quick(sop_dir: Path, cache: Cache) -> list[Problem]:
+    """The problems of ``validate``, answered from the run cache when no file changed since last time."""
+    registries, procedures = list_files(sop_dir)
+    key = stamp([*registries.values(), *procedures], str(Path.cwd()))
+    cached = cache.get("validate", key)
+    if cached is not None:
+        return cached
+    problems = validate(sop_dir, cache).problems
+    cache.put("validate", key, problems)
+    return problems
+
+
+# --- cross references ---------------------------------------------------------------------------
+
+
+def _mapping(source: Source | None) -> dict[Any, Any]:
+    if source is None or not isinstance(source.data, dict):
+        return {}
+    return source.data
+
+
+def _entry_ok(entry: Any) -> bool:
+    return isinstance(entry, dict)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+class _Resolver:
+    """Knows which ids exist, and words the problem when one does not."""
+
+    def __init__(self, sources: Sources) -> None:
+        self.people_source = sources.registries.get("people")
+        self.roles_source = sources.registries.get("roles")
+        self.tools_source = sources.registries.get("tools")
+        self.people = {k for k, v in _mapping(self.people_source).items() if isinstance(k, str)}
+        self.roles = {k for k, v in _mapping(self.roles_source).items() if isinstance(k, str)}
+        self.tools = {k for k, v in _mapping(self.tools_source).items() if isinstance(k, str)}
+        # When a registry is missing or unreadable its own error says so; checking references
+        # against it would bury that one error under hundreds of "unknown" ones.
+        self.people_known = self.people_source is not None and self.people_source.data is not None
+        self.roles_known = self.roles_source is not None and self.roles_source.data is not None
+        self.tools_known = self.tools_source is not None and self.tools_source.data is not None
+        self.sop_dir = sources.sop_dir
+
+    def _registry(self, name: str) -> str:
+        source = {"people": self.people_source, "roles": self.roles_source, "tools": self.tools_source}[name]
+        return source.path if source is not None else display_path(self.sop_dir / f"{name}.yaml")
+
+    def person(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+               procedure: str | None) -> Problem | None:
+        if not isinstance(value, str) or not self.people_known or value in self.people:
+            return None
+        if value in self.roles:
+            return source.problem("not-a-person",
+                                  f"{label} {value!r} is a role; {label} must be a person from "
+                                  f"{self._registry('people')}", *path, procedure=procedure)
+        return source.problem("unknown-person",
+                              f"{label} {value!r} is not in {self._registry('people')}"
+                              f"{_suggest(value, self.people)}", *path, procedure=procedure)
+
+    def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+              procedure: str | None) -> Problem | None:
+        if not isinstance(value, str) or value in self.people or value in self.roles:
+            return None
+        if not (self.people_known and self.roles_known):
+            return None
+        return source.problem("unknown-person",
+                              f"{label} {value!r} is neither a person in {self._registry('people')} nor a role "
+                              f"in {self._registry('roles')}{_suggest(value, self.people | self.roles)}",
+                              *path, procedure=procedure)
+
+    def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+             procedure: str | None) -> Problem | None:
+        if not isinstance(value, str) or not self.tools_known or value in self.tools:
+            return None
+        return source.problem("unknown-tool",
+                              f"{label} {value!r} is not in {self._registry('tools')}{_suggest(value, self.tools)}",
+                              *path, procedure=procedure)
+
+
+def _items(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
+    value = data.get(key)
+    return list(enumerate(value)) if isinstance(value, list) else []
+
+
+def cross_check(sources: Sources) -> list[Problem]:
+    """Problems that need more than one file to see."""
+    problems: list[Problem] = []
+    resolve = _Resolver(sources)
+
+    def add(problem: Problem | None) -> None:
+        if problem is not None:
+            problems.append(problem)
+
+    # People and roles share one id space.
+    roles_source = sources.registries.get("roles")
+    if roles_source is not None:
+        for role_id in _mapping(roles_source):
+            if role_id in resolve.people:
+                problems.append(roles_source.problem(
+                    "id-conflict", f"{role_id!r} is both a person in {resolve._registry('people')} and a role; "
+                    f"people and roles share one id space, rename one", role_id, key=True))
+        for role_id, role in _mapping(roles_source).items():
+            if _entry_ok(role):
+                for index, member in _items(role, "members"):
+                    add(resolve.person(roles_source, member, f"role {role_id!r} member",
+                                       (role_id, "members", index), None))
+    tools_source = sources.registries.get("tools")
+    if tools_source is not None:
+        for tool_id, tool in _mapping(tools_source).items():
+            if _entry_ok(tool) and "owner" in tool:
+                add(resolve.person(tools_source, tool["owner"], f"tool {tool_id!r} owner",
+                                   (tool_id, "owner"), None))
+    inventory_source = sources.registries.get("inventory")
+    if inventory_source is not None:
+        for task_id, task in _mapping(inventory_source).items():
+            if _entry_ok(task):
+                for index, performer in _items(task, "performers"):
+                    add(resolve.person(inventory_source, performer, f"task {task_id!r} performer",
+                                       (task_id, "performers", index), None))
+
+    # Procedure ids are unique; remember where each was first seen.
+    first: dict[str, Source] = {}
+    for source in sources.procedures:
+        data = source.data
+        if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+            continue
+        procedure_id = data["id"]
+        if procedure_id in first:
+            other = first[procedure_id]
+            line, column = other.where("id")
+            problems.append(source.problem(
+                "duplicate-id", f"procedure id {procedure_id!r} is already used by {other.path}:{line}:{column}",
+                "id", procedure=procedure_id))
+        else:
+            first[procedure_id] = source
+
+    for source in sources.procedures:
+        data = source.data
+        if not isinstance(data, dict):
+            continue
+        procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
+        if "owner" in data:
+            add(resolve.person(source, data["owner"], "owner", ("owner",), procedure_id))
+        for index, backup in _items(data, "backups"):
+            add(resolve.person(source, backup, "backup", ("backups", index), procedure_id))
+        for index, tool in _items(data, "tools"):
+            add(resolve.tool(source, tool, "tool", ("tools", index), procedure_id))
+        for index, step in _items(data, "steps"):
+            if not isinstance(step, dict):
+                continue
+            if "actor" in step:
+                add(resolve.actor(source, step["actor"], f"step {index + 1} actor",
+                                  ("steps", index, "actor"), procedure_id))
+            if "tool" in step:
+                add(resolve.tool(source, step["tool"], f"step {index + 1} tool",
+                                 ("steps", index, "tool"), procedure_id))
+        for index, approval in _items(data, "approvals"):
+            if isinstance(approval, dict) and "approver" in approval:
+                add(resolve.actor(source, approval["approver"], f"approval {index + 1} approver",
+                                  ("approvals", index, "approver"), procedure_id))
+        for index, entry in _items(data, "history"):
+            if isinstance(entry, dict) and "author" in entry:
+                add(resolve.person(source, entry["author"], "history author",
+                                   ("history", index, "author"), procedure_id))
+        for index, related in _items(data, "related"):
+            if not isinstance(related, str) or related in first:
+                continue
+            problems.append(source.problem(
+                "unknown-procedure",
+                f"related procedure {related!r} does not exist{_suggest(related, first)}",
+                "related", index, procedure=procedure_id))
+    return problems
