@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from dataclasses import dataclass, field
+import re
+from array import array
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -33,38 +34,108 @@ MAX_DEPTH = 64
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&")
+"""Where an anchor could start; without one no node can be shared (a false match only costs speed)."""
+_STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "merge"
 _constructor = SafeConstructor()
 
 
-@dataclass
-class Source:
-    """One YAML file as read: its data (None when unreadable or empty) and where each piece stands."""
+class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+    """The C loader with a memo in front of implicit tag resolution.
 
-    path: str
-    """The path as shown to the user (relative to the working directory where possible)."""
-    data: Any = None
-    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    """Key path → (line, column) of the value; 1-based."""
-    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
-    """Key path → (line, column) of the mapping key that introduces the value."""
-    problems: list[Problem] = field(default_factory=list)
-    empty: bool = False
+    libyaml calls back into Python's regex-based resolver for every plain scalar; procedures repeat
+    the same keys and values ("title", "actor", "kintone") thousands of times, so remembering the
+    answer halves the cost of composing.
+    """
+
+    _memo: dict[str, str] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if not implicit[0]:
+                return _STR
+            tag = self._memo.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._memo) < 50_000:
+                    self._memo[value] = tag
+            return tag
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    # Path resolvers are a PyYAML feature nobody registers here; libyaml still calls these hooks
+    # for every node, at a quarter of the composing time.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+class Source:
+    """One YAML file as read: its data (None when unreadable or empty) and where each piece stands.
+
+    Positions are kept packed (two integers per node, in the order the document lists them) and
+    unpacked into lookup tables on first use: most files never need a position, and a packed table
+    is cheap to cache and to hand between processes.
+    """
+
+    __slots__ = ("path", "data", "problems", "empty", "_marks", "_tables")
+
+    def __init__(self, path: str, data: Any = None, problems: list[Problem] | None = None,
+                 empty: bool = False) -> None:
+        self.path = path
+        """The path as shown to the user (relative to the working directory where possible)."""
+        self.data = data
+        self.problems: list[Problem] = problems if problems is not None else []
+        self.empty = empty
+        self._marks: array | None = None
+        self._tables: tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]] | None = None
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.path, self.data, self.problems, self.empty, self._marks,
+                self._tables if self._marks is None else None)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.path, self.data, self.problems, self.empty, self._marks, self._tables = state
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r}, problems={len(self.problems)})"
 
     @property
     def ok(self) -> bool:
         return not any(p.severity is Severity.ERROR for p in self.problems)
 
+    @property
+    def positions(self) -> dict[KeyPath, tuple[int, int]]:
+        """Key path → (line, column) of the value; 1-based."""
+        return self._unpacked()[0]
+
+    @property
+    def key_positions(self) -> dict[KeyPath, tuple[int, int]]:
+        """Key path → (line, column) of the mapping key that introduces the value."""
+        return self._unpacked()[1]
+
+    def _unpacked(self) -> tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
+        if self._tables is None:
+            values: dict[KeyPath, tuple[int, int]] = {}
+            keys: dict[KeyPath, tuple[int, int]] = {}
+            if self._marks is not None and self.data is not None:
+                _unpack(self.data, (), iter(self._marks), values, keys)
+            self._tables = (values, keys)
+        return self._tables
+
     def where(self, *path: str | int, key: bool = False) -> tuple[int, int]:
         """The position of the value at ``path`` (or of its key), falling back to the nearest parent."""
-        table = self.key_positions if key else self.positions
+        values, keys = self._unpacked()
+        table = keys if key else values
         probe: KeyPath = tuple(path)
         while probe:
             if probe in table:
                 return table[probe]
-            if probe in self.positions:
-                return self.positions[probe]
+            if probe in values:
+                return values[probe]
             probe = probe[:-1]
-        return self.positions.get((), (1, 1))
+        return values.get((), (1, 1))
 
     def problem(
         self,
@@ -121,7 +192,7 @@ def load_bytes(raw: bytes, path: str) -> Source:
 def load_text(text: str, path: str, source: Source | None = None) -> Source:
     source = source if source is not None else Source(path)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as error:
         source.problems.append(_syntax_problem(path, error))
         return source
@@ -139,9 +210,10 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
     if node is None:
         source.empty = True
         return source
-    builder = _Builder(source)
+    builder = _Builder(source, guarded=_ANCHOR.search(text) is not None)
     try:
-        source.data = builder.build(node, (), 0)
+        source.data = builder.build(node, 0)
+        source._marks = array("I", builder.marks)
     except _Abort as abort:
         source.data = None
         source.problems.append(abort.problem)
@@ -202,100 +274,107 @@ class _Abort(Exception):
         self.problem = problem
 
 
+def _unpack(value: Any, path: KeyPath, marks: Iterator[int],
+            values: dict[KeyPath, tuple[int, int]], keys: dict[KeyPath, tuple[int, int]]) -> None:
+    """Rebuild the position tables by walking ``value`` in the order ``_Builder`` recorded the marks."""
+    values[path] = (next(marks), next(marks))
+    if isinstance(value, dict):
+        for key, child in value.items():
+            child_path = path + (key,)
+            keys[child_path] = (next(marks), next(marks))
+            _unpack(child, child_path, marks, values, keys)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _unpack(item, path + (index,), marks, values, keys)
+
+
 class _Builder:
-    """Turns a composed node tree into plain Python values, recording positions and problems."""
+    """Turns a composed node tree into plain Python values, recording positions and problems.
 
-    def __init__(self, source: Source) -> None:
+    Positions go into one flat list, two integers per node in document order (a value, then for a
+    mapping each key followed by its value); ``_unpack`` walks the data in the same order.
+    """
+
+    def __init__(self, source: Source, guarded: bool) -> None:
         self.source = source
+        self.marks: list[int] = []
+        # Only a document with aliases can share nodes, so only then can it expand exponentially or
+        # refer to itself; the checks cost a third of the build time, so plain documents skip them.
+        self.guarded = guarded
         self.count = 0
-        self.active: set[int] = set()  # nodes being built: an alias back into one is a cycle
-
-    def _pos(self, node: yaml.Node) -> tuple[int, int]:
-        return node.start_mark.line + 1, node.start_mark.column + 1
+        self.active: set[int] = set()
 
     def _fail(self, node: yaml.Node, code: str, message: str) -> _Abort:
-        line, column = self._pos(node)
-        return _Abort(Problem(self.source.path, line, column, code, Severity.ERROR, message))
+        mark = node.start_mark
+        return _Abort(Problem(self.source.path, mark.line + 1, mark.column + 1, code, Severity.ERROR, message))
 
     def _error(self, node: yaml.Node, code: str, message: str) -> None:
-        line, column = self._pos(node)
-        self.source.problems.append(Problem(self.source.path, line, column, code, Severity.ERROR, message))
+        mark = node.start_mark
+        self.source.problems.append(Problem(self.source.path, mark.line + 1, mark.column + 1, code,
+                                            Severity.ERROR, message))
 
-    def build(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise self._fail(node, "yaml-too-large",
-                             f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)")
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        mark = node.start_mark
+        self.marks += (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
             raise self._fail(node, "yaml-too-deep", f"nested deeper than {MAX_DEPTH} levels")
-        self.source.positions[path] = self._pos(node)
-        if isinstance(node, yaml.ScalarNode):
+        if self.guarded:
+            self.count += 1
+            if self.count > MAX_NODES:
+                raise self._fail(node, "yaml-too-large",
+                                 f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)")
+        cls = node.__class__
+        if cls is yaml.ScalarNode:
             return self._scalar(node)
         identity = id(node)
-        if identity in self.active:
-            raise self._fail(node, "yaml-recursive", "an alias refers to the value that contains it")
-        self.active.add(identity)
+        if self.guarded:
+            if identity in self.active:
+                raise self._fail(node, "yaml-recursive", "an alias refers to the value that contains it")
+            self.active.add(identity)
         try:
-            if isinstance(node, yaml.SequenceNode):
-                if node.tag != _TAG + "seq":
+            if cls is yaml.SequenceNode:
+                if node.tag != _SEQ:
                     self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
-                return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
-            if node.tag != _TAG + "map":
+                return [self.build(item, depth + 1) for item in node.value]
+            if node.tag != _MAP:
                 self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
-            return self._mapping(node, path, depth)
+            return self._mapping(node, depth)
         finally:
-            self.active.discard(identity)
+            if self.guarded:
+                self.active.discard(identity)
 
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath, depth: int) -> dict[Any, Any]:
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first_seen: dict[Any, int] = {}
-        merged: dict[Any, Any] = {}
+        marks = self.marks
         for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                merged.update(self._merge(value_node, path, depth))
+            if key_node.tag == _MERGE:
+                self._error(key_node, "yaml-merge", "YAML merge keys ('<<') are not supported; write the keys out")
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
+            if key_node.__class__ is not yaml.ScalarNode:
                 self._error(key_node, "yaml-key", "a key must be a plain word or text, not a list or mapping")
                 continue
-            key = self._scalar(key_node)
-            if isinstance(key, (_dt.date, _dt.datetime)):
+            key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
+            if key.__class__ not in (str, int, float, bool) and key is not None:
                 key = key_node.value
-            try:
-                hash(key)
-            except TypeError:
-                key = key_node.value
+            key_mark = key_node.start_mark
             if key in first_seen:
                 self._error(key_node, "duplicate-key",
                             f"duplicate key {key!r} (first at line {first_seen[key]}); the later value would "
                             f"silently win")
                 continue
-            first_seen[key] = key_node.start_mark.line + 1
-            child = path + (key,)
-            self.source.key_positions[child] = self._pos(key_node)
-            result[key] = self.build(value_node, child, depth + 1)
-        for key, value in merged.items():
-            result.setdefault(key, value)
+            first_seen[key] = key_mark.line + 1
+            marks += (key_mark.line + 1, key_mark.column + 1)
+            result[key] = self.build(value_node, depth + 1)
         return result
-
-    def _merge(self, value_node: yaml.Node, path: KeyPath, depth: int) -> dict[Any, Any]:
-        """YAML's ``<<: *defaults``; explicit keys of the mapping win over merged ones."""
-        sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        merged: dict[Any, Any] = {}
-        for item in sources:
-            if not isinstance(item, yaml.MappingNode):
-                raise self._fail(item, "yaml-merge", "'<<' must merge a mapping or a list of mappings")
-            for key, value in self._mapping(item, path, depth + 1).items():
-                merged.setdefault(key, value)
-        return merged
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
-        if tag not in _SCALAR_TAGS:
-            if tag == "!" or tag == _TAG + "str":
-                return node.value
-            self._error(node, "yaml-tag", f"unsupported YAML tag {tag!r}")
+        if tag == _STR:
             return node.value
-        if tag == _TAG + "str":
+        if tag not in _SCALAR_TAGS:
+            if tag != "!":
+                self._error(node, "yaml-tag", f"unsupported YAML tag {tag!r}")
             return node.value
         try:
             value = SafeConstructor.yaml_constructors[tag](_constructor, node)
@@ -303,9 +382,7 @@ class _Builder:
             # "2026-02-30" looks like a date but is none: keep the text, and the schema, which knows
             # whether this field wants a date, says so with the field's name.
             return node.value
-        if isinstance(value, _dt.datetime):
-            return value.isoformat()
-        if isinstance(value, _dt.date):
+        if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         return value
 

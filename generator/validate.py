@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from . import schema
-from .cache import Cache, code_stamp, digest, stamp
+from .cache import Cache, code_stamp, stamp
 from .errors import UsageError
-from .load import Source, display_path, load_bytes, load_file, walk_yaml_files, MAX_FILE_BYTES
+from .load import Source, display_path, load_file, walk_yaml_files
 from .problems import Problem, Severity
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
@@ -88,29 +88,26 @@ def list_files(sop_dir: Path) -> tuple[dict[str, Path], list[Path]]:
     return registries, procedures
 
 
-def read_sources(sop_dir: Path, cache: Cache | None = None) -> Sources:
-    """Load and schema-check every file under ``sop_dir``; unchanged files come from the cache."""
+PARALLEL_THRESHOLD = 400
+"""Below this many files to parse, starting worker processes costs more than it saves."""
+
+
+def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None) -> Sources:
+    """Load and schema-check every file under ``sop_dir``; unchanged files come from the cache.
+
+    ``jobs`` worker processes parse in parallel (default: one per core, when there is enough to
+    parse); ``jobs=1`` parses in this process, as a caller with threads of its own should ask.
+    """
     cache = cache or Cache(None)
     registry_files, procedure_files = list_files(sop_dir)
     sources = Sources(sop_dir)
-    previous: dict[tuple[str, str], Source] = cache.get("sources", code_stamp()) or {}
-    current: dict[tuple[str, str], Source] = {}
+    # shown path → (size, mtime_ns, source): a file whose size and mtime match is not even read.
+    previous: dict[str, tuple[int, int, Source]] = cache.get("sources", code_stamp()) or {}
+    current: dict[str, tuple[int, int, Source]] = {}
 
-    def read(path: Path, kind: str) -> Source:
-        shown = display_path(path)
-        try:
-            raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else None
-        except OSError:
-            raw = None
-        if raw is None:
-            return _checked(load_file(path, shown), kind)
-        key = (shown, digest(raw))
-        source = previous.get(key)
-        if source is None:
-            source = _checked(load_bytes(raw, shown), kind)
-        current[key] = source
-        return source
-
+    shown_root = display_path(sop_dir)
+    prefix = len(str(sop_dir)) + 1
+    wanted: list[tuple[str, str, str]] = []  # (path, shown, kind) in report order
     for name in REGISTRIES:
         path = registry_files.get(name)
         if path is None:
@@ -120,16 +117,77 @@ def read_sources(sop_dir: Path, cache: Cache | None = None) -> Sources:
                 f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
                 f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
             continue
-        sources.registries[name] = read(path, name)
+        wanted.append((str(path), display_path(path), name))
     for path in procedure_files:
-        sources.procedures.append(read(path, "procedure"))
+        # Resolving each of 10,000 paths costs a second; they all lie below sop_dir.
+        wanted.append((str(path), os.path.join(shown_root, str(path)[prefix:]), "procedure"))
+
+    loaded: dict[str, Source] = {}
+    to_parse: list[tuple[str, str, str]] = []
+    for path, shown, kind in wanted:
+        try:
+            info = os.stat(path)
+        except OSError:
+            to_parse.append((path, shown, kind))
+            continue
+        hit = previous.get(shown)
+        if hit is not None and hit[0] == info.st_size and hit[1] == info.st_mtime_ns:
+            loaded[shown] = hit[2]
+            current[shown] = hit
+        else:
+            to_parse.append((path, shown, kind))
+    for (path, shown, kind), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs)):
+        loaded[shown] = source
+        if stat_key is not None:
+            current[shown] = (*stat_key, source)
+
+    for path, shown, kind in wanted:
+        if kind == "procedure":
+            sources.procedures.append(loaded[shown])
+        else:
+            sources.registries[kind] = loaded[shown]
     if not procedure_files:
         shown = display_path(sop_dir)
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
                                         f"no procedure files (*.yaml) found under {shown}/"))
-    if current.keys() != previous.keys():
+    if to_parse or current.keys() != previous.keys():
         cache.put("sources", code_stamp(), current)
     return sources
+
+
+def _parse_one(task: tuple[str, str, str]) -> tuple[tuple[int, int] | None, Source]:
+    """Read, parse and schema-check one file; returns its (size, mtime) stamp for the cache."""
+    path, shown, kind = task
+    try:
+        info = os.stat(path)
+        stat_key: tuple[int, int] | None = (info.st_size, info.st_mtime_ns)
+    except OSError:
+        stat_key = None
+    return stat_key, _checked(load_file(Path(path), shown), kind)
+
+
+def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+    return [_parse_one(task) for task in tasks]
+
+
+def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        return _parse_chunk(tasks)
+    import multiprocessing
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork (Windows, macOS default): spawning re-imports everything, not worth it
+        return _parse_chunk(tasks)
+    size = max(50, len(tasks) // (workers * 8))
+    chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+    try:
+        with context.Pool(workers) as pool:
+            results = pool.map(_parse_chunk, chunks, chunksize=1)
+    except OSError:  # no processes to be had (a sandbox, a limit): parse here instead
+        return _parse_chunk(tasks)
+    return [item for chunk in results for item in chunk]
 
 
 def _checked(source: Source, kind: str) -> Source:
@@ -150,9 +208,9 @@ def _checked(source: Source, kind: str) -> Source:
     return source
 
 
-def validate(sop_dir: Path, cache: Cache | None = None) -> Validation:
+def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None) -> Validation:
     """Everything ``sopbook validate`` reports, sorted by file and line."""
-    sources = read_sources(sop_dir, cache)
+    sources = read_sources(sop_dir, cache, jobs)
     problems = list(sources.problems)
     for source in sources.all():
         problems.extend(source.problems)

@@ -29,7 +29,9 @@ def schema(kind: str) -> dict[str, Any]:
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
-    return fastjsonschema.compile(schema(kind), formats={"date": _is_date})
+    # use_default=False: by default fastjsonschema writes schema defaults into the data it checks,
+    # which would change what the file says (and the key order that positions are unpacked by).
+    return fastjsonschema.compile(schema(kind), formats={"date": _is_date}, use_default=False)
 
 
 @lru_cache(maxsize=None)
