@@ -194,7 +194,7 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
     try:
         node = yaml.compose(text, Loader=_FastLoader)
     except yaml.MarkedYAMLError as error:
-        source.problems.append(_syntax_problem(path, error))
+        source.problems.append(_syntax_problem(path, text, error))
         return source
     except yaml.YAMLError as error:  # ReaderError: a character YAML does not allow
         position = getattr(error, "position", None)
@@ -254,11 +254,12 @@ def _offset_to_line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _syntax_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    offending = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
     problem = error.problem or "invalid YAML"
-    if "'\\t'" in problem or "\t" in problem:
+    if offending == "\t" or "'\\t'" in problem:
         message = "tab character: indent YAML with spaces, not tabs"
     elif "expected a single document" in str(error) or "but found another document" in problem:
         message = "more than one YAML document ('---') in the file; put one procedure per file"
@@ -266,6 +267,9 @@ def _syntax_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
         message = problem
         if error.context:
             message = f"{error.context.rstrip()}, {problem}"
+        context = error.context_mark
+        if context is not None and mark is not None and (context.line, context.column) != (mark.line, mark.column):
+            message += f" (the construct started at line {context.line + 1}, column {context.column + 1})"
     return Problem(path, line, column, "yaml-syntax", Severity.ERROR, f"invalid YAML: {message}")
 
 

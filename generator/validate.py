@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -200,10 +201,10 @@ def _checked(source: Source, kind: str) -> Source:
         else:
             source.data = {}
         return source
-    if source.data is not None and source.ok:
-        source.problems.extend(schema.check(kind, source))
-    elif source.data is not None:
-        # The file parsed but with problems (duplicate keys, bad dates): still check its structure.
+    if source.data is None and source.ok and kind != "procedure":
+        source.data = {}  # a registry that says only "~" is as empty as an empty file
+    if source.data is not None or source.ok:
+        # Also for files that parsed with problems (a duplicate key): their structure still counts.
         source.problems.extend(schema.check(kind, source))
     return source
 
@@ -244,6 +245,14 @@ def _entry_ok(entry: Any) -> bool:
     return isinstance(entry, dict)
 
 
+_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def _is_id(value: Any) -> bool:
+    """Only well-formed ids are looked up: a malformed one already has its schema error."""
+    return isinstance(value, str) and _ID.match(value) is not None
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
@@ -274,7 +283,7 @@ class _Resolver:
 
     def person(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
                procedure: str | None) -> Problem | None:
-        if not isinstance(value, str) or not self.people_known or value in self.people:
+        if not _is_id(value) or not self.people_known or value in self.people:
             return None
         if value in self.roles:
             return source.problem("not-a-person",
@@ -286,7 +295,7 @@ class _Resolver:
 
     def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
-        if not isinstance(value, str) or value in self.people or value in self.roles:
+        if not _is_id(value) or value in self.people or value in self.roles:
             return None
         if not (self.people_known and self.roles_known):
             return None
@@ -297,7 +306,7 @@ class _Resolver:
 
     def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
              procedure: str | None) -> Problem | None:
-        if not isinstance(value, str) or not self.tools_known or value in self.tools:
+        if not _is_id(value) or not self.tools_known or value in self.tools:
             return None
         return source.problem("unknown-tool",
                               f"{label} {value!r} is not in {self._registry('tools')}{_suggest(value, self.tools)}",
@@ -390,7 +399,7 @@ def cross_check(sources: Sources) -> list[Problem]:
                 add(resolve.person(source, entry["author"], "history author",
                                    ("history", index, "author"), procedure_id))
         for index, related in _items(data, "related"):
-            if not isinstance(related, str) or related in first:
+            if not _is_id(related) or related in first:
                 continue
             problems.append(source.problem(
                 "unknown-procedure",

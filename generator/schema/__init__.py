@@ -121,6 +121,10 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
     instance = error.instance
     registry = kind != "procedure"
 
+    if "propertyNames" in error.schema_path:
+        # jsonschema checks each key as an instance of its own; the key is the instance here.
+        yield source.problem("invalid-id", _id_message("id", instance), *path, instance, key=True)
+        return
     if validator == "additionalProperties" and isinstance(instance, dict):
         allowed = list(error.schema.get("properties", {}))
         if registry and not path:
@@ -171,10 +175,6 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
         return
     if validator == "pattern" or (validator == "format" and error.validator_value == "date"):
         yield source.problem("invalid-value", _pattern_message(where, path, instance, error), *path)
-        return
-    if validator == "propertyNames":
-        name = instance  # jsonschema checks each key on its own; the instance is the key
-        yield source.problem("invalid-id", _id_message("id", name), *path, name, key=True)
         return
     if validator == "uniqueItems":
         yield source.problem("duplicate-item", f"{where} lists the same entry twice", *path)
