@@ -1,0 +1,323 @@
+"""Lint rules: one module per rule, an explicit registry, strict configuration and ``lint()``.
+
+Each rule module has ``ID``, ``DEFAULT_SEVERITY``, ``OPTIONS`` (name → default), an optional
+``prepare(options)`` that compiles what the options need once per configuration, an optional
+``SCOPE = "kb"`` for rules that look at the whole knowledge base, and ``check(kb, procedure, options,
+context)`` (or ``check(kb, options, context)``) yielding problems. Its docstring is the user's
+documentation, shown on the site's rule pages.
+
+Rules check **active** procedures only: a draft is work in progress (``undocumented-task`` reports
+it) and a retired procedure is history.
+
+Configuration, under the plugin in mkdocs.yml::
+
+    lint:
+      rules:
+        single-owner: {min_people: 3}
+        paper-step: off
+        review-overdue: {level: error, upcoming_days: 60}
+
+A procedure silences a rule for itself with ``x-lint: {ignore: {single-owner: "reason"}}`` (an
+inventory task may carry the same for ``undocumented-task``); the reason is required, and every
+suppression is listed in the reports.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from types import ModuleType
+from typing import Any, Iterable, Mapping
+
+from ..errors import ConfigError
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from . import (approval_wait, ask_a_person, empty_procedure, inactive_owner, paper_step, placeholder,
+               review_overdue, segregation_of_duties, single_approver, single_owner, single_person_step,
+               undocumented_task)
+from .base import Context
+
+RULES: dict[str, ModuleType] = {
+    module.ID: module
+    for module in (
+        single_owner, inactive_owner, single_person_step, single_approver, segregation_of_duties,
+        undocumented_task, empty_procedure, placeholder, ask_a_person, review_overdue, paper_step,
+        approval_wait,
+    )
+}
+"""Rule id → module, in the order the documentation lists them."""
+
+IGNORE_CODE = "x-lint"
+"""The code of problems in a procedure's own ``x-lint`` block (a missing reason, an unknown rule)."""
+
+_OFF = {"off", "disable", "disabled", "false", "no"}
+_ON = {"on", "enable", "enabled", "true", "yes"}
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    enabled: bool
+    severity: Severity
+    options: Mapping[str, Any]
+    """The options as configured, defaults filled in (what the docs and reports show)."""
+    prepared: Mapping[str, Any]
+    """``options`` plus what ``prepare`` compiled from them (what ``check`` receives)."""
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    rules: Mapping[str, RuleSettings] = field(default_factory=dict)
+
+    def enabled(self, rule_id: str) -> bool:
+        return self.rules[rule_id].enabled
+
+    def severity(self, rule_id: str) -> Severity:
+        return self.rules[rule_id].severity
+
+    def option(self, rule_id: str, name: str) -> Any:
+        return self.rules[rule_id].options[name]
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """A rule silenced for one procedure (or inventory task) by ``x-lint``, with its reason."""
+
+    procedure: str
+    rule: str
+    reason: str
+    path: str
+    line: int
+    column: int
+    findings: tuple[Problem, ...] = ()
+    """What the rule would have reported there."""
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.5)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
+    where = f"lint.rules.{rule_id}.{name}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{where}: expected a whole number of at least 0, got {value!r}")
+    elif isinstance(default, list):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}: expected a list of texts, got {value!r}")
+    elif isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a text, got {value!r}")
+    return value
+
+
+def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
+    enabled, severity = True, module.DEFAULT_SEVERITY
+    options: dict[str, Any] = dict(module.OPTIONS)
+    levels = ", ".join([*(str(s) for s in Severity), "off"])
+    if value is None or value is True:
+        pass
+    elif value is False:
+        enabled = False
+    elif isinstance(value, str):
+        word = value.strip().lower()
+        if word in _OFF:
+            enabled = False
+        elif word in _ON:
+            pass
+        elif word.upper() in Severity.__members__:
+            severity = Severity.parse(word)
+        else:
+            raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+    elif isinstance(value, dict):
+        for name, option in value.items():
+            if name in ("level", "severity"):
+                word = str(option).strip().lower() if option is not False else "off"
+                if word in _OFF:
+                    enabled = False
+                elif word.upper() in Severity.__members__:
+                    severity = Severity.parse(word)
+                else:
+                    raise ConfigError(f"lint.rules.{rule_id}.{name}: expected one of {levels}, got {option!r}")
+            elif name == "enabled":
+                enabled = bool(option)
+            elif name in module.OPTIONS:
+                options[name] = _check_option(rule_id, name, option, module.OPTIONS[name])
+            else:
+                known = ["level", *module.OPTIONS]
+                raise ConfigError(
+                    f"lint.rules.{rule_id}: unknown option {name!r} for rule {rule_id!r}"
+                    f"{_did_you_mean(name, known)}; its options are: {', '.join(known)}")
+    else:
+        raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+    prepare = getattr(module, "prepare", None)
+    try:
+        prepared = prepare(options) if prepare is not None else dict(options)
+    except re.error as error:
+        raise ConfigError(f"lint.rules.{rule_id}: invalid regular expression {error.pattern!r}: {error}") from None
+    return RuleSettings(enabled, severity, options, prepared)
+
+
+def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
+    """The ``lint`` mapping of the plugin options, validated; raises ``ConfigError`` naming the bad rule or option."""
+    options = options or {}
+    if not isinstance(options, Mapping):
+        raise ConfigError(f"lint: expected a mapping such as {{rules: {{single-owner: {{min_people: 3}}}}}}, "
+                          f"got {options!r}")
+    for key in options:
+        if key != "rules":
+            raise ConfigError(f"lint: unknown setting {key!r}{_did_you_mean(key, ['rules'])}; "
+                              f"rules are configured under lint.rules")
+    configured = options.get("rules") or {}
+    if not isinstance(configured, Mapping):
+        raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}")
+    for rule_id in configured:
+        if rule_id not in RULES:
+            raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{_did_you_mean(rule_id, RULES)}; "
+                              f"the rules are: {', '.join(RULES)}")
+    return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id))
+                       for rule_id, module in RULES.items()})
+
+
+_DEFAULT: LintConfig | None = None
+
+
+def default_config() -> LintConfig:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = parse_lint_config({})
+    return _DEFAULT
+
+
+def config_from_plugin_options(plugin_options: Mapping[str, Any]) -> LintConfig:
+    """The lint configuration from the whole ``sopbook`` plugin options (its ``lint`` entry)."""
+    return parse_lint_config(plugin_options.get("lint"))
+
+
+# --- suppressions -------------------------------------------------------------------------------
+
+
+def _ignores(owner: Procedure | None, extensions: Mapping[str, Any]) -> Any:
+    block = extensions.get("x-lint")
+    return block.get("ignore") if isinstance(block, dict) else block
+
+
+def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression], list[Problem]]:
+    """(procedure or task id, rule) → suppression, and the problems of malformed ``x-lint`` blocks."""
+    found: dict[tuple[str, str], Suppression] = {}
+    problems: list[Problem] = []
+    places: list[tuple[str, Any, Any, tuple[str, ...]]] = []
+    for procedure in kb.procedures.values():
+        if "x-lint" in procedure.extensions:
+            places.append((procedure.id, procedure.source, procedure.extensions["x-lint"], ("x-lint",)))
+    inventory = kb.sources.get("inventory")
+    if inventory is not None:
+        for task in kb.tasks.values():
+            if "x-lint" in task.extensions:
+                places.append((task.id, inventory, task.extensions["x-lint"], (task.id, "x-lint")))
+    for owner_id, source, block, prefix in places:
+        if not isinstance(block, dict) or set(block) - {"ignore"} or not isinstance(block.get("ignore"), dict):
+            problems.append(source.problem(
+                IGNORE_CODE, "x-lint must be a mapping 'ignore: {rule-id: \"reason\"}', e.g. "
+                "x-lint: {ignore: {single-owner: \"only HR may see the data\"}}", *prefix,
+                severity=Severity.ERROR, procedure=owner_id))
+            continue
+        for rule_id, reason in block["ignore"].items():
+            path = (*prefix, "ignore", rule_id)
+            if rule_id not in RULES:
+                problems.append(source.problem(
+                    IGNORE_CODE, f"x-lint ignores unknown rule {rule_id!r}{_did_you_mean(rule_id, RULES)}",
+                    *path, key=True, severity=Severity.ERROR, procedure=owner_id))
+                continue
+            if not isinstance(reason, str) or not reason.strip():
+                problems.append(source.problem(
+                    IGNORE_CODE, f"x-lint ignores {rule_id!r} without a reason; write why, e.g. "
+                    f"{rule_id}: \"...\" (the reason is shown in the reports)", *path, key=True,
+                    severity=Severity.ERROR, procedure=owner_id))
+                continue
+            line, column = source.where(*path, key=True)
+            found[(owner_id, rule_id)] = Suppression(owner_id, rule_id, reason.strip(), source.path, line, column)
+    return found, problems
+
+
+# --- running ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LintResult:
+    problems: list[Problem]
+    """Findings that were not silenced plus problems in ``x-lint`` blocks, sorted."""
+    suppressions: list[Suppression]
+    """Every ``x-lint`` ignore with a reason, with the findings it silenced (possibly none)."""
+
+
+def run(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
+        procedures: Iterable[str] | None = None, whole_kb: bool = True) -> LintResult:
+    """Run the enabled rules. ``procedures`` limits per-procedure rules to those ids; ``whole_kb``
+    says whether rules that look at the whole knowledge base run too."""
+    config = config or default_config()
+    today = today or dt.date.today()
+    context = Context(kb, today)
+    ignores, problems = _read_ignores(kb)
+    selected = set(procedures) if procedures is not None else None
+    if selected is not None:
+        problems = [problem for problem in problems if problem.procedure in selected]
+    findings: list[Problem] = []
+    per_procedure: list[tuple[str, ModuleType, RuleSettings]] = []
+    for rule_id, module in RULES.items():
+        settings = config.rules[rule_id] if rule_id in config.rules else default_config().rules[rule_id]
+        if not settings.enabled:
+            continue
+        if getattr(module, "SCOPE", "procedure") == "kb":
+            if whole_kb:
+                findings.extend(_with_severity(module.check(kb, settings.prepared, context), settings.severity))
+        else:
+            per_procedure.append((rule_id, module, settings))
+    for procedure in kb.procedures.values():
+        if not procedure.is_active or (selected is not None and procedure.id not in selected):
+            continue
+        for rule_id, module, settings in per_procedure:
+            findings.extend(_with_severity(module.check(kb, procedure, settings.prepared, context),
+                                           settings.severity))
+    silenced: dict[tuple[str, str], list[Problem]] = {}
+    for finding in findings:
+        key = (finding.procedure or "", finding.code)
+        if key in ignores:
+            silenced.setdefault(key, []).append(finding)
+        else:
+            problems.append(finding)
+    problems.sort()
+    suppressions = [replace(suppression, findings=tuple(sorted(silenced.get(key, ()))))
+                    for key, suppression in sorted(ignores.items())
+                    if selected is None or suppression.procedure in selected]
+    return LintResult(problems, suppressions)
+
+
+def _with_severity(problems: Iterable[Problem], severity: Severity) -> Iterable[Problem]:
+    for problem in problems:
+        yield problem if problem.severity is severity else replace(problem, severity=severity)
+
+
+def lint(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
+         procedures: Iterable[str] | None = None, whole_kb: bool = True) -> list[Problem]:
+    """The sorted findings of every enabled rule (suppressed ones left out)."""
+    return run(kb, config, today, procedures=procedures, whole_kb=whole_kb).problems
+
+
+def suppressions(kb: KnowledgeBase, config: LintConfig | None = None,
+                 today: dt.date | None = None) -> list[Suppression]:
+    return run(kb, config, today).suppressions
+
+
+def summary(module: ModuleType) -> str:
+    """The first line of a rule's docstring."""
+    return (module.__doc__ or "").strip().splitlines()[0].strip()
+
+
+__all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "config_from_plugin_options",
+           "default_config", "lint", "parse_lint_config", "run", "summary", "suppressions"]

@@ -1,0 +1,94 @@
+"""Approvals that alone take longer than the procedure's lead-time target.
+
+## What it does
+Adds up the `sla` of every approval of an active procedure (worst case: every condition applies)
+and compares the sum with each KPI whose name or target mentions lead time (リードタイム, lead time,
+turnaround, 所要日数). Targets are read from the KPI's `target`: `3日以内`, `5営業日`, `48時間`,
+`3 days`, `2 business days`. When the approvals alone exceed the target, the KPI's `target` is
+reported.
+
+Units: a day is a business day both in SLAs (`2d`) and in targets (`3日`, `3 days`); hours in an SLA
+are working hours (`8h` is one day), hours in a target are clock hours (`48時間` is two days).
+Approvals without an `sla` count as zero.
+
+## Why is this bad?
+It is `info`: if waiting for stamps already uses up the lead time, the target cannot be met however
+fast the work is done. Fewer approval levels, deputies or an amount threshold are the usual fixes.
+
+## Example
+Reported (2d + 2d of approvals against 3 days):
+```yaml
+approvals:
+  - approver: ga-manager
+    sla: 2d
+  - approver: legal
+    sla: 2d
+kpis:
+  - name: 処理リードタイム
+    target: 3日以内
+```
+Not reported:
+```yaml
+approvals:
+  - approver: ga-manager
+    sla: 1d
+kpis:
+  - name: 処理リードタイム
+    target: 3日以内
+```
+
+## Options
+- `keywords` (default: リードタイム, lead time, turnaround, 所要日数, 所要時間): a KPI whose name or target
+  contains one of these (case-insensitive) is a lead-time target.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "approval-wait"
+DEFAULT_SEVERITY = Severity.INFO
+OPTIONS: dict[str, Any] = {"keywords": ["リードタイム", "lead time", "lead-time", "turnaround", "所要日数", "所要時間"]}
+
+_TARGET = re.compile(
+    r"([0-9０-９]+(?:\.[0-9]+)?)\s*(営業日|日|時間|business\s+days?|working\s+days?|days?|hours?|hrs?|h|d)(?![A-Za-z])",
+    re.IGNORECASE)
+
+
+def target_days(text: str) -> float | None:
+    """``3日以内`` → 3, ``5営業日`` → 5, ``48時間`` → 2, ``3 days`` → 3; None when no duration is given."""
+    match = _TARGET.search(text)
+    if match is None:
+        return None
+    number = float(match.group(1).translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    unit = match.group(2).lower()
+    if unit in ("時間", "h", "hr", "hrs", "hour", "hours"):
+        return number / 24
+    return number
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    return {**options, "lowered": [keyword.lower() for keyword in options["keywords"]]}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    timed = [approval for approval in procedure.approvals if approval.sla_minutes]
+    if not timed or not procedure.kpis:
+        return
+    total = sum(approval.sla_minutes or 0 for approval in timed) / BUSINESS_DAY_MINUTES
+    for index, kpi in enumerate(procedure.kpis):
+        haystack = f"{kpi.name} {kpi.target}".lower()
+        if not any(keyword in haystack for keyword in options["lowered"]):
+            continue
+        target = target_days(kpi.target)
+        if target is None or total <= target:
+            continue
+        slas = " + ".join(approval.sla or "" for approval in timed)
+        yield procedure.source.problem(
+            ID, f"approvals alone may take {total:g} business days ({slas}), more than the target "
+            f"'{kpi.target}' of KPI '{kpi.name}'", "kpis", index, "target",
+            severity=DEFAULT_SEVERITY, procedure=procedure.id)

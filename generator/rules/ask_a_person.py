@@ -1,0 +1,70 @@
+"""Text that sends the reader to a person instead of writing the knowledge down.
+
+## What it does
+Looks in every text of an active procedure for phrases such as 「田中さんに聞く」「〇〇さんに確認する」
+「担当者に確認」「詳しい人に聞く」, "ask Tanaka" or "check with Suzuki", and reports the first one in each
+text at its line. The phrases are regular expressions and can be replaced.
+
+## Why is this bad?
+"Ask Tanaka" is the signature of tacit knowledge (暗黙知): the procedure looks complete, but the
+answer exists only in one person's head. When that person is away, the reader is stuck; when they
+leave, the answer is gone. Write down what they would say.
+
+## Example
+Fails:
+```yaml
+details: |
+  回収する物品の一覧は田中さんに聞く。
+```
+Passes:
+```yaml
+details: |
+  回収する物品: PC、社員証、入館証、社用携帯、法人カード。
+```
+
+## Options
+- `patterns` (default: the phrases above in Japanese and English): Python regular expressions;
+  replaces the default list.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context, field_label, procedure_texts, quote, text_position
+
+ID = "ask-a-person"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {"patterns": [
+    r"(?:さん|様|氏|担当者|前任者|詳しい人|分かる人|わかる人|知っている人)(?:に|へ|まで)"
+    r"(?:聞|訊|尋|確認|相談|問い合わせ|問合せ)",
+    r"(?<![A-Za-z])[Aa]sk\s+(?:[A-Z][a-z]+(?:-san)?\b|someone\b|somebody\b|whoever\b|the person in charge\b)",
+    r"(?<![A-Za-z])(?:[Cc]heck|[Cc]onfirm)\s+with\s+[A-Z][a-z]+(?:-san)?\b",
+]}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    """Compile the patterns once; an invalid one raises ``re.error`` (the config reports it)."""
+    patterns = [re.compile(pattern) for pattern in options["patterns"]]
+    combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+    return {**options, "pattern": combined}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    pattern = options["pattern"]
+    if pattern is None:
+        return
+    for path, text in procedure_texts(procedure):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        excerpt = quote(text[max(line_start, match.start() - 12):min(line_end, match.end() + 4)])
+        line, column = text_position(procedure, path, text, match.start())
+        yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
+                      f"{field_label(path)} sends the reader to a person ('{excerpt}'); write down what they "
+                      f"would answer", procedure.id)

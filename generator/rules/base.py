@@ -1,0 +1,118 @@
+"""What every rule shares: the run context with per-knowledge-base lookups, and text matching helpers.
+
+A rule module is small because the expensive parts live here and are computed once per run: the
+active people behind each person or role id, the performers of each procedure, and regular
+expressions compiled once per configuration (never per procedure).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from ..model import KnowledgeBase, Procedure
+
+_ASCII_WORD = re.compile(r"^[A-Za-z0-9 _.-]+$")
+
+
+@dataclass
+class Context:
+    """One lint run: the knowledge base, the run date and lookups every rule may ask for."""
+
+    kb: KnowledgeBase
+    today: dt.date
+    _active: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def active_people(self, actor: str) -> tuple[str, ...]:
+        """Active people behind a person or role id (each once, in registry order)."""
+        found = self._active.get(actor)
+        if found is None:
+            found = tuple(dict.fromkeys(self.kb.active_people_of(actor)))
+            self._active[actor] = found
+        return found
+
+    def performers(self, procedure: Procedure) -> list[str]:
+        return self.kb.performers(procedure)
+
+    def names(self, people: Iterable[str]) -> str:
+        """``田中 花子 (tanaka), 鈴木 一郎 (suzuki)`` for messages."""
+        return ", ".join(f"{self.kb.name_of(person)} ({person})" for person in people) or "nobody"
+
+    def label(self, actor: str) -> str:
+        """``'ga-manager' (総務課長)`` for messages; the id alone when the name adds nothing."""
+        name = self.kb.name_of(actor)
+        return f"{actor!r}" if name == actor else f"{actor!r} ({name})"
+
+
+def word_pattern(words: Iterable[str], inflections: bool = False) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for a list of words.
+
+    Latin words match whole words only, judged by ASCII letters and digits (so ``TODO`` matches in
+    ``TODO:`` and ``TODO入稿`` but ``xxx`` not in ``xxxl`` nor ``todo`` in ``Todoroki``); Japanese
+    words match anywhere, as Japanese has no spaces. With ``inflections``, ``print`` also matches
+    ``printed``, ``printing``, ``prints`` and ``printer``.
+    """
+    parts: list[str] = []
+    for word in sorted({w for w in words if w}, key=len, reverse=True):
+        escaped = re.escape(word).replace(r"\ ", r"\s+")
+        if _ASCII_WORD.match(word):
+            suffix = r"(?:s|es|ed|d|ing|er|ers)?" if inflections else ""
+            parts.append(rf"(?<![A-Za-z0-9_]){escaped}{suffix}(?![A-Za-z0-9_])")
+        else:
+            parts.append(escaped)
+    if not parts:
+        return None
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+def procedure_texts(procedure: Procedure) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every free-text field of a procedure with its key path, in file order (history excluded: it is the past)."""
+    for name in ("title", "summary", "frequency", "trigger"):
+        value = getattr(procedure, name)
+        if value:
+            yield (name,), value
+    for index, step in enumerate(procedure.steps):
+        yield ("steps", index, "title"), step.title
+        if step.details:
+            yield ("steps", index, "details"), step.details
+    for index, approval in enumerate(procedure.approvals):
+        if approval.when:
+            yield ("approvals", index, "when"), approval.when
+    for index, kpi in enumerate(procedure.kpis):
+        yield ("kpis", index, "name"), kpi.name
+        yield ("kpis", index, "target"), kpi.target
+    for index, entry in enumerate(procedure.faq):
+        yield ("faq", index, "q"), entry.q
+        yield ("faq", index, "a"), entry.a
+
+
+def text_position(procedure: Procedure, path: tuple[str | int, ...], text: str, offset: int) -> tuple[int, int]:
+    """The line and column of character ``offset`` of a text value, also inside a ``|`` block.
+
+    A value with line breaks is a block scalar: its node starts at the ``|`` and its content starts
+    on the next line, indented two spaces past the key (the way every procedure is written).
+    """
+    line, column = procedure.where(*path)
+    if "\n" not in text:
+        return line, column + offset
+    before = text[:offset]
+    start_of_line = before.rfind("\n") + 1
+    _, key_column = procedure.where(*path, key=True)
+    return line + 1 + before.count("\n"), key_column + 2 + (offset - start_of_line)
+
+
+def quote(text: str, limit: int = 40) -> str:
+    """A short excerpt for a message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_SINGULAR = {"steps": "step", "approvals": "approval", "kpis": "KPI", "faq": "FAQ"}
+
+
+def field_label(path: tuple[str | int, ...]) -> str:
+    """``("steps", 2, "details")`` → ``step 3 details``."""
+    if len(path) == 3 and path[0] in _SINGULAR:
+        return f"{_SINGULAR[str(path[0])]} {int(path[1]) + 1} {path[2]}"
+    return str(path[0])

@@ -1,0 +1,71 @@
+"""An owner, backup, actor or approver who is no longer there.
+
+## What it does
+Reports every place in an active procedure that names a person with `active: false` in
+`people.yaml`, or a role none of whose members is active: the `owner`, each of the `backups`, each
+step's `actor` (when the step names one; a step without an actor is the owner's, reported once at
+the owner) and each approval's `approver`. The finding points at that value.
+
+## Why is this bad?
+The procedure sends the reader to somebody who has left or moved. Until a successor is named the
+work has no one responsible for it, and approvals wait forever.
+
+## Example
+Fails (yamada is `active: false`):
+```yaml
+id: GA-010
+title: 社有車の管理
+department: 総務部
+owner: yamada
+backups: [tanaka]
+steps:
+  - title: 車検の予約
+```
+Passes:
+```yaml
+id: GA-010
+title: 社有車の管理
+department: 総務部
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 車検の予約
+```
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "inactive-owner"
+DEFAULT_SEVERITY = Severity.ERROR
+OPTIONS: dict[str, Any] = {}
+
+
+def _gone(kb: KnowledgeBase, actor: str, context: Context) -> str | None:
+    """Why ``actor`` can do nothing, or None when someone active stands behind it (or it is unknown)."""
+    if actor in kb.people:
+        return None if kb.people[actor].active else f"{context.label(actor)} is no longer active"
+    role = kb.roles.get(actor)
+    if role is None or context.active_people(actor):
+        return None  # an unknown id is validation's business
+    if not role.members:
+        return f"role {context.label(actor)} has no members"
+    return f"role {context.label(actor)} has no active member ({', '.join(role.members)} inactive)"
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    places: list[tuple[str, str, tuple[str | int, ...]]] = [("owner", procedure.owner, ("owner",))]
+    places += [("backup", backup, ("backups", index)) for index, backup in enumerate(procedure.backups)]
+    places += [(f"step {step.number} actor", step.actor, ("steps", step.number - 1, "actor"))
+               for step in procedure.steps if step.actor_given]
+    places += [(f"approval {approval.number} approver", approval.approver, ("approvals", approval.number - 1, "approver"))
+               for approval in procedure.approvals]
+    for label, actor, path in places:
+        reason = _gone(kb, actor, context)
+        if reason:
+            yield procedure.source.problem(ID, f"{label}: {reason}; name a successor", *path,
+                                           severity=DEFAULT_SEVERITY, procedure=procedure.id)

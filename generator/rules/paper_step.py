@@ -1,0 +1,68 @@
+"""A step done on paper: printing, stamping (押印), faxing or posting — a DX candidate.
+
+## What it does
+Looks in the title and details of each step of an active procedure for words of paper work —
+印刷, 押印, 捺印, ハンコ, 判子, 印鑑, FAX, ファックス, 郵送, 書留, 原本, print, stamp, fax, by post, paper — and
+reports each such step once, at the first word. Latin words match whole words and their inflections
+(`printed`, `faxes`); the list can be replaced.
+
+## Why is this bad?
+It is not wrong, and so only `info`: paper steps are where time, postage and errors go, and they
+cannot be done from home. The `dx` report lists them so that the department can choose which to
+digitise first (電子契約, 電子帳簿保存法, e-Gov).
+
+## Example
+Reported:
+```yaml
+steps:
+  - title: 発注書の送付
+    details: |
+      発注書を印刷して FAX で送る。
+```
+Not reported:
+```yaml
+steps:
+  - title: 発注書の送付
+    tool: kintone
+    details: |
+      kintone の発注アプリから取引先にメールで送る。
+```
+
+## Options
+- `words` (default: the list above): words that mark paper work; replaces the default list.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context, text_position, word_pattern
+
+ID = "paper-step"
+DEFAULT_SEVERITY = Severity.INFO
+OPTIONS: dict[str, Any] = {"words": [
+    "印刷", "押印", "捺印", "ハンコ", "はんこ", "判子", "印鑑", "FAX", "ファックス", "ファクス", "郵送", "書留",
+    "原本", "print", "stamp", "fax", "hanko", "by post", "by mail", "postal", "paper",
+]}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    return {**options, "pattern": word_pattern(options["words"], inflections=True)}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    pattern = options["pattern"]
+    if pattern is None:
+        return
+    for index, step in enumerate(procedure.steps):
+        for name, text in (("title", step.title), ("details", step.details or "")):
+            match = pattern.search(text)
+            if match is None:
+                continue
+            words = list(dict.fromkeys(m.group(0) for m in pattern.finditer(step.title + "\n" + (step.details or ""))))
+            line, column = text_position(procedure, ("steps", index, name), text, match.start())
+            yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
+                          f"step {step.number} '{step.title}' is paper work ({', '.join(words)}): "
+                          f"a candidate for digitisation", procedure.id)
+            break

@@ -1,0 +1,60 @@
+"""Text left unfinished: TODO, TBD, FIXME, 要確認, 未定, 後で書く, xxx.
+
+## What it does
+Looks for placeholder words in every text of an active procedure (title, summary, frequency,
+trigger, step titles and details, approval conditions, KPIs, FAQ; not the history) and reports the
+first one in each text at its line. Latin words match as whole words in any case (`TODO:` and
+`todo` match; `xxxl` and `Todoroki` do not); Japanese words match anywhere.
+
+## Why is this bad?
+A placeholder is an admission that the procedure is incomplete. Readers following it reach the
+gap at the worst moment; publishing it hides that the knowledge is still missing.
+
+## Example
+Fails:
+```yaml
+steps:
+  - title: 印刷会社への入稿
+    details: |
+      TODO: 入稿用テンプレートの保存場所を書く。
+```
+Passes:
+```yaml
+steps:
+  - title: 印刷会社への入稿
+    details: |
+      入稿用テンプレートは共有ドライブ「総務/名刺」にある。
+```
+
+## Options
+- `words` (default: the list above): the placeholder words to look for; replaces the default list.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context, field_label, procedure_texts, text_position, word_pattern
+
+ID = "placeholder"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {"words": ["TODO", "TBD", "FIXME", "要確認", "未定", "後で書く", "xxx"]}
+
+
+def prepare(options: dict[str, Any]) -> dict[str, Any]:
+    return {**options, "pattern": word_pattern(options["words"])}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    pattern = options["pattern"]
+    if pattern is None:
+        return
+    for path, text in procedure_texts(procedure):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        line, column = text_position(procedure, path, text, match.start())
+        yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
+                      f"placeholder '{match.group(0)}' in {field_label(path)}: finish the text, or track the "
+                      f"open question outside the procedure", procedure.id)

@@ -1,0 +1,62 @@
+"""A procedure whose periodic review is overdue, or that was never reviewed.
+
+## What it does
+Reports an active procedure when `review.last_reviewed` plus `review.interval_months` (default 12)
+lies before the run date, or when it has no `review.last_reviewed` at all. The finding points at
+`last_reviewed` (or at `review`, or at `id` when there is none).
+
+The run date is the day `sopbook lint` runs (tests and the site pass their own). The `upcoming_days`
+option does not change the findings: it is the window of "due soon" reviews listed by the
+`reviews` report.
+
+## Why is this bad?
+Systems, forms and people change; a procedure nobody has read for a year quietly stops matching
+what is done. A review date is also how an auditor sees that the owner still stands behind it.
+
+## Example
+Fails (reviewed 2024-04-01, due 2025-04-01):
+```yaml
+review:
+  last_reviewed: 2024-04-01
+  interval_months: 12
+```
+Passes (when run before 2027-04-01):
+```yaml
+review:
+  last_reviewed: 2026-04-01
+  interval_months: 12
+```
+
+## Options
+- `upcoming_days` (default `30`): reviews due within this many days are listed as upcoming in the
+  `reviews` report.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "review-overdue"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {"upcoming_days": 30}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    review = procedure.review
+    due = review.next_review
+    if due is None:
+        place = ("review",) if "review" in procedure.source.data else ("id",)
+        yield procedure.source.problem(ID, "the procedure has never been reviewed; review it and set "
+                                       "'review: {last_reviewed: YYYY-MM-DD}'", *place,
+                                       severity=DEFAULT_SEVERITY, procedure=procedure.id)
+        return
+    if due >= context.today:
+        return
+    days = (context.today - due).days
+    yield procedure.source.problem(
+        ID, f"review overdue by {days} day{'s' if days != 1 else ''}: due {due.isoformat()} "
+        f"(last reviewed {review.last_reviewed}, every {review.interval_months} months)",
+        "review", "last_reviewed", severity=DEFAULT_SEVERITY, procedure=procedure.id)

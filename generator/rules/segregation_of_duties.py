@@ -1,0 +1,69 @@
+"""An approver who approves their own work (職務分掌).
+
+## What it does
+Reports an approval whose `approver` resolves to exactly one active person who is also
+- the only active person who can perform the procedure (owner plus backups), or
+- the only active person who can do one of its steps.
+
+An approver role with two or more active members is not reported: one member can approve the
+other's work. The finding points at the `approver` and names the steps concerned.
+
+## Why is this bad?
+An approval is a second pair of eyes. When the same person does the work and approves it, the
+approval is a formality: errors and fraud pass unseen, and auditors (J-SOX) flag it.
+
+## Example
+Fails (sato does step 1 and approves it):
+```yaml
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 支払データの作成
+    actor: sato
+approvals:
+  - approver: ga-manager   # members: [sato]
+```
+Passes:
+```yaml
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 支払データの作成
+    actor: tanaka
+approvals:
+  - approver: ga-manager
+```
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "segregation-of-duties"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    if not procedure.approvals:
+        return
+    performers = context.performers(procedure)
+    for approval in procedure.approvals:
+        approvers = context.active_people(approval.approver)
+        if len(approvers) != 1:
+            continue
+        person = approvers[0]
+        if performers == [person]:
+            reason = "is also the only person who performs the procedure"
+        else:
+            own = [str(step.number) for step in procedure.steps if context.active_people(step.actor) == (person,)]
+            if not own:
+                continue
+            reason = f"also does step{'s' if len(own) > 1 else ''} {', '.join(own)} alone"
+        yield procedure.source.problem(
+            ID, f"approval {approval.number}: the approver {context.names([person])} {reason}; "
+            f"an approval needs someone other than the person who did the work",
+            "approvals", approval.number - 1, "approver", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -1,0 +1,65 @@
+"""A procedure that fewer than ``min_people`` active people can perform (属人化).
+
+## What it does
+Counts the distinct **active** people among the procedure's `owner` and `backups` and reports the
+procedure when there are fewer than `min_people` (default 2). A backup with `active: false` in
+`people.yaml` does not count. The finding points at the `owner` key.
+
+Only active procedures are checked (drafts and retired procedures are skipped, as by every rule).
+Steps done by other people or roles do not count: a person who performs one step cannot run the
+procedure when the owner is away.
+
+## Why is this bad?
+When the only person who can do the work is ill, on leave or leaves the company, the work stops
+and the knowledge leaves with them. Naming a trained backup is the cheapest insurance there is.
+
+## Example
+Fails (only tanaka can perform it):
+```yaml
+id: GA-001
+title: 電子契約の締結
+department: 総務部
+owner: tanaka
+backups: []
+steps:
+  - title: 契約書の確認
+```
+Passes (tanaka and suzuki can):
+```yaml
+id: GA-001
+title: 電子契約の締結
+department: 総務部
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 契約書の確認
+```
+
+## Options
+- `min_people` (default `2`): how many active people must be able to perform each procedure.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "single-owner"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {"min_people": 2}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    needed = options["min_people"]
+    people = context.performers(procedure)
+    if len(people) >= needed:
+        return
+    if people:
+        who = f"only {context.names(people)} can perform this procedure"
+    else:
+        who = "no active person can perform this procedure"
+    yield procedure.source.problem(
+        ID, f"{who}; name backups in 'backups' so that at least {needed} active people can",
+        "owner", key=True, severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -1,0 +1,59 @@
+"""A step only one person can do, and that person is not covered by the procedure's backups.
+
+## What it does
+Reports a step whose `actor` resolves to exactly one active person (a person, or a role with one
+active member) who is neither the procedure's owner nor one of its backups. The owner's own steps
+are left to `single-owner`, which already asks for backups; this rule finds the step that still
+stops when the backups are there, because only someone else can do it. The finding points at the
+step's `actor`.
+
+## Why is this bad?
+Backups give a false sense of safety when one step in the middle needs a particular person: the
+procedure halts there when that person is away.
+
+## Example
+Fails (only sato, through the role ga-manager, can do step 2):
+```yaml
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 契約書の確認
+  - title: 稟議の起票
+    actor: ga-manager
+```
+Passes (the role legal has two active members):
+```yaml
+owner: tanaka
+backups: [suzuki]
+steps:
+  - title: 契約書の確認
+  - title: 稟議の起票
+    actor: legal
+```
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase, Procedure
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "single-person-step"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {}
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    covered = {procedure.owner, *procedure.backups}
+    for step in procedure.steps:
+        if not step.actor_given:
+            continue
+        people = context.active_people(step.actor)
+        if len(people) != 1 or people[0] in covered:
+            continue
+        via = "" if step.actor == people[0] else f" through {context.label(step.actor)}"
+        yield procedure.source.problem(
+            ID, f"step {step.number} '{step.title}' can only be done by {context.names(people)}{via}, "
+            f"who is not the owner or a backup; give the step a role with more members",
+            "steps", step.number - 1, "actor", severity=DEFAULT_SEVERITY, procedure=procedure.id)

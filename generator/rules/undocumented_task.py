@@ -1,0 +1,67 @@
+"""Work in the task inventory that has no procedure (暗黙知).
+
+## What it does
+Reads `sop/inventory.yaml`, the list of every task the departments do (業務棚卸し), and reports each
+task whose id has no procedure, or whose procedure is still a `draft`. A retired procedure counts as
+documented (the task is kept for the record). The finding points at the task in `inventory.yaml`
+and carries the task id as its procedure, so `x-lint` on a draft procedure, or on the task itself in
+the inventory, can silence it.
+
+This rule looks at the whole knowledge base: `sopbook lint --changed-since` runs it only when the
+inventory or a procedure file was added or removed.
+
+## Why is this bad?
+Work nobody has written down lives only in the heads of the people who do it. The inventory is
+where it becomes visible; a task without a procedure is tomorrow's outage when its performer leaves.
+
+## Example
+Fails (inventory.yaml lists GA-099, and there is no procedure with id GA-099):
+```yaml
+GA-099:
+  title: 社有車の管理
+  department: 総務部
+  performers: [suzuki]
+  hours_per_month: 4
+```
+Passes: write `sop/総務部/GA-099.yaml` with `id: GA-099` and `status: active`.
+```yaml
+id: GA-099
+title: 社有車の管理
+department: 総務部
+owner: suzuki
+backups: [tanaka]
+steps:
+  - title: 車検の予約
+```
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..model import KnowledgeBase
+from ..problems import Problem, Severity
+from .base import Context
+
+ID = "undocumented-task"
+DEFAULT_SEVERITY = Severity.WARNING
+OPTIONS: dict[str, Any] = {}
+SCOPE = "kb"
+
+
+def check(kb: KnowledgeBase, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    inventory = kb.sources.get("inventory")
+    if inventory is None:
+        return
+    for task in kb.tasks.values():
+        procedure = kb.procedures.get(task.id)
+        if procedure is not None and not procedure.is_draft:
+            continue
+        hours = f", {task.hours_per_month:g} h/month" if task.hours_per_month is not None else ""
+        who = f" done by {context.names(task.performers)}" if task.performers else ""
+        if procedure is None:
+            message = (f"task {task.id!r} ({task.title}{hours}){who} has no procedure; "
+                       f"write one with 'id: {task.id}'")
+        else:
+            message = (f"task {task.id!r} ({task.title}{hours}){who} has only a draft procedure "
+                       f"({procedure.path}); finish it and set 'status: active'")
+        yield inventory.problem(ID, message, task.id, key=True, severity=DEFAULT_SEVERITY, procedure=task.id)
