@@ -181,6 +181,8 @@ def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tupl
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork (Windows, macOS default): spawning re-imports everything, not worth it
         return _parse_chunk(tasks)
+    for kind in {kind for _, _, kind in tasks}:
+        schema.prepare(kind)  # compile once here rather than once in every worker
     size = max(50, len(tasks) // (workers * 8))
     chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
     try:

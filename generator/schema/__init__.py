@@ -43,6 +43,11 @@ def _full_validator(kind: str) -> Any:
     return jsonschema.Draft7Validator(schema(kind), format_checker=checker)
 
 
+def prepare(kind: str) -> None:
+    """Compile the fast validator for ``kind`` now (before forking workers that would each compile it)."""
+    _fast_validator(kind)
+
+
 def _is_date(value: object) -> bool:
     import datetime
 
