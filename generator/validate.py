@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -173,7 +174,9 @@ def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[tuple[int, int
 
 def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD or threading.active_count() > 1:
+        # Forking a process that runs other threads (mkdocs serve's web server) can copy a lock
+        # some thread holds and hang the child; there the per-file cache keeps rebuilds small anyway.
         return _parse_chunk(tasks)
     import multiprocessing
 
