@@ -23,6 +23,15 @@ class Context:
     kb: KnowledgeBase
     today: dt.date
     _active: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def text(self, procedure: Procedure) -> tuple[str, str]:
+        """All free text of a procedure joined, and lower-cased: one search tells a rule whether to look closer."""
+        found = self._texts.get(procedure.id)
+        if found is None:
+            joined = "\n".join(text for _, text in procedure_texts(procedure))
+            found = self._texts[procedure.id] = (joined, joined.lower())
+        return found
 
     def active_people(self, actor: str) -> tuple[str, ...]:
         """Active people behind a person or role id (each once, in registry order)."""
@@ -45,7 +54,22 @@ class Context:
         return f"{actor!r}" if name == actor else f"{actor!r} ({name})"
 
 
-def word_pattern(words: Iterable[str], inflections: bool = False) -> re.Pattern[str] | None:
+@dataclass(frozen=True)
+class Words:
+    """A compiled word list: a cheap substring test to skip most texts, and the exact pattern."""
+
+    pattern: re.Pattern[str] | None
+    literals: tuple[str, ...]
+    """Lower-cased pieces of which every match contains one."""
+
+    def possible(self, lowered: str) -> bool:
+        return any(literal in lowered for literal in self.literals)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.pattern is not None else None
+
+
+def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
     """One case-insensitive pattern for a list of words.
 
     Latin words match whole words only, judged by ASCII letters and digits (so ``TODO`` matches in
@@ -54,16 +78,20 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> re.Pattern[
     ``printed``, ``printing``, ``prints`` and ``printer``.
     """
     parts: list[str] = []
-    for word in sorted({w for w in words if w}, key=len, reverse=True):
+    literals: set[str] = set()
+    for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
+        literals.add(max(word.lower().split(), key=len))
         escaped = re.escape(word).replace(r"\ ", r"\s+")
         if _ASCII_WORD.match(word):
             suffix = r"(?:s|es|ed|d|ing|er|ers)?" if inflections else ""
-            parts.append(rf"(?<![A-Za-z0-9_]){escaped}{suffix}(?![A-Za-z0-9_])")
+            # The boundary test sits after the first character so that every branch starts with a
+            # literal: Python's re then skips ahead to candidate characters (measured 5x faster).
+            first, rest = re.escape(word[0]), escaped[len(re.escape(word[0])):]
+            parts.append(rf"{first}(?<![A-Za-z0-9_].){rest}{suffix}(?![A-Za-z0-9_])")
         else:
             parts.append(escaped)
-    if not parts:
-        return None
-    return re.compile("|".join(parts), re.IGNORECASE)
+    pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+    return Words(pattern, tuple(sorted(literals)))
 
 
 def procedure_texts(procedure: Procedure) -> Iterator[tuple[tuple[str | int, ...], str]]:

@@ -53,14 +53,17 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     pattern = options["pattern"]
-    if pattern is None:
+    if not pattern.possible(context.text(procedure)[1]):
         return
     for index, step in enumerate(procedure.steps):
+        if not pattern.possible(f"{step.title}\n{step.details or ''}".lower()):
+            continue
         for name, text in (("title", step.title), ("details", step.details or "")):
             match = pattern.search(text)
             if match is None:
                 continue
-            words = list(dict.fromkeys(m.group(0) for m in pattern.finditer(step.title + "\n" + (step.details or ""))))
+            both = f"{step.title}\n{step.details or ''}"
+            words = list(dict.fromkeys(m.group(0) for m in pattern.pattern.finditer(both)))
             line, column = text_position(procedure, ("steps", index, name), text, match.start())
             yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
                           f"step {step.number} '{step.title}' is paper work ({', '.join(words)}): "

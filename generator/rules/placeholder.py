@@ -48,7 +48,7 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     pattern = options["pattern"]
-    if pattern is None:
+    if not pattern.possible(context.text(procedure)[1]):
         return
     for path, text in procedure_texts(procedure):
         match = pattern.search(text)
