@@ -32,7 +32,13 @@ def report_text(problems: Sequence[Problem], stream: IO[str], color: bool | None
 
 def report_json(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
     """``{"problems": [{code, severity, file, line, column, message}], "summary": {...}}``."""
-    document = {"problems": [problem.as_dict() for problem in problems], "summary": summarize(problems)}
+    from .rules import RULES
+
+    records = [problem.as_dict() for problem in problems]
+    for record in records:
+        if record["code"] in RULES:  # a lint finding: name its rule, as the issue's record promises
+            record["rule"] = record["code"]
+    document = {"problems": records, "summary": summarize(problems)}
     stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -53,9 +59,62 @@ def report_github(problems: Sequence[Problem], stream: IO[str], color: bool | No
         stream.write(f"::{level[problem.severity]} {properties}::{_escape_data(problem.message)}\n")
 
 
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def report_sarif(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
+    """SARIF 2.1.0 for code-scanning UIs: one run of the tool ``sopbook``, rule metadata from the registry."""
+    from urllib.parse import quote
+
+    from . import __version__
+    from .rules import RULES, summary
+
+    rule_ids = list(dict.fromkeys([*RULES, *sorted({problem.code for problem in problems})]))
+    index = {rule_id: number for number, rule_id in enumerate(rule_ids)}
+    rules = []
+    for rule_id in rule_ids:
+        module = RULES.get(rule_id)
+        descriptor: dict[str, object] = {"id": rule_id, "name": rule_id}
+        if module is not None:
+            documentation = (module.__doc__ or "").strip()
+            descriptor["shortDescription"] = {"text": summary(module)}
+            descriptor["help"] = {"text": documentation, "markdown": documentation}
+            descriptor["defaultConfiguration"] = {"level": _SARIF_LEVEL[module.DEFAULT_SEVERITY]}
+        else:
+            descriptor["shortDescription"] = {"text": f"validation: {rule_id}"}
+            descriptor["defaultConfiguration"] = {"level": "error"}
+        rules.append(descriptor)
+    results = []
+    for problem in problems:
+        result: dict[str, object] = {
+            "ruleId": problem.code,
+            "ruleIndex": index[problem.code],
+            "level": _SARIF_LEVEL[problem.severity],
+            "message": {"text": problem.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": {"uri": quote(problem.path.replace("\\", "/"))},
+                "region": {"startLine": max(problem.line, 1), "startColumn": max(problem.column, 1)},
+            }}],
+        }
+        if problem.procedure is not None:
+            result["properties"] = {"procedure": problem.procedure}
+        results.append(result)
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "sopbook", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
 Reporter = Callable[[Sequence[Problem], IO[str], "bool | None"], None]
 REPORTER_BY_NAME: dict[str, Reporter] = {
     "text": report_text,
     "json": report_json,
     "github": report_github,
+    "sarif": report_sarif,
 }

@@ -1,0 +1,133 @@
+"""``sopbook lint``: validation plus the lint rules, reported together."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from ..cache import Cache
+from ..config import load_project_config
+from ..errors import UsageError
+from ..model import KnowledgeBase, load_knowledge_base
+from ..output import REPORTER_BY_NAME
+from ..problems import Problem, Severity
+from ..rules import parse_lint_config, run
+from ..validate import find_sop_dir
+
+
+def parse_date(value: str | None) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+today_option = click.option("--today", "today_text", metavar="YYYY-MM-DD",
+                            help="Judge review dates as of this day (default: today).")
+
+
+def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, capture_output=True)
+    except FileNotFoundError:
+        raise UsageError("--changed-since needs git, which is not installed") from None
+
+
+def changed_files(sop_dir: Path, ref: str) -> set[str]:
+    """Absolute paths of files changed since ``ref``: committed, staged, unstaged and untracked."""
+    top = _git(["rev-parse", "--show-toplevel"], sop_dir)
+    if top.returncode != 0:
+        raise UsageError(f"--changed-since: {sop_dir} is not inside a git repository")
+    root = Path(os.fsdecode(top.stdout.strip())).resolve()
+    if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).returncode != 0:
+        raise UsageError(f"--changed-since: {ref!r} is not a commit, branch or tag in {root} "
+                         f"(in CI, fetch it first: git fetch origin {ref})")
+    diff = _git(["diff", "--name-only", "-z", ref, "--"], root)
+    untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
+    if diff.returncode != 0:
+        raise UsageError(f"--changed-since: git diff failed: {os.fsdecode(diff.stderr).strip()}")
+    names = [*diff.stdout.split(b"\0"), *untracked.stdout.split(b"\0")]
+    return {os.path.normpath(root / os.fsdecode(name)) for name in names if name}
+
+
+def select_changed(kb: KnowledgeBase, changed: set[str]) -> tuple[set[str], bool, bool]:
+    """(procedure ids to lint, whether registries changed, whether the inventory changed).
+
+    A changed procedure brings the procedures that list it in ``related``; a changed people, roles or
+    tools registry can change any finding, so it selects every procedure.
+    """
+    cwd = Path.cwd().resolve()
+
+    def absolute(shown: str) -> str:
+        return os.path.normpath(cwd / shown)
+
+    registries = {name: absolute(source.path) for name, source in kb.sources.items()}
+    inventory_changed = registries.get("inventory") in changed
+    if any(path in changed for name, path in registries.items() if name != "inventory"):
+        return set(kb.procedures), True, inventory_changed
+    selected = {procedure.id for procedure in kb.procedures.values() if absolute(procedure.path) in changed}
+    for procedure in kb.procedures.values():
+        if selected.intersection(procedure.related):
+            selected.add(procedure.id)
+    return selected, False, inventory_changed
+
+
+@click.command()
+@click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("-f", "--format", "format_name", type=click.Choice(["text", "json", "github", "sarif"]),
+              default="text", show_default=True, help="How to print the problems.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too, not only on errors.")
+@click.option("--changed-since", "changed_since", metavar="REF",
+              help="Lint only procedures changed since this git ref (and those that link to them).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str),
+              help="mkdocs.yml to read the lint settings from (default: ./mkdocs.yml).")
+@today_option
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write .sopbook-cache/.")
+def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str | None,
+         config_file: str | None, today_text: str | None, no_cache: bool) -> None:
+    """Validate the knowledge base (default: ./sop) and run the lint rules.
+
+    Finds procedures only one person can do, work nobody wrote down, overdue reviews and more
+    (see the rules page of the site). Exits 0 when there are no errors, 1 on errors (and on
+    warnings with --strict), 2 on a usage or configuration error. Rules are configured under the
+    sopbook plugin in mkdocs.yml (lint: {rules: {...}}).
+    """
+    project = load_project_config(config_file)
+    config = parse_lint_config(project.options.get("lint"))
+    today = parse_date(today_text)
+    if sop_dir is None and config_file is not None:
+        sop_dir = str(project.sop_dir)
+    folder = find_sop_dir(sop_dir)
+    kb, validation = load_knowledge_base(folder, Cache.beside(folder, enabled=not no_cache))
+    if changed_since is None:
+        result = run(kb, config, today)
+        problems: list[Problem] = [*validation.problems, *result.problems]
+    else:
+        changed = changed_files(folder, changed_since)
+        selected, _, inventory_changed = select_changed(kb, changed)
+        result = run(kb, config, today, procedures=selected, whole_kb=inventory_changed)
+        cwd = Path.cwd().resolve()
+        problems = [problem for problem in validation.problems
+                    if problem.procedure in selected or os.path.normpath(cwd / problem.path) in changed]
+        problems += result.problems
+    problems.sort()
+    REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
+    if format_name == "text":
+        silenced = sum(len(suppression.findings) for suppression in result.suppressions)
+        note = f" ({silenced} finding(s) silenced by x-lint)" if silenced else ""
+        if not problems:
+            click.echo(f"{folder}: no problems{note}", err=True)
+        elif note:
+            click.echo(note.strip(" ()"), err=True)
+    worst = max((problem.severity for problem in problems), default=None)
+    if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
+        sys.exit(1)
+
+
+COMMANDS = [lint]
