@@ -1,0 +1,347 @@
+"""``sopbook fmt``: put procedure files in one canonical shape without touching what people wrote.
+
+The shape: keys in the schema's order (``id, title, summary, ... history``, then ``x-`` and unknown
+keys as they were), also inside ``review``, ``steps``, ``approvals``, ``kpis``, ``faq`` and ``history``;
+two-space indentation with list dashes indented under their key (as the demo knowledge base is
+written); versions in double quotes (``version: "1.2"``, never the number 1.2).
+
+Keys are moved as blocks of text — a key, its value and the comment lines directly above it — so
+comments and Japanese text survive byte for byte; ruamel.yaml's round-trip parser supplies the line
+of every key. Only a file whose indentation is not canonical is re-emitted by ruamel.yaml. Every
+result is parsed again and compared with the original data: a file is never rewritten into one
+that means something else, and a file that does not parse is reported (path:line), not touched.
+"""
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .problems import Problem, Severity
+from .schema import schema
+from .validate import REGISTRIES
+
+_NESTED_LISTS = {"steps": "step", "approvals": "approval", "kpis": "kpi", "faq": "faq", "history": "history"}
+"""Procedure keys holding a list of mappings → the schema definition of one item."""
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never re-wrap a long Japanese line
+    return yaml
+
+
+def key_order() -> dict[str, list[str]]:
+    """The canonical key order: "" for the procedure itself, else the nested key ("review", "steps", ...)."""
+    procedure = schema("procedure")
+    order = {"": list(procedure["properties"]), "review": list(procedure["properties"]["review"]["properties"])}
+    for key, definition in _NESTED_LISTS.items():
+        order[key] = list(procedure["definitions"][definition]["properties"])
+    return order
+
+
+@dataclass
+class Formatted:
+    """One file before and after formatting; ``text`` is None when it could not be formatted."""
+
+    path: str
+    original: str
+    text: str | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.text is not None and self.text != self.original
+
+    def diff(self) -> str:
+        if not self.changed:
+            return ""
+        assert self.text is not None
+        return "".join(difflib.unified_diff(self.original.splitlines(keepends=True),
+                                            self.text.splitlines(keepends=True),
+                                            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+
+
+class _Unsafe(Exception):
+    """A step of formatting would change the data; the file is left as it is."""
+
+
+def format_file(path: Path, shown: str | None = None) -> Formatted:
+    """Format one file (in memory; the caller writes ``text`` back when it changed)."""
+    shown = shown if shown is not None else str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return Formatted(shown, "", None, [Problem(shown, 1, 1, "unreadable", Severity.ERROR,
+                                                   f"cannot read file: {error.strerror or error}")])
+    try:
+        original = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return Formatted(shown, "", None, [Problem(shown, line, 1, "encoding", Severity.ERROR,
+                                                   "not valid UTF-8; save the file as UTF-8")])
+    kind = path.stem if path.stem in REGISTRIES else "procedure"
+    return format_text(original, shown, kind)
+
+
+def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
+    """Format the text of one file; ``kind`` is "procedure" or a registry name (whose order is kept)."""
+    text = original.removeprefix("\ufeff").replace("\r\n", "\n")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    try:
+        data = _load(text)
+    except YAMLError as error:
+        return Formatted(path, original, None, [_syntax_problem(path, error)])
+    if data is None:
+        return Formatted(path, original, original)
+    if kind == "procedure" and not isinstance(data, CommentedMap):
+        return Formatted(path, original, None, [Problem(
+            path, 1, 1, "wrong-type", Severity.ERROR,
+            "a procedure file must be a mapping of keys (id:, title:, ...); not formatted")])
+    expected = _plain(data)
+    try:
+        if kind == "procedure":
+            quoted = _quote_versions(text, data)
+            if quoted != text:
+                text, data = quoted, _load(quoted)
+                expected = _plain(data)
+            reordered = _reorder_procedure(text, data, expected)
+            if reordered != text:
+                text, data = reordered, _load(reordered)
+        text = _canonical_indentation(text, data, expected)
+    except _Unsafe as unsafe:
+        return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
+                                                        f"not formatted: {unsafe}; please report this file")])
+    return Formatted(path, original, text)
+
+
+def _load(text: str) -> Any:
+    return _yaml().load(text)
+
+
+def _dump(data: Any) -> str:
+    stream = io.StringIO()
+    _yaml().dump(data, stream)
+    return stream.getvalue()
+
+
+def _syntax_problem(path: str, error: YAMLError) -> Problem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    reason = getattr(error, "problem", None) if isinstance(error, MarkedYAMLError) else None
+    reason = reason or str(error).strip().splitlines()[0]
+    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, f"invalid YAML: {reason}; not formatted")
+
+
+def _plain(value: Any) -> Any:
+    """The data as plain Python values, to compare before and after (key order does not count)."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return float(value) if isinstance(value, float) else int(value)
+    return str(value)
+
+
+def _same(text: str, expected: Any) -> bool:
+    try:
+        return _plain(_load(text)) == expected
+    except YAMLError:
+        return False
+
+
+# --- versions ---------------------------------------------------------------------------------------
+
+_SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
+
+
+def _quote_versions(text: str, data: CommentedMap) -> str:
+    """``version: 1.2`` → ``version: "1.2"`` (the text as written, so 1.10 stays 1.10)."""
+    places: list[tuple[int, int]] = []
+    if "version" in data:
+        places.append(data.lc.value("version"))
+    history = data.get("history")
+    if isinstance(history, CommentedSeq):
+        for entry in history:
+            if isinstance(entry, CommentedMap) and "version" in entry:
+                places.append(entry.lc.value("version"))
+    lines = text.splitlines(keepends=True)
+    for line_index, column in places:
+        line = lines[line_index]
+        rest = line[column:].rstrip("\n")
+        if rest.startswith('"') or not rest.strip():
+            continue
+        if rest.startswith("'"):
+            match = _SINGLE_QUOTED.match(rest)
+            if match is None or '"' in match.group(1) or "\\" in match.group(1):
+                continue
+            value, after = match.group(1).replace("''", "'"), rest[match.end():]
+        else:
+            if rest[0] in "[{|>&*!%@`":
+                continue
+            cut = rest.find(" #")
+            value = (rest if cut < 0 else rest[:cut]).rstrip()
+            after = rest[len(value):]
+            if '"' in value or "\\" in value:
+                continue
+        lines[line_index] = f'{line[:column]}"{value}"{after}\n'
+    quoted = "".join(lines)
+    try:
+        _load(quoted)
+    except YAMLError:  # a multi-line plain scalar, say: leave the versions as they were
+        return text
+    return quoted
+
+
+# --- key order --------------------------------------------------------------------------------------
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _loose(line: str, column: int) -> bool:
+    """A blank line, or a comment line no deeper than ``column``: it belongs to the key below it."""
+    stripped = line.strip()
+    return not stripped or (stripped.startswith("#") and _indent(line) <= column)
+
+
+def _rank(order: list[str]) -> Callable[[Any], int]:
+    positions = {key: index for index, key in enumerate(order)}
+    return lambda key: positions.get(str(key), len(order))
+
+
+def _reorder_mapping(lines: list[str], mapping: CommentedMap, start: int, end: int,
+                     rank: Callable[[Any], int]) -> int | None:
+    """Reorder the keys of ``mapping``, written in ``lines[start:end]``, as blocks of lines.
+
+    Returns the index of the line now holding the first key (None when nothing moved). A block is
+    the comment and blank lines directly above a key, the key's line and everything below it up to
+    the next block; comments above the first key and below the last value stay where they are.
+    """
+    keys = list(mapping.keys())
+    if len(keys) < 2 or mapping.fa.flow_style():
+        return None
+    positions = [mapping.lc.key(key) for key in keys]
+    column = positions[0][1]
+    key_lines = [line for line, _ in positions]
+    if any(col != column for _, col in positions) or key_lines != sorted(set(key_lines)):
+        return None
+    order = sorted(range(len(keys)), key=lambda index: (rank(keys[index]), index))
+    if order == list(range(len(keys))):
+        return None
+    starts = [key_lines[0]]
+    for index in range(1, len(keys)):
+        begin = key_lines[index]
+        while begin - 1 > key_lines[index - 1] and _loose(lines[begin - 1], column):
+            begin -= 1
+        starts.append(begin)
+    tail = end
+    while tail - 1 > key_lines[-1] and _loose(lines[tail - 1], column):
+        tail -= 1
+    bounds = starts[1:] + [tail]
+    blocks = [lines[starts[index]:bounds[index]] for index in range(len(keys))]
+    first = order[0]
+    first_line = start + (starts[0] - start) + (key_lines[first] - starts[first])
+    lines[start:end] = (lines[start:starts[0]] + [line for index in order for line in blocks[index]]
+                        + lines[tail:end])
+    return first_line
+
+
+def _body_ends(lines: list[str], mapping: CommentedMap, end: int) -> dict[Any, int]:
+    """Key → the line after its value (before the comments that introduce the next key)."""
+    keys = list(mapping.keys())
+    ends: dict[Any, int] = {}
+    for index, key in enumerate(keys):
+        line, column = mapping.lc.key(key)
+        stop = mapping.lc.key(keys[index + 1])[0] if index + 1 < len(keys) else end
+        while stop - 1 > line and _loose(lines[stop - 1], column):
+            stop -= 1
+        ends[key] = stop
+    return ends
+
+
+def _reorder_item(lines: list[str], items: CommentedSeq, index: int, end: int,
+                  rank: Callable[[Any], int]) -> None:
+    """Reorder the keys of one list item ``- key: ...``; the dash moves to the new first key."""
+    item = items[index]
+    line, column = items.lc.item(index)
+    dash = lines[line].rfind("-", 0, column)
+    if dash < 0 or lines[line][dash + 1:column].strip():
+        return  # "-" on a line of its own: the keys start below it, nothing to move the dash to
+    lines[line] = lines[line][:dash] + " " + lines[line][dash + 1:]
+    first = _reorder_mapping(lines, item, line, end, rank)
+    target = line if first is None else first
+    lines[target] = lines[target][:dash] + "-" + lines[target][dash + 1:]
+
+
+def _reorder_procedure(text: str, data: CommentedMap, expected: Any) -> str:
+    order = key_order()
+    lines = text.splitlines(keepends=True)
+    if _reorder_mapping(lines, data, 0, len(lines), _rank(order[""])) is not None:
+        text = "".join(lines)
+        if not _same(text, expected):
+            raise _Unsafe("moving the top-level keys would change the data")
+        data = _load(text)
+    # One parse serves every nested mapping: reordering inside one region keeps its line count,
+    # so the positions of all the others stay valid.
+    ends = _body_ends(lines, data, len(lines))
+    review = data.get("review")
+    if isinstance(review, CommentedMap):
+        _reorder_mapping(lines, review, review.lc.key(next(iter(review)))[0] if review else 0,
+                         ends["review"], _rank(order["review"]))
+    for key in _NESTED_LISTS:
+        items = data.get(key)
+        if not isinstance(items, CommentedSeq) or items.fa.flow_style():
+            continue
+        for index in range(len(items) - 1, -1, -1):
+            if not isinstance(items[index], CommentedMap) or items[index].fa.flow_style():
+                continue
+            item_end = items.lc.item(index + 1)[0] if index + 1 < len(items) else ends[key]
+            _reorder_item(lines, items, index, item_end, _rank(order[key]))
+    moved = "".join(lines)
+    if moved != text and not _same(moved, expected):
+        raise _Unsafe("moving the keys of review, steps or approvals would change the data")
+    return moved
+
+
+# --- indentation ------------------------------------------------------------------------------------
+
+def _canonical_indentation(text: str, data: Any, expected: Any) -> str:
+    """Re-emit through ruamel.yaml when the indentation differs from the canonical style.
+
+    ruamel.yaml keeps a full-line comment at its old column; such a comment is moved to the column
+    of the line it introduces, one at a time, keeping only moves that leave the data unchanged
+    (a "# ..." line inside a block of text is data, not a comment).
+    """
+    dumped = _dump(data)
+    if dumped == text:
+        return text
+    if not _same(dumped, expected):
+        raise _Unsafe("re-indenting would change the data")
+    lines = dumped.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if not line.lstrip().startswith("#"):
+            continue
+        following = next((later for later in lines[index + 1:]
+                          if later.strip() and not later.lstrip().startswith("#")), None)
+        if following is None or _indent(following) == _indent(line):
+            continue
+        candidate = lines[:index] + [" " * _indent(following) + line.lstrip(" ")] + lines[index + 1:]
+        if "".join(candidate) != dumped and _same("".join(candidate), expected):
+            lines = candidate
+    return "".join(lines)
