@@ -1,0 +1,116 @@
+"""``sopbook build``, ``sopbook serve`` and ``sopbook generate``: the site without opening mkdocs.yml."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import site
+from ..config import load_project_config
+from ..errors import SopbookError, UsageError
+
+config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+                             help="The site's mkdocs.yml (default: ./mkdocs.yml).")
+
+
+def _config_file(config_file: Path | None) -> Path:
+    path = config_file or next((Path(name) for name in ("mkdocs.yml", "mkdocs.yaml") if Path(name).is_file()), None)
+    if path is None or not path.is_file():
+        raise UsageError(f"no {config_file or 'mkdocs.yml'} here; run in a knowledge base or pass -f mkdocs.yml")
+    return path
+
+
+def _progress_line(done: int, total: int) -> None:
+    # Only on long builds, and only on a terminal; every 100 pages keeps the cost out of the build.
+    if total >= 500 and (done % 100 == 0 or done == total):
+        click.echo(f"\rsopbook: {done:,}/{total:,} pages", err=True, nl=done == total)
+
+
+@click.command()
+@config_option
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the site (default: site_dir of mkdocs.yml, usually ./site).")
+@click.option("-s", "--strict", is_flag=True, help="Fail on MkDocs warnings and on lint errors.")
+def build(config_file: Path | None, site_dir: Path | None, strict: bool) -> None:
+    """Build the site from the knowledge base (the same as `mkdocs build`).
+
+    The site is written to a staging folder and swapped into place only when the build succeeds, so
+    a knowledge base with errors leaves the previous site untouched.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    options: dict[str, object] = {"strict": strict}
+    if site_dir is not None:
+        options["site_dir"] = str(site_dir)
+    config = load_config(config_file=str(_config_file(config_file)), **options)
+    plugin = config.plugins.get("sopbook")
+    if plugin is not None and sys.stderr.isatty():
+        plugin.progress = _progress_line  # type: ignore[attr-defined]
+    target = config.site_dir
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        mkdocs_build(config)
+    finally:
+        config.plugins.on_shutdown()
+    click.echo(f"sopbook: site written to {target}; open {Path(target) / 'index.html'} or run 'sopbook serve'",
+               err=True)
+
+
+def _plugin_names(mkdocs_config: dict[str, object]) -> set[str]:
+    plugins = mkdocs_config.get("plugins") or []
+    entries = list(plugins) if isinstance(plugins, dict) else plugins
+    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries}  # type: ignore[union-attr]
+
+
+@click.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+def serve(config_file: Path | None, dev_addr: str, open_browser: bool) -> None:
+    """Preview the site at http://127.0.0.1:8000/, rebuilt when a YAML file or a template changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    mkdocs_serve(config_file=str(_config_file(config_file)), dev_addr=dev_addr, open_in_browser=open_browser)
+
+
+@click.command()
+@config_option
+@click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write: OUT/docs/ (the Markdown pages) and OUT/mkdocs.yml.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Judge reviews as of this date.")
+def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None) -> None:
+    """Write the site as plain Markdown, for any MkDocs-compatible engine.
+
+    OUT/docs/ gets the generated pages and the hand-written ones of the docs folder; OUT/mkdocs.yml
+    is this site's configuration without the sopbook plugin, with the navigation written out:
+    `mkdocs build -f OUT/mkdocs.yml` builds the same site.
+    """
+    project = load_project_config(config_file)
+    day = today.date() if today else None
+    if project.options.get("today") and day is None:
+        day = dt.date.fromisoformat(str(project.options["today"]))
+    docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
+    material_tags = bool({"tags", "material/tags"} & _plugin_names(project.mkdocs))
+    generated = site.generate(project.options, project.root, today=day, material_tags=material_tags)
+    target = out_dir / "docs"
+    hand_written = []
+    if docs_dir.is_dir():
+        for path in sorted(docs_dir.rglob("*")):
+            if path.is_file():
+                relative = path.relative_to(docs_dir).as_posix()
+                (target / relative).parent.mkdir(parents=True, exist_ok=True)
+                (target / relative).write_bytes(path.read_bytes())
+                if relative.endswith(".md"):
+                    hand_written.append(relative)
+    pages = [page for page in generated.pages if page.path not in hand_written]
+    count = site.write_pages(pages, target)
+    navigation = site.navigation(pages, generated.language, hand_written)
+    (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation), encoding="utf-8")
+    click.echo(f"sopbook: wrote {count:,} pages to {target}{os.sep} and {out_dir / 'mkdocs.yml'}", err=True)
+
+
+COMMANDS = [build, serve, generate]

@@ -1,0 +1,123 @@
+"""The MkDocs plugin ``sopbook``: a config class and a few hooks; the work is done in ``generator.site``.
+
+    plugins:
+      - search:
+          lang: ja
+      - sopbook:
+          sop_dir: sop
+          language: ja
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from mkdocs.config import base, config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import site
+from .errors import SopbookError
+from .i18n import LANGUAGES
+from .problems import Severity
+
+log = logging.getLogger("mkdocs.plugins.sopbook")
+
+
+class SopbookConfig(base.Config):
+    sop_dir = c.Type(str, default="sop")
+    language = c.Choice(LANGUAGES, default="ja")
+    templates_dir = c.Type(str, default="templates")
+    """A folder of templates overriding sopbook's (same file names), relative to mkdocs.yml."""
+    lint = c.Type(dict, default={})
+    today = c.Optional(c.Type(str))
+    """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
+
+
+class SopbookPlugin(BasePlugin[SopbookConfig]):
+    def __init__(self) -> None:
+        self.command = ""
+        self.staged: site.StagedSite | None = None
+        self.succeeded = False
+        self.progress: Callable[[int, int], None] | None = None
+        """Set by ``sopbook build`` to show a progress line."""
+        self._built_pages = 0
+        self._total_pages = 0
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: Any) -> None:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        config.theme["language"] = self.config.language
+        _ensure_markdown_extensions(config)
+        if self.command in ("build", "gh-deploy") and self.staged is None:
+            self.staged = site.StagedSite(Path(config.site_dir))
+            config.site_dir = str(self.staged.path)
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        today = dt.date.fromisoformat(self.config.today) if self.config.today else None
+        material_tags = any(name in config.plugins for name in ("material/tags", "tags"))
+        try:
+            generated = site.generate(dict(self.config), self.root, today=today, material_tags=material_tags)
+        except SopbookError as error:
+            raise PluginError(error.message) from None
+        for problem in [*generated.validation_problems, *generated.problems]:
+            # --strict fails on warnings: only lint errors may stop a build, the rest is information.
+            log.log(logging.ERROR if problem.severity is Severity.ERROR else logging.INFO, str(problem))
+        docs_dir = Path(config.docs_dir)
+        for page in generated.pages:
+            if files.get_file_from_path(page.path) is not None:
+                log.info(f"sopbook: {page.path} is written by hand in {docs_dir.name}/; not generating it")
+                continue
+            file = File.generated(config, page.path, content=page.markdown)
+            if page.source and page.kind == "procedure":
+                file.edit_uri = os.path.relpath(Path(page.source).resolve(), docs_dir.resolve()).replace(os.sep, "/")
+            files.append(file)
+        if config.nav is None:
+            hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
+            config.nav = generated.navigation(hand_written)
+        self._total_pages = len(files.documentation_pages())
+        self._built_pages = 0
+        return files
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        self._built_pages += 1
+        if self.progress is not None:
+            self.progress(self._built_pages, self._total_pages)
+        return output
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        server.watch(str(self.root / self.config.sop_dir))
+        templates = self.root / self.config.templates_dir
+        if templates.is_dir():
+            server.watch(str(templates))
+        return server
+
+    def on_post_build(self, *, config: Any) -> None:
+        self.succeeded = True
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.succeeded = False
+
+    def on_shutdown(self) -> None:
+        if self.staged is not None:
+            self.staged.commit() if self.succeeded else self.staged.abandon()
+            self.staged = None
+
+
+def _ensure_markdown_extensions(config: Any) -> None:
+    """The extensions generated pages use: admonitions (draft, retired, overdue) and Mermaid fences."""
+    from pymdownx.superfences import fence_code_format
+
+    extensions = config.markdown_extensions
+    for name in ("admonition", "pymdownx.superfences"):
+        if name not in extensions:
+            extensions.append(name)
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
+    if not any(fence.get("name") == "mermaid" for fence in fences):
+        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})

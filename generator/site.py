@@ -1,0 +1,240 @@
+"""Build orchestration: the knowledge base → validated → linted → pages and navigation → a MkDocs site.
+
+Both doors use this module: the MkDocs plugin (``mkdocs build``/``serve``) and the ``sopbook build``,
+``serve`` and ``generate`` commands. A build writes into a staging folder beside ``site/`` and swaps
+it into place only when the build succeeded, so a failed build leaves the previous site intact.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from .cache import Cache
+from .errors import SopbookError
+from .i18n import Language, language as language_for
+from .model import KnowledgeBase, load_knowledge_base
+from .problems import Problem, Severity, summarize
+from .render import (HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions,
+                     render_pages)
+from .rules import lint, parse_lint_config
+
+NAV_PAGES_PER_SECTION = 100
+"""A section lists its pages in the navigation up to this many; above, its index page lists them.
+
+Material repeats the open section's entries on every page: 500 procedures in one category would
+put 100 KB of navigation on each of them (measured: a flat list of 1,000 costs 300 KB a page).
+"""
+
+
+class BuildStopped(SopbookError):
+    """The knowledge base has errors, so no site is built; the message lists them as file:line lines."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        counts = summarize(errors)
+        lines = [str(problem) for problem in errors]
+        lines.append(f"the site was not built: {counts['errors']} error(s) in {counts['files']} file(s)")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Generated:
+    """Everything the site adds to MkDocs: pages, their navigation, and the lint findings."""
+
+    kb: KnowledgeBase
+    pages: list[Page]
+    problems: list[Problem]
+    language: Language
+    validation_problems: list[Problem] = field(default_factory=list)
+
+    def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
+        return navigation(self.pages, self.language, hand_written)
+
+
+def _report_pages() -> Any:
+    """The reports module (issue 4) when it is installed, else None."""
+    try:
+        from .reports import site as reports_site  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return reports_site
+
+
+def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = None,
+             material_tags: bool = False) -> Generated:
+    """Validate, lint and render the knowledge base of the plugin ``options`` (paths relative to ``root``).
+
+    Raises ``BuildStopped`` with the file:line errors when the knowledge base is invalid.
+    """
+    today = today or dt.date.today()
+    lang = language_for(options.get("language"))
+    lint_config = parse_lint_config(options.get("lint"))
+    sop_dir = Path(str(options.get("sop_dir") or "sop"))
+    if not sop_dir.is_absolute():
+        sop_dir = root / sop_dir
+    if not sop_dir.is_dir():
+        raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
+    sop_dir = _shown(sop_dir)
+    kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir))
+    if not validation.ok:
+        raise BuildStopped(validation.problems)
+    problems = lint(kb, lint_config, today)
+    templates_dir = Path(str(options.get("templates_dir") or "templates"))
+    if not templates_dir.is_absolute():
+        templates_dir = root / templates_dir
+    render_options = RenderOptions(lang, templates_dir, material_tags)
+    reports = _report_pages()
+    dashboard = reports.dashboard(kb, problems, lint_config, lang.code, today) if reports else None
+    pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
+    if reports:
+        pages += [Page(path, markdown, None, "", "report")
+                  for path, markdown in reports.pages(kb, problems, lint_config, lang.code, today).items()]
+    return Generated(kb, pages, problems, lang, validation.problems)
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when below it, so problems print as ``sop/...``."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+# --- navigation ---------------------------------------------------------------------------------
+
+
+def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str] = ()) -> list[Any]:
+    """MkDocs ``nav``: home, procedures by department → category, people, tools, tags, reports, then
+    the hand-written pages of the docs folder. Sections too long to list keep only their index page."""
+    by_path = {page.path: page for page in pages}
+    tree: dict[str, Any] = {}
+    for page in by_path.values():
+        if page.kind in ("procedure", "department", "category"):
+            node = tree
+            for part in page.path.split("/")[1:-1]:
+                node = node.setdefault(part, {})
+            node.setdefault("", []).append(page)
+
+    def section(node: dict[str, Any]) -> list[Any]:
+        entries: list[Any] = []
+        leaves = sorted(node.get("", []), key=lambda page: page.path)
+        index = [page for page in leaves if page.path.endswith("/index.md")]
+        others = [page for page in leaves if not page.path.endswith("/index.md")]
+        entries += [page.path for page in index]
+        if len(others) <= NAV_PAGES_PER_SECTION:
+            entries += [{page.title: page.path} for page in others]
+        for name in sorted(key for key in node if key):
+            title = next((page.title for page in node[name].get("", []) if page.path.endswith("/index.md")), name)
+            entries.append({title: section(node[name])})
+        return entries
+
+    def listing(index_path: str, kind: str) -> list[Any]:
+        members = sorted((page for page in by_path.values() if page.kind == kind), key=lambda page: page.path)
+        entries: list[Any] = [index_path]
+        if len(members) <= NAV_PAGES_PER_SECTION:
+            entries += [{page.title: page.path} for page in members]
+        return entries
+
+    nav: list[Any] = [{lang.label("home"): HOME}]
+    nav.append({lang.label("procedures"): [PROCEDURES_INDEX, *section(tree)]})
+    nav.append({lang.label("people"): listing(PEOPLE_INDEX, "person")})
+    nav.append({lang.label("tools"): listing(TOOLS_INDEX, "tool")})
+    nav.append({lang.label("tags"): TAGS_INDEX})
+    reports = sorted(page.path for page in by_path.values() if page.kind == "report")
+    if reports:
+        nav.append({lang.label("reports"): reports})
+    nav += sorted(path for path in hand_written if path not in by_path)
+    return nav
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def write_pages(pages: Iterable[Page], out_dir: Path) -> int:
+    """Write the Markdown tree (what ``sopbook generate`` gives other MkDocs-compatible engines)."""
+    count = 0
+    for page in pages:
+        target = out_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.markdown, encoding="utf-8")
+        count += 1
+    return count
+
+
+class _Tagged:
+    """A YAML value with a tag (``!ENV``, ``!!python/name:``) kept so it can be written back unchanged."""
+
+    def __init__(self, tag: str, node: yaml.Node) -> None:
+        self.tag, self.node = tag, node
+
+
+class _KeepTagsLoader(yaml.SafeLoader):
+    pass
+
+
+def _keep_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    return _Tagged(node.tag, node)
+
+
+_KeepTagsLoader.add_multi_constructor("!", _keep_tag)
+_KeepTagsLoader.add_multi_constructor("tag:yaml.org,2002:python/", _keep_tag)
+
+
+class _KeepTagsDumper(yaml.SafeDumper):
+    pass
+
+
+_KeepTagsDumper.add_representer(_Tagged, lambda dumper, value: value.node)
+
+
+def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs") -> str:
+    """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
+    taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions the pages use present."""
+    config: dict[str, Any] = {}
+    if config_file is not None and config_file.is_file():
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}
+    plugins = config.get("plugins") or ["search"]
+    if isinstance(plugins, dict):
+        plugins = [{name: value} for name, value in plugins.items()]
+    config["plugins"] = [entry for entry in plugins
+                         if entry != "sopbook" and not (isinstance(entry, dict) and "sopbook" in entry)]
+    config.setdefault("site_name", "sopbook")
+    config["docs_dir"] = docs_dir
+    config["nav"] = nav
+    config.pop("site_dir", None)
+    extensions = config.setdefault("markdown_extensions", [])
+    names = {entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions}
+    for needed in ("tables", "admonition"):
+        if needed not in names:
+            extensions.append(needed)
+    return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
+
+
+# --- staged builds --------------------------------------------------------------------------------
+
+
+class StagedSite:
+    """A build folder beside ``site_dir`` that replaces it only when the build succeeded."""
+
+    def __init__(self, site_dir: Path) -> None:
+        self.site_dir = site_dir
+        self.path = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def commit(self) -> None:
+        """Swap the built folder into place (two renames; the old site is removed afterwards)."""
+        old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
+        if self.site_dir.exists():
+            os.replace(self.site_dir, old)
+        os.replace(self.path, self.site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
