@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import weakref
 from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, Iterable, Mapping
@@ -256,12 +257,28 @@ class LintResult:
     """Every ``x-lint`` ignore with a reason, with the findings it silenced (possibly none)."""
 
 
+_last: tuple[Any, LintResult] | None = None
+"""The last full run, so that the site's lint, reports and dashboard of one build lint once."""
+
+
 def run(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
         procedures: Iterable[str] | None = None, whole_kb: bool = True) -> LintResult:
     """Run the enabled rules. ``procedures`` limits per-procedure rules to those ids; ``whole_kb``
     says whether rules that look at the whole knowledge base run too."""
+    global _last
     config = config or default_config()
     today = today or dt.date.today()
+    if procedures is None and whole_kb:
+        if _last is not None and _last[0][0]() is kb and _last[0][1] is config and _last[0][2] == today:
+            return _last[1]
+        result = _run(kb, config, today, None, True)
+        _last = ((weakref.ref(kb), config, today), result)
+        return result
+    return _run(kb, config, today, procedures, whole_kb)
+
+
+def _run(kb: KnowledgeBase, config: LintConfig, today: dt.date, procedures: Iterable[str] | None,
+         whole_kb: bool) -> LintResult:
     context = Context(kb, today)
     ignores, problems = _read_ignores(kb)
     selected = set(procedures) if procedures is not None else None
@@ -306,7 +323,7 @@ def _with_severity(problems: Iterable[Problem], severity: Severity) -> Iterable[
 def lint(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
          procedures: Iterable[str] | None = None, whole_kb: bool = True) -> list[Problem]:
     """The sorted findings of every enabled rule (suppressed ones left out)."""
-    return run(kb, config, today, procedures=procedures, whole_kb=whole_kb).problems
+    return list(run(kb, config, today, procedures=procedures, whole_kb=whole_kb).problems)
 
 
 def suppressions(kb: KnowledgeBase, config: LintConfig | None = None,

@@ -1,0 +1,60 @@
+"""The shape every report shares: columns with labels in two languages, and rows of plain values."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    ja: str
+    en: str
+    width: int = 14
+    """Width in characters for the xlsx writer (a CJK character counts two)."""
+    link: str | None = None
+    """``procedure`` or ``person``: on the site the cell links to that page (the row's ``id``/key)."""
+
+    def label(self, language: str) -> str:
+        return self.ja if language == "ja" else self.en
+
+
+@dataclass
+class Report:
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    columns: list[Column]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    """Each row has at least every column's key; JSON shows the whole row, tables only the columns."""
+
+    def title_in(self, language: str) -> str:
+        return self.title.get(language) or self.title["en"]
+
+    def description_in(self, language: str) -> str:
+        return self.description.get(language) or self.description["en"]
+
+
+def cell(value: Any) -> Any:
+    """A value as a table shows it: lists joined, dates as YYYY-MM-DD, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(cell(item)) for item in value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it (dates as text)."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
