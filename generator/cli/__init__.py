@@ -12,7 +12,7 @@ import click
 from .. import __version__
 
 # Modules of this package that define commands, in the order `sopbook --help` lists them.
-_COMMAND_MODULES = ("validate", "lint", "workflow", "site")
+_COMMAND_MODULES = ("validate", "lint", "report", "workflow", "site")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
