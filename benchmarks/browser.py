@@ -1,0 +1,94 @@
+"""Serve a built site on 127.0.0.1 and time a search in headless Chromium, as a visitor would do it.
+
+Shared by ``bench_scale.py`` and ``tests/test_scale_search.py``. Time-to-first-result is measured
+from the moment the page has loaded (a fresh browser context each time, so nothing is cached) and
+the query is typed, until the first result is visible: that includes fetching and parsing whatever
+index the search needs, which is where large sites lose their seconds.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# What a result looks like in each search UI, and where its query goes.
+SEARCH_UI = {
+    "material": {"open": None, "input": "input.md-search__input",
+                 "result": "li.md-search-result__item a", "title": "h1, h2"},
+    "pagefind": {"open": None, "input": "pagefind-searchbox input",
+                 "result": "a.pf-searchbox-result", "title": ".pf-searchbox-result-title"},
+}
+
+
+@dataclass
+class SearchResult:
+    query: str
+    seconds: float
+    """From typing the query on a freshly loaded page to the first visible result."""
+    hrefs: list[str]
+    titles: list[str]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextlib.contextmanager
+def serve_site(site_dir: Path) -> Iterator[str]:
+    """Serve ``site_dir`` on a free port of 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def time_search(browser: object, url: str, backend: str, query: str, timeout_seconds: float = 60) -> SearchResult:
+    """Open ``url`` in a fresh context, type ``query`` into the ``backend``'s search box, wait for a result."""
+    ui = SEARCH_UI[backend]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        started = time.perf_counter()
+        if ui["open"]:
+            page.click(ui["open"])
+        search_box = page.locator(ui["input"])
+        search_box.click()
+        search_box.fill(query)
+        page.locator(ui["result"]).first.wait_for(state="visible", timeout=timeout_seconds * 1000)
+        seconds = time.perf_counter() - started
+        results = page.locator(ui["result"])
+        hrefs = [href or "" for href in results.evaluate_all("links => links.map(link => link.href)")]
+        titles = results.evaluate_all(
+            f"links => links.map(link => (link.querySelector({ui['title']!r}) || link).textContent.trim())")
+        return SearchResult(query, seconds, hrefs, titles)
+    finally:
+        context.close()
