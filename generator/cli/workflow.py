@@ -81,4 +81,99 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
         sys.exit(1)
 
 
-COMMANDS = [fmt_command]
+# --- init and new ----------------------------------------------------------------------------------
+
+@click.command("init")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", "site_name", default="業務手順ナレッジベース", show_default=True,
+              help="The site's name (site_name in mkdocs.yml).")
+def init_command(directory: Path, site_name: str) -> None:
+    """Create a new knowledge base in DIRECTORY: sop/ with an example, mkdocs.yml, CI, CODEOWNERS.
+
+    Also templates/ for overrides, .pre-commit-config.yaml, .vscode/settings.json wired to the JSON
+    Schema in schema/, and a README for the team. 'sopbook build' works in it at once.
+    """
+    from ..codeowners import build_codeowners
+    from ..model import load_knowledge_base
+    from ..scaffold import init_knowledge_base
+
+    written = init_knowledge_base(directory, site_name)
+    kb, _ = load_knowledge_base(directory / "sop")
+    codeowners = build_codeowners(kb, directory)
+    (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
+    click.echo(f"created a knowledge base in {directory} ({len(written) + 1} files)")
+    click.echo("next:\n"
+               f"  cd {directory}\n"
+               "  sopbook new GA-002 --title 名刺の発注 --department 総務部 --owner tanaka\n"
+               "  sopbook lint && sopbook build\n"
+               "  add github: handles to sop/people.yaml, then run: sopbook codeowners")
+
+
+@click.command("new")
+@click.argument("procedure_id", metavar="ID")
+@click.option("--title", required=True, help="The procedure's name, as staff would search for it.")
+@click.option("--department", required=True, help="e.g. 総務部; also the folder under sop/.")
+@click.option("--owner", required=True, help="Person id (in sop/people.yaml) accountable for the procedure.")
+@click.option("--backup", "backups", multiple=True, metavar="PERSON",
+              help="A person who can also perform it (repeat for several).")
+@click.option("--category", help="Optional grouping inside the department.")
+@click.option("--sop-dir", type=click.Path(file_okay=False, path_type=str),
+              help="The knowledge base folder (default: ./sop, or sop_dir in ./mkdocs.yml).")
+def new_command(procedure_id: str, title: str, department: str, owner: str, backups: tuple[str, ...],
+                category: str | None, sop_dir: str | None) -> None:
+    """Write a commented skeleton for procedure ID in sop/<department>/.
+
+    It validates at once; 'sopbook lint' then warns about each TODO left to fill in. Never
+    overwrites a file and refuses an id already in use.
+    """
+    from ..scaffold import new_procedure
+    from ..validate import find_sop_dir
+
+    path = new_procedure(find_sop_dir(sop_dir), procedure_id, title, department, owner, category,
+                         backups=list(backups))
+    click.echo(f"created {display_path(path)}")
+    click.echo("fill in every TODO, then run 'sopbook lint' to see what is left", err=True)
+
+
+# --- codeowners -------------------------------------------------------------------------------------
+
+@click.command("codeowners")
+@click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
+              help="Where to write (default: .github/CODEOWNERS at the repository root; '-' prints it).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when the file is missing or out of date.")
+def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> None:
+    """Write CODEOWNERS so each procedure file needs review from its owner and backups.
+
+    Handles come from 'github:' in people.yaml; people without one are reported as warnings.
+    """
+    from ..codeowners import build_codeowners, repository_root
+    from ..model import load_knowledge_base
+    from ..validate import find_sop_dir
+
+    folder = find_sop_dir(sop_dir)
+    kb, validation = load_knowledge_base(folder)
+    if validation.errors:
+        report_text(validation.errors, sys.stderr)
+        raise SopbookError("fix the errors above first: CODEOWNERS is written from a valid knowledge base")
+    root = repository_root(folder)
+    codeowners = build_codeowners(kb, root)
+    if codeowners.problems:
+        report_text(codeowners.problems, sys.stderr)
+    if output == "-":
+        click.echo(codeowners.text, nl=False)
+        return
+    target = Path(output) if output else root / ".github" / "CODEOWNERS"
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check:
+        if current != codeowners.text:
+            click.echo(f"{display_path(target)} is out of date; run 'sopbook codeowners'", err=True)
+            sys.exit(1)
+        click.echo(f"{display_path(target)} is up to date", err=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(codeowners.text, encoding="utf-8")
+    click.echo(f"wrote {display_path(target)} ({len(kb.procedures)} procedures)", err=True)
+
+
+COMMANDS = [init_command, new_command, fmt_command, codeowners_command]
