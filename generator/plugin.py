@@ -20,10 +20,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import site
+from . import search, site
+from .search import BACKENDS as SEARCH_BACKENDS
 from .errors import SopbookError
 from .i18n import LANGUAGES
 from .problems import Severity
+from .search.pagefind import PagefindSearch
 
 log = logging.getLogger("mkdocs.plugins.sopbook")
 
@@ -36,6 +38,8 @@ class SopbookConfig(base.Config):
     lint = c.Type(dict, default={})
     today = c.Optional(c.Type(str))
     """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
+    search = c.Choice(SEARCH_BACKENDS, default="auto")
+    """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
 
 
 class SopbookPlugin(BasePlugin[SopbookConfig]):
@@ -47,6 +51,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         """Set by ``sopbook build`` to show a progress line."""
         self._built_pages = 0
         self._total_pages = 0
+        self.pagefind: PagefindSearch | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -58,6 +63,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.command in ("build", "gh-deploy") and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
             config.site_dir = str(self.staged.path)
+        self._choose_search(config)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None
@@ -89,6 +95,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self._built_pages += 1
         if self.progress is not None:
             self.progress(self._built_pages, self._total_pages)
+        if self.pagefind is not None:
+            self.pagefind.add_page(page.url, output)
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -99,10 +107,24 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         return server
 
     def on_post_build(self, *, config: Any) -> None:
+        if self.pagefind is not None:
+            self.pagefind.write(config.site_dir)
         self.succeeded = True
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.pagefind is not None:
+            self.pagefind.close()
         self.succeeded = False
+
+    def _choose_search(self, config: Any) -> None:
+        procedures = search.count_procedures(self.root / self.config.sop_dir)
+        backend = search.choose_backend(self.config.search, procedures)
+        log.info(search.describe_choice(self.config.search, backend, procedures))
+        if backend == "pagefind":
+            self.pagefind = self.pagefind or PagefindSearch()
+            self.pagefind.configure(config)
+        else:
+            self.pagefind = None
 
     def on_shutdown(self) -> None:
         if self.staged is not None:
