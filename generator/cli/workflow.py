@@ -176,4 +176,52 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     click.echo(f"wrote {display_path(target)} ({len(kb.procedures)} procedures)", err=True)
 
 
-COMMANDS = [init_command, new_command, fmt_command, codeowners_command]
+# --- import ----------------------------------------------------------------------------------------
+
+@click.command("import")
+@click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
+              help="Which column holds which field, e.g. --map 作業名=title (fields: id, title, department, "
+                   "performers, hours_per_month, frequency). Repeat for several.")
+@click.option("--sheet", help="The worksheet to read (default: the first).")
+@click.option("--encoding", help="The CSV file's encoding (default: detect UTF-8 or Shift_JIS).")
+@click.option("--id-prefix", default="TASK", show_default=True, help="Prefix of ids made for rows without one.")
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+@click.option("--sop-dir", type=click.Path(file_okay=False, path_type=str),
+              help="The knowledge base folder (default: ./sop, or sop_dir in ./mkdocs.yml).")
+def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | None, encoding: str | None,
+                   id_prefix: str, dry_run: bool, sop_dir: str | None) -> None:
+    """Merge a task spreadsheet (.xlsx or .csv) into sop/inventory.yaml, with people stubs.
+
+    Columns 業務名, 部署, 担当者, 頻度, 月間工数 (or title, department, performers, frequency,
+    hours_per_month; an id column is optional) are recognised by their header. Existing entries and
+    comments are kept; a row with a problem is reported as file:row:column and nothing is written.
+    """
+    from ..importer import import_spreadsheet, parse_mapping
+    from ..validate import find_sop_dir
+
+    folder = find_sop_dir(sop_dir)
+    result = import_spreadsheet(spreadsheet, folder, shown=display_path(spreadsheet),
+                                mapping=parse_mapping(mappings), sheet=sheet, encoding=encoding,
+                                id_prefix=id_prefix)
+    _exit_on_errors(result.problems)
+    inventory_path, people_path = folder / "inventory.yaml", folder / "people.yaml"
+    if result.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(result.ignored_columns)} (use --map COLUMN=FIELD to import one)",
+                   err=True)
+    summary = (f"inventory: {len(result.added)} added, {len(result.updated)} updated, {result.kept} kept; "
+               f"people: {len(result.people_added)} added"
+               + (f" ({', '.join(result.people_added)}: give them readable ids and github handles)"
+                  if result.people_added else ""))
+    if dry_run:
+        click.echo(result.diff(display_path(inventory_path), display_path(people_path)), nl=False)
+        click.echo(f"dry run, nothing written: {summary}", err=True)
+        return
+    if result.inventory_after != result.inventory_before:
+        inventory_path.write_text(result.inventory_after, encoding="utf-8")
+    if result.people_after != result.people_before:
+        people_path.write_text(result.people_after, encoding="utf-8")
+    click.echo(summary, err=True)
+
+
+COMMANDS = [init_command, new_command, fmt_command, codeowners_command, import_command]
