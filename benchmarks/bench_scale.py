@@ -1,0 +1,311 @@
+"""The scale benchmark: synthetic knowledge bases of 1,000 and 10,000 procedures, one table.
+
+    python benchmarks/bench_scale.py [--sizes 1000,10000] [--runs 3] [--work DIR] [--no-browser]
+    python benchmarks/bench_scale.py --serve-loop 1000      # the edit–preview loop of `mkdocs serve`
+
+Every figure is the median of ``--runs`` runs of a real command in a subprocess (``sopbook validate``,
+``sopbook lint``, ``sopbook generate``, ``mkdocs build``), beside its target and, for the build, beside
+a plain ``mkdocs build`` of the Markdown that ``sopbook generate`` wrote. Search is timed in headless
+Chromium from typing the query on a freshly loaded page to the first visible result. Peak memory is
+the largest resident set of the command's process tree (``os.wait4``), so a build's figure is the
+larger of MkDocs and the Pagefind service, not their sum.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCHMARKS))
+
+from browser import CHROMIUM, chromium, serve_site, time_search  # noqa: E402
+from synthetic import write_knowledge_base  # noqa: E402
+
+VENV_BIN = Path(sys.executable).parent
+SOPBOOK = str(VENV_BIN / "sopbook")
+MKDOCS = str(VENV_BIN / "mkdocs")
+QUERIES = {"ja": "経費精算", "en": "invoice"}
+ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
+
+MKDOCS_YML = """\
+site_name: SOP scale benchmark
+theme:
+  name: material
+  language: ja
+  features: [navigation.sections, navigation.indexes, navigation.prune]
+plugins:
+  - search:
+      lang: ja
+  - tags
+  - sopbook:
+      sop_dir: sop
+      language: ja
+      today: "2026-11-25"
+      search: {search}
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+
+
+@dataclass
+class Measures:
+    size: int
+    values: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def run(command: list[str], cwd: Path) -> Run:
+    """Run ``command``; wall time and the peak RSS of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENVIRONMENT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    stderr = process.stderr.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode not in (0, 1):
+        sys.stderr.write(stderr.decode(errors="replace")[-3000:])
+        raise SystemExit(f"{' '.join(command)} failed with exit code {process.returncode}")
+    return Run(seconds, usage.ru_maxrss / 1024, process.returncode)
+
+
+def median_run(command: list[str], cwd: Path, runs: int, before: object = None) -> Run:
+    results = []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        results.append(run(command, cwd))
+    return Run(statistics.median(r.seconds for r in results), max(r.peak_mb for r in results),
+               results[-1].returncode)
+
+
+def prepare(work: Path, size: int) -> Path:
+    """A knowledge base of ``size`` procedures with its mkdocs.yml; reused when already written."""
+    root = work / f"kb{size}"
+    if not (root / "sop" / "people.yaml").is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        write_knowledge_base(root, size)
+    (root / "docs").mkdir(exist_ok=True)
+    for search in ("material", "pagefind", "auto"):
+        (root / f"mkdocs-{search}.yml").write_text(MKDOCS_YML.format(search=search), encoding="utf-8")
+    return root
+
+
+def clear_cache(root: Path) -> None:
+    shutil.rmtree(root / ".sopbook-cache", ignore_errors=True)
+    shutil.rmtree(root / "sop" / ".sopbook-cache", ignore_errors=True)
+
+
+def site_size(site: Path) -> tuple[int, int, float]:
+    """(pages, bytes of the whole site, average bytes of HTML per procedure page)."""
+    pages = list(site.rglob("*.html"))
+    total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
+    procedure_pages = [path for path in site.glob("procedures/*/*/*/index.html")]
+    average = statistics.mean(path.stat().st_size for path in procedure_pages) if procedure_pages else 0.0
+    return len(pages), total, average
+
+
+def measure(work: Path, size: int, runs: int, browser: bool) -> Measures:
+    root = prepare(work, size)
+    result = Measures(size)
+    values = result.values
+    say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+
+    cold = median_run([SOPBOOK, "validate", "sop"], root, runs, before=lambda: clear_cache(root))
+    warm = median_run([SOPBOOK, "validate", "sop"], root, runs)
+    values.update(validate_cold=cold.seconds, validate_warm=warm.seconds)
+    say(f"validate {cold.seconds:.2f} s cold, {warm.seconds:.2f} s warm")
+    try:
+        import generator.rules  # noqa: F401
+        lint_command = [SOPBOOK, "lint", "--config", "mkdocs-material.yml", "sop"]
+        cold = median_run(lint_command, root, runs, before=lambda: clear_cache(root))
+        warm = median_run(lint_command, root, runs)
+        values.update(lint_cold=cold.seconds, lint_warm=warm.seconds)
+        say(f"lint {cold.seconds:.2f} s cold, {warm.seconds:.2f} s warm")
+    except ImportError:
+        result.notes.append("lint: generator.rules not present")
+
+    generated = root / "generated"
+    shutil.rmtree(generated, ignore_errors=True)
+    generate = median_run([SOPBOOK, "generate", "-f", "mkdocs-material.yml", "--out", str(generated)], root, runs)
+    values["generate"] = generate.seconds
+    say(f"generate {generate.seconds:.2f} s")
+
+    builds = {
+        "plain": ([MKDOCS, "build", "-q", "-f", str(generated / "mkdocs.yml"), "-d", str(root / "site-plain")],
+                  root / "site-plain"),
+        "material": ([MKDOCS, "build", "-q", "-f", "mkdocs-material.yml", "-d", str(root / "site-material")],
+                     root / "site-material"),
+        "pagefind": ([MKDOCS, "build", "-q", "-f", "mkdocs-pagefind.yml", "-d", str(root / "site-pagefind")],
+                     root / "site-pagefind"),
+    }
+    for name, (command, site) in builds.items():
+        build = median_run(command, root, runs)
+        pages, total, procedure_html = site_size(site)
+        values.update({f"build_{name}": build.seconds, f"rss_{name}": build.peak_mb,
+                       f"pages_{name}": pages, f"bytes_per_page_{name}": total / max(pages, 1),
+                       f"procedure_html_{name}": procedure_html})
+        say(f"build {name} {build.seconds:.1f} s, {build.peak_mb:.0f} MB, {pages} pages, "
+            f"{total / max(pages, 1) / 1024:.0f} KB/page")
+
+    if browser and CHROMIUM.exists():
+        with chromium() as chromium_browser:
+            for backend in ("material", "pagefind"):
+                with serve_site(root / f"site-{backend}") as url:
+                    for language, query in QUERIES.items():
+                        times = []
+                        for _ in range(runs):
+                            found = time_search(chromium_browser, url, backend, query, timeout_seconds=120)
+                            times.append(found.seconds)
+                        values[f"search_{backend}_{language}"] = statistics.median(times)
+                        say(f"search {backend} {query!r}: {statistics.median(times):.2f} s, "
+                            f"{len(found.hrefs)} results shown, first: {found.titles[:1]}")
+    elif browser:
+        result.notes.append("search: /usr/bin/chromium not found, not timed")
+    return result
+
+
+# (label, key, unit, format, target)
+ROWS = [
+    ("validate, cold", "validate_cold", "s", "{:.2f}", "≤ 3 s at 10,000"),
+    ("validate, warm", "validate_warm", "s", "{:.2f}", "≤ 0.5 s at 10,000"),
+    ("lint, cold", "lint_cold", "s", "{:.2f}", "≤ 3 s at 10,000 (validate + lint)"),
+    ("lint, warm", "lint_warm", "s", "{:.2f}", "≤ 0.5 s at 10,000"),
+    ("sopbook generate (Markdown only)", "generate", "s", "{:.1f}", "—"),
+    ("plain `mkdocs build` of the generated Markdown (Material search)", "build_plain", "s", "{:.1f}", "reference"),
+    ("sopbook `mkdocs build`, Material search", "build_material", "s", "{:.1f}", "≤ 1.15 × plain"),
+    ("sopbook `mkdocs build`, Pagefind", "build_pagefind", "s", "{:.1f}", "≤ 1.15 × plain"),
+    ("  ratio sopbook (Material) / plain", "ratio_material", "×", "{:.2f}", "≤ 1.15"),
+    ("  ratio sopbook (Pagefind) / plain", "ratio_pagefind", "×", "{:.2f}", "≤ 1.15"),
+    ("build per page, plain", "per_page_plain", "ms", "{:.1f}", "reference"),
+    ("build per page, sopbook (Pagefind)", "per_page_pagefind", "ms", "{:.1f}", "flat: 10,000 ≤ 1.2 × 1,000"),
+    ("first search result, Material, 経費精算", "search_material_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Material, invoice", "search_material_en", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, 経費精算", "search_pagefind_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, invoice", "search_pagefind_en", "s", "{:.2f}", "≤ 1 s"),
+    ("HTML per procedure page", "procedure_html_pagefind", "KB", "{:.0f}", "≤ 60 KB"),
+    ("site size per page, plain (Material search)", "bytes_per_page_plain", "KB", "{:.0f}", "reference"),
+    ("site size per page, sopbook Material search", "bytes_per_page_material", "KB", "{:.0f}", "—"),
+    ("site size per page, sopbook Pagefind", "bytes_per_page_pagefind", "KB", "{:.0f}", "—"),
+    ("peak memory, plain build", "rss_plain", "MB", "{:.0f}", "reference"),
+    ("peak memory, sopbook build (Material)", "rss_material", "MB", "{:.0f}", "no quadratic growth"),
+    ("peak memory, sopbook build (Pagefind)", "rss_pagefind", "MB", "{:.0f}", "no quadratic growth"),
+]
+
+
+def derive(measures: Measures) -> None:
+    values = measures.values
+    if "build_plain" in values:
+        for name in ("material", "pagefind"):
+            values[f"ratio_{name}"] = values[f"build_{name}"] / values["build_plain"]
+        values["per_page_plain"] = 1000 * values["build_plain"] / max(values["pages_plain"], 1)
+        values["per_page_pagefind"] = 1000 * values["build_pagefind"] / max(values["pages_pagefind"], 1)
+    for key in list(values):
+        if key.startswith(("bytes_per_page", "procedure_html")):
+            values[key] /= 1024
+
+
+def table(all_measures: list[Measures]) -> str:
+    header = "| measure | " + " | ".join(f"{m.size:,} procedures" for m in all_measures) + " | target |"
+    lines = [header, "|---|" + "---:|" * len(all_measures) + "---|"]
+    for label, key, unit, number_format, target in ROWS:
+        if not any(key in m.values for m in all_measures):
+            continue
+        cells = [f"{number_format.format(m.values[key])} {unit}" if key in m.values else "—" for m in all_measures]
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
+    notes = sorted({note for m in all_measures for note in m.notes})
+    pages = ", ".join(f"{m.values.get('pages_pagefind', 0):,.0f}" for m in all_measures)
+    lines += ["", f"Pages per site: {pages}. " + " ".join(notes)]
+    return "\n".join(lines)
+
+
+def serve_loop(work: Path, size: int, runs: int, dirty: bool) -> None:
+    """Time `mkdocs serve`: edit one procedure's YAML, wait until the open page shows the new text."""
+    import socket
+
+    root = prepare(work, size)
+    target = sorted((root / "sop").glob("*/*/*.yaml"))[size // 2]
+    relative = target.relative_to(root / "sop").with_suffix("")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [MKDOCS, "serve", "-f", "mkdocs-auto.yml", "-a", f"127.0.0.1:{port}"]
+    if dirty:
+        command.append("--dirty")
+    original = target.read_text(encoding="utf-8")
+    log = open(work / f"serve-{size}.log", "w", encoding="utf-8")
+    server = subprocess.Popen(command, cwd=root, env=ENVIRONMENT, stdout=log, stderr=subprocess.STDOUT)
+    times = []
+    try:
+        url = f"http://127.0.0.1:{port}/procedures/{relative.as_posix()}/"
+        started = time.perf_counter()
+        with chromium() as browser:
+            page = browser.new_page()
+            while True:
+                try:
+                    if page.goto(url, wait_until="load").ok:
+                        break
+                except Exception:  # the server is not listening yet
+                    pass
+                if time.perf_counter() - started > 900:
+                    raise SystemExit("mkdocs serve did not come up in 15 minutes")
+                time.sleep(1)
+            print(f"[serve {size}] first build served after {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr, flush=True)
+            for attempt in range(runs):
+                marker = f"編集確認{attempt}{int(time.time())}"
+                edited = original.replace("summary: ", f"summary: {marker} ", 1)
+                time.sleep(1.5)  # let the watcher settle after the previous reload
+                edit_started = time.perf_counter()
+                target.write_text(edited, encoding="utf-8")
+                page.wait_for_function(f"document.body && document.body.innerText.includes({marker!r})",
+                                       timeout=300_000, polling=50)
+                times.append(time.perf_counter() - edit_started)
+                print(f"[serve {size}] edit {attempt + 1}: change visible after {times[-1]:.2f} s",
+                      file=sys.stderr, flush=True)
+    finally:
+        target.write_text(original, encoding="utf-8")
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    mode = "mkdocs serve --dirty" if dirty else "mkdocs serve"
+    print(f"| edit one YAML → change visible ({mode}, {size:,} procedures) | {statistics.median(times):.2f} s | ≤ 3 s |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated procedure counts")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measure (the median is shown)")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sopbook-bench-scale"),
+                        help="where the synthetic knowledge bases and sites are written (kept for reuse)")
+    parser.add_argument("--no-browser", action="store_true", help="skip the search timings in Chromium")
+    parser.add_argument("--serve-loop", type=int, metavar="SIZE",
+                        help="time the edit–preview loop of mkdocs serve on SIZE procedures instead")
+    parser.add_argument("--dirty", action="store_true", help="with --serve-loop: mkdocs serve --dirty")
+    arguments = parser.parse_args()
+    arguments.work.mkdir(parents=True, exist_ok=True)
+    if arguments.serve_loop:
+        serve_loop(arguments.work, arguments.serve_loop, arguments.runs, arguments.dirty)
+        return
+    all_measures = []
+    for size in (int(text) for text in arguments.sizes.split(",")):
+        measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser)
+        derive(measures)
+        all_measures.append(measures)
+    print(table(all_measures))
+
+
+if __name__ == "__main__":
+    main()

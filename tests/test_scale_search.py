@@ -1,0 +1,132 @@
+"""Search at scale: a 2,000-procedure synthetic knowledge base built with Pagefind, searched in Chromium.
+
+The build goes through the real plugin (``sopbook build``); the search through the real header box,
+typed as a visitor would. Time-to-first-result is printed, not asserted beyond a sanity bound: the
+benchmark (benchmarks/bench_scale.py) is where speed is measured.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.search import PAGEFIND_FROM_PROCEDURES, choose_backend, describe_choice
+from generator.search.pagefind import page_for_index
+
+from conftest import ROOT, has_executable
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from browser import CHROMIUM, chromium, serve_site, time_search  # noqa: E402
+from synthetic import write_knowledge_base  # noqa: E402
+
+PROCEDURES = 2000
+TARGET = "P01234"
+# Words found in no other synthetic procedure, so the expected result is unambiguous.
+JAPANESE_TITLE = "衛生委員会の議事録を公開する手順"
+ENGLISH_WORD = "quarantine"
+# Generous: the benchmark measures well under a second; this only catches a search that never loads.
+SANITY_SECONDS = 15
+
+MKDOCS_YML = """\
+site_name: 大規模テスト
+theme:
+  name: material
+  language: ja
+  features: [navigation.sections, navigation.indexes, navigation.prune]
+plugins:
+  - search:
+      lang: ja
+  - sopbook:
+      sop_dir: sop
+      language: ja
+      today: "2026-11-25"
+"""
+
+
+def test_auto_chooses_pagefind_from_the_measured_size() -> None:
+    assert choose_backend("auto", PAGEFIND_FROM_PROCEDURES - 1) == "material"
+    assert choose_backend("auto", PAGEFIND_FROM_PROCEDURES) == "pagefind"
+    assert choose_backend("material", 100_000) == "material"
+    assert choose_backend("pagefind", 3) == "pagefind"
+    assert describe_choice("auto", "pagefind", 2000) == f"search: pagefind (auto: 2000 procedures ≥ {PAGEFIND_FROM_PROCEDURES})"
+
+
+def test_only_the_article_reaches_the_index() -> None:
+    page = ('<html lang="ja" class="no-js"><body><nav class="md-nav">全ページの一覧</nav>'
+            '<article class="md-content__inner md-typeset"><h1>入社手続き</h1></article>'
+            '<footer>フッター</footer></body></html>')
+    indexed = page_for_index(page)
+    assert indexed == ('<html lang="ja"><body><article class="md-content__inner md-typeset" '
+                       'data-pagefind-body><h1>入社手続き</h1></article></body></html>')
+    assert page_for_index("<html><body>Material's 404 page</body></html>") is None
+
+
+needs_chromium = pytest.mark.skipif(not has_executable(str(CHROMIUM)),
+                                    reason=f"needs Debian's chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2,000-procedure knowledge base built by ``sopbook build`` with ``search: auto``."""
+    root = tmp_path_factory.mktemp("scale")
+    sop = write_knowledge_base(root, PROCEDURES)
+    target = next(sop.glob(f"*/*/{TARGET}.yaml"))
+    text = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    for index, line in enumerate(text):
+        if line.startswith("title: "):
+            text[index] = f"title: {JAPANESE_TITLE}\n"
+        elif line.startswith("summary: "):
+            text[index] = f"summary: 感染症の流行時は {ENGLISH_WORD} checklist に沿って職場を消毒する。\n"
+    target.write_text("".join(text), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "docs").mkdir()
+    site = root / "site"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(root)
+        result = CliRunner().invoke(cli, ["build", "-f", "mkdocs.yml", "-d", str(site)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return site
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("query", [JAPANESE_TITLE[:5], ENGLISH_WORD])
+def test_pagefind_finds_the_procedure(large_site: Path, query: str) -> None:
+    with serve_site(large_site) as url, chromium() as browser:
+        found = time_search(browser, url, "pagefind", query)
+    print(f"\n{PROCEDURES:,} procedures, Pagefind, {query!r}: first result after {found.seconds:.2f} s; "
+          f"{len(found.hrefs)} shown, first {found.titles[:1]}")
+    assert any(href.endswith(f"/{TARGET}/") for href in found.hrefs), found.titles
+    assert found.seconds < SANITY_SECONDS
+
+
+@pytest.mark.slow
+def test_the_large_site_uses_pagefind_instead_of_material_search(large_site: Path) -> None:
+    assert (large_site / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (large_site / "search" / "search_index.json").exists()
+    home = (large_site / "index.html").read_text(encoding="utf-8")
+    assert "assets/sopbook/pagefind-search.js" in home
+    assert 'data-md-component="search"' not in home
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_keyboard_opens_a_result(large_site: Path) -> None:
+    with serve_site(large_site) as url, chromium() as browser:
+        page = browser.new_page()
+        page.goto(url, wait_until="load")
+        page.keyboard.press("/")
+        page.keyboard.type(JAPANESE_TITLE[:5])
+        page.locator(f"a.pf-searchbox-result[href$='/{TARGET}/']").wait_for(state="visible", timeout=30_000)
+        titles = page.locator("a.pf-searchbox-result .pf-searchbox-result-title").all_inner_texts()
+        for _ in range(titles.index(next(t for t in titles if JAPANESE_TITLE in t))):
+            page.keyboard.press("ArrowDown")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.url.endswith(f"/{TARGET}/")
+        assert JAPANESE_TITLE in page.locator("h1").first.inner_text()
