@@ -33,6 +33,7 @@ class Safe(str):
 
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]{}|])")
+_NEEDS_ESCAPING = re.compile(r"[\\`*_\[\]{}|&<>\t\n\r\f\v]| {2}|^[\s#+\-0-9]|\s$")
 _BLOCK_START = re.compile(r"^(#|[-+]\s|\d+(?=[.)]\s))")
 
 
@@ -42,7 +43,10 @@ def escape(value: Any) -> str:
         return ""
     if isinstance(value, Safe):
         return value
-    text = " ".join(str(value).split())
+    text = str(value)
+    if not _NEEDS_ESCAPING.search(text):  # most values: a name, a date, a label
+        return text
+    text = " ".join(text.split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIALS.sub(r"\\\1", text)
     # A value that opens a list item or a heading ("- x", "# x", "1. x") would start one inside a list.

@@ -30,6 +30,8 @@ NAV_PAGES_PER_SECTION = 100
 Material repeats the open section's entries on every page: 500 procedures in one category would
 put 100 KB of navigation on each of them (measured: a flat list of 1,000 costs 300 KB a page).
 """
+NAV_PEOPLE_AND_TOOLS = 30
+"""People and tools are top-level sections, shown on every page: listed only while they are few."""
 
 
 class BuildStopped(SopbookError):
@@ -138,7 +140,7 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
     def listing(index_path: str, kind: str) -> list[Any]:
         members = sorted((page for page in by_path.values() if page.kind == kind), key=lambda page: page.path)
         entries: list[Any] = [index_path]
-        if len(members) <= NAV_PAGES_PER_SECTION:
+        if len(members) <= NAV_PEOPLE_AND_TOOLS:
             entries += [{page.title: page.path} for page in members]
         return entries
 
