@@ -224,4 +224,46 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
     click.echo(summary, err=True)
 
 
-COMMANDS = [init_command, new_command, fmt_command, codeowners_command, import_command]
+# --- spell -----------------------------------------------------------------------------------------
+
+@click.command("spell")
+@click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--lang", default="en_US", show_default=True,
+              help="aspell dictionary; British spellings are accepted too (en_GB adds US ones).")
+@click.option("-f", "--format", "format_name", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="How to print the problems.")
+def spell_command(sop_dir: str | None, lang: str, format_name: str) -> None:
+    """Check the spelling of the English text of every procedure page (aspell, through pyspelling).
+
+    Japanese text, code and URLs are skipped; names and terms go in sop/wordlist.txt, one a line.
+    Each unknown word is reported at the line of the procedure file that holds it. Needs aspell
+    and aspell-en.
+    """
+    from ..config import load_project_config
+    from ..model import load_knowledge_base
+    from ..output import REPORTER_BY_NAME
+    from ..render import render_pages
+    from ..spell import WORDLIST, check_aspell, find_misspellings, locate, read_wordlist
+    from ..validate import find_sop_dir
+
+    check_aspell(lang)  # before the slow part, so a missing aspell is said at once
+    config = load_project_config()
+    folder = find_sop_dir(sop_dir)
+    kb, validation = load_knowledge_base(folder)
+    if validation.errors:
+        report_text(validation.errors, sys.stderr)
+        raise SopbookError("fix the errors above first: the pages are rendered from a valid knowledge base")
+    options = dict(config.options)
+    options["templates_dir"] = str(config.root / str(options.get("templates_dir") or "templates"))
+    pages = [page for page in render_pages(kb, options) if page.kind == "procedure"]
+    wordlist = folder / WORDLIST
+    registries = [source.path for source in kb.sources.values()]
+    problems = locate(find_misspellings(pages, read_wordlist(wordlist), lang), display_path(wordlist), registries)
+    REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
+    if format_name == "text" and not problems:
+        click.echo(f"{len(pages)} procedure page(s): no unknown words", err=True)
+    if problems:
+        sys.exit(1)
+
+
+COMMANDS = [init_command, new_command, fmt_command, codeowners_command, import_command, spell_command]

@@ -1,0 +1,145 @@
+"""``sopbook spell``: aspell, through pyspelling, over the English text of the generated procedure pages.
+
+The pages are what readers see, so they are what is checked: ``render_pages`` renders them in
+memory, they are written to a temporary folder with their Japanese text blanked out, and pyspelling
+runs the shipped configuration (``generator/data/pyspelling.yml``: Markdown → HTML, code and URLs
+skipped) with the knowledge base's word list (``sop/wordlist.txt``, one word a line, ``#`` comments).
+Each unknown word is then found again in the procedure's YAML file, so the report names the line
+the author must change, not a page they never edit.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from .errors import UsageError
+from .problems import Problem, Severity
+from .render import Page
+
+WORDLIST = "wordlist.txt"
+TEMPLATE_WORDS = ["KPI", "KPIs", "FAQ", "SLA"]
+"""Words sopbook's own templates put on every page, so no knowledge base has to list them."""
+CODE = "spelling"
+
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+# Kana, kanji, CJK punctuation and full-width forms: blanked out so that aspell sees only the
+# Latin text between them ("kintoneの設定" → "kintone   ").
+_ID_LIKE = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9_.]*-[0-9][A-Za-z0-9_.-]*")
+"""Procedure and task ids such as GA-001 or ACC-002: names, not words."""
+_JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    word: str
+    page: Page
+
+
+def check_aspell(language: str) -> str:
+    """The aspell binary; a usage error a person can act on when it or the dictionary is missing."""
+    binary = shutil.which("aspell")
+    if binary is None:
+        raise UsageError("sopbook spell needs aspell with an English dictionary: install it "
+                         "(Debian/Ubuntu: sudo apt-get install aspell aspell-en; macOS: brew install aspell)")
+    dictionaries = subprocess.run([binary, "dump", "dicts"], capture_output=True, text=True).stdout.split()
+    if language not in dictionaries:
+        raise UsageError(f"aspell has no '{language}' dictionary (it has: {', '.join(dictionaries) or 'none'}); "
+                         f"install aspell-en, or pass --lang")
+    return binary
+
+
+def english_only(markdown: str) -> str:
+    """The page as aspell should see it: no front matter, Japanese blanked out, lines kept."""
+    markdown = _FRONT_MATTER.sub(lambda match: "\n" * match.group(0).count("\n"), markdown)
+    markdown = _ID_LIKE.sub(lambda match: " " * len(match.group(0)), markdown)
+    return _JAPANESE.sub(lambda match: " " * len(match.group(0)), markdown)
+
+
+def read_wordlist(path: Path) -> list[str]:
+    if not path.is_file():
+        return []
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    return words
+
+
+def find_misspellings(pages: Iterable[Page], wordlist: list[str], language: str = "en_US",
+                      jobs: int | None = None) -> list[Misspelling]:
+    """Run pyspelling over ``pages``; one record per unknown word per page."""
+    import pyspelling
+
+    binary = check_aspell(language)
+    pages = list(pages)
+    found: list[Misspelling] = []
+    with tempfile.TemporaryDirectory(prefix="sopbook-spell-") as folder:
+        root = Path(folder)
+        by_file: dict[str, Page] = {}
+        for index, page in enumerate(pages):
+            target = root / "pages" / f"{index:05d}.md"  # page paths may hold any character; these do not
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(english_only(page.markdown), encoding="utf-8")
+            by_file[str(target)] = page
+        words_file = root / "wordlist.txt"
+        words_file.write_text("".join(word + "\n" for word in [*TEMPLATE_WORDS, *wordlist]), encoding="utf-8")
+        config = resources.files("generator").joinpath("data", "pyspelling.yml").read_text(encoding="utf-8")
+        for token, value in (("@@PAGES@@", str(root / "pages")), ("@@LANG@@", language),
+                             ("@@EXTRA_LANG@@", "en_US" if language == "en_GB" else "en_GB"),
+                             ("@@WORDLIST@@", str(words_file)), ("@@DICTIONARY@@", str(root / "words.dic"))):
+            config = config.replace(token, value)
+        config_file = root / "pyspelling.yml"
+        config_file.write_text(config, encoding="utf-8")
+        for result in pyspelling.spellcheck(str(config_file), binary=binary, checker="aspell", jobs=jobs):
+            if result.error:
+                raise UsageError(f"pyspelling failed: {result.error}")
+            page = by_file.get(result.context.split(": ", 1)[0])  # "<file>: html>body>p"
+            if page is None:
+                continue
+            for word in dict.fromkeys(result.words):
+                found.append(Misspelling(word, page))
+    return found
+
+
+def locate(misspellings: Iterable[Misspelling], wordlist_path: str, registries: Iterable[str] = ()) -> list[Problem]:
+    """Problems at the lines where each unknown word is written: the procedure file, else a registry
+    (a tool's name in tools.yaml shows on every page that uses the tool)."""
+    problems: list[Problem] = []
+    texts: dict[str, list[str]] = {}
+    registries = list(registries)
+
+    def lines_of(path: str) -> list[str]:
+        if path not in texts:
+            try:
+                texts[path] = Path(path).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                texts[path] = []
+        return texts[path]
+
+    for misspelling in misspellings:
+        source = misspelling.page.source or misspelling.page.path
+        pattern = re.compile(rf"(?<![A-Za-z]){re.escape(misspelling.word)}(?![A-Za-z])")
+        message = (f"unknown word '{misspelling.word}': correct it, or add it to {wordlist_path} "
+                   f"if it is a name or a term")
+        for path in [source, *registries]:
+            places = [(number, match.start() + 1) for number, line in enumerate(lines_of(path), start=1)
+                      if not line.lstrip().startswith("#") and (match := pattern.search(line))]
+            if places:
+                break
+        else:
+            problems.append(Problem(source, 1, 1, CODE, Severity.ERROR,
+                                    message + f" (on the page {misspelling.page.path}, from a template)"))
+            continue
+        line, column = places[0]
+        also = sorted({number for number, _ in places[1:]} - {line})
+        if also:
+            message += f"; also on line{'s' if len(also) > 1 else ''} {', '.join(map(str, also))}"
+        problems.append(Problem(path, line, column, CODE, Severity.ERROR, message))
+    return sorted(set(problems))
