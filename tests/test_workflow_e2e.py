@@ -1,0 +1,96 @@
+"""End to end, as a new user: ``init``, ``new``, ``fmt --check``, ``lint``, ``build`` through the installed command."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def installed(name: str) -> str | None:
+    """The console script of the environment running the tests, else the one on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.exists() else shutil.which(name)
+
+
+SOPBOOK = installed("sopbook")
+pytestmark = pytest.mark.skipif(SOPBOOK is None, reason="the sopbook console script is not installed "
+                                                        "(pip install -e .)")
+
+
+def run(*arguments: str, cwd: Path, command: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SOPBOOK_NO_CACHE", None)  # a new user has the cache on
+    return subprocess.run([command or str(SOPBOOK), *arguments], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_init_new_fmt_lint_build_as_a_new_user(tmp_path: Path) -> None:
+    result = run("init", "総務ナレッジ", "--name", "総務部の手順書", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kb = tmp_path / "総務ナレッジ"
+
+    result = run("new", "GA-002", "--title", "名刺の発注", "--department", "総務部", "--owner", "tanaka",
+                 "--backup", "suzuki", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    procedure = kb / "sop" / "総務部" / "GA-002-名刺の発注.yaml"
+    assert procedure.is_file()
+
+    result = run("fmt", "--check", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    result = run("validate", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    result = run("lint", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    findings = [line for line in result.stdout.splitlines() if re.match(r"sop/.+:\d+:\d+: ", line)]
+    assert findings and all("warning placeholder" in line and "GA-002" in line for line in findings), findings
+
+    result = run("build", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    pages = [page for page in (kb / "site").rglob("*.html") if "GA-002" in page.read_text(encoding="utf-8")]
+    assert any("名刺の発注" in page.read_text(encoding="utf-8") for page in pages)
+    assert "総務部の手順書" in (kb / "site" / "index.html").read_text(encoding="utf-8")
+
+    # What the scaffold's CI workflow runs on every pull request.
+    mkdocs = installed("mkdocs")
+    if mkdocs is not None:
+        result = run("build", "--strict", cwd=kb, command=mkdocs)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_broken_procedure_stops_fmt_lint_and_build(tmp_path: Path) -> None:
+    assert run("init", "kb", cwd=tmp_path).returncode == 0
+    kb = tmp_path / "kb"
+    assert run("build", cwd=kb).returncode == 0
+    index = (kb / "site" / "index.html").read_bytes()
+    broken = kb / "sop" / "総務部" / "GA-001-備品の発注.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("owner: tanaka", "owner: tanka"), encoding="utf-8")
+    lint = run("lint", "--format", "github", cwd=kb)
+    assert lint.returncode == 1
+    assert "::error file=sop/総務部/GA-001-備品の発注.yaml,line=" in lint.stdout
+    assert run("build", cwd=kb).returncode != 0
+    assert (kb / "site" / "index.html").read_bytes() == index  # the previous site is left as it was
+
+
+def test_pre_commit_hooks_name_real_commands() -> None:
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {hook["id"] for hook in hooks} >= {"sopbook-fmt", "sopbook-lint"}
+    for hook in hooks:
+        program, command = hook["entry"].split()[:2]
+        assert program == "sopbook" and command in cli.commands, hook
+        assert hook["language"] == "python"
+        assert re.search(hook["files"], "sop/総務部/GA-001-電子契約.yaml")
+        assert not re.search(hook["files"], "mkdocs.yml")
+    scaffold = (ROOT / "generator/data/scaffold/dot-pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert {"sopbook-fmt", "sopbook-lint"} <= set(re.findall(r"id: (\S+)", scaffold))
