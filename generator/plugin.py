@@ -49,6 +49,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self.succeeded = False
         self.progress: Callable[[int, int], None] | None = None
         """Set by ``sopbook build`` to show a progress line."""
+        self.stopped_by: SopbookError | None = None
+        """Why the knowledge base stopped the build, for ``sopbook build`` to print as its error."""
         self._built_pages = 0
         self._total_pages = 0
         self.pagefind: PagefindSearch | None = None
@@ -66,11 +68,13 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self._choose_search(config)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        self.stopped_by = None
         today = dt.date.fromisoformat(self.config.today) if self.config.today else None
         material_tags = any(name in config.plugins for name in ("material/tags", "tags"))
         try:
             generated = site.generate(dict(self.config), self.root, today=today, material_tags=material_tags)
         except SopbookError as error:
+            self.stopped_by = error
             raise PluginError(error.message) from None
         for problem in [*generated.validation_problems, *generated.problems]:
             # --strict fails on warnings: only lint errors may stop a build, the rest is information.

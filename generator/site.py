@@ -7,6 +7,7 @@ it into place only when the build succeeded, so a failed build leaves the previo
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -131,17 +132,17 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
         others = [page for page in leaves if not page.path.endswith("/index.md")]
         entries += [page.path for page in index]
         if len(others) <= NAV_PAGES_PER_SECTION:
-            entries += [{page.title: page.path} for page in others]
+            entries += [{_title(page.title): page.path} for page in others]
         for name in sorted(key for key in node if key):
             title = next((page.title for page in node[name].get("", []) if page.path.endswith("/index.md")), name)
-            entries.append({title: section(node[name])})
+            entries.append({_title(title): section(node[name])})
         return entries
 
     def listing(index_path: str, kind: str) -> list[Any]:
         members = sorted((page for page in by_path.values() if page.kind == kind), key=lambda page: page.path)
         entries: list[Any] = [index_path]
         if len(members) <= NAV_PEOPLE_AND_TOOLS:
-            entries += [{page.title: page.path} for page in members]
+            entries += [{_title(page.title): page.path} for page in members]
         return entries
 
     nav: list[Any] = [{lang.label("home"): HOME}]
@@ -154,6 +155,11 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
         nav.append({lang.label("reports"): reports})
     nav += sorted(path for path in hand_written if path not in by_path)
     return nav
+
+
+def _title(text: str) -> str:
+    """A navigation title from YAML text: MkDocs and Material print nav titles as HTML, unescaped."""
+    return html.escape(text, quote=False)
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import sys
 from pathlib import Path
@@ -34,7 +35,8 @@ def _progress_line(done: int, total: int) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir of mkdocs.yml, usually ./site).")
 @click.option("-s", "--strict", is_flag=True, help="Fail on MkDocs warnings and on lint errors.")
-def build(config_file: Path | None, site_dir: Path | None, strict: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Also print MkDocs' progress and every lint finding.")
+def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
     """Build the site from the knowledge base (the same as `mkdocs build`).
 
     The site is written to a staging folder and swapped into place only when the build succeeds, so
@@ -42,7 +44,9 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool) -> None
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort
 
+    _log_to_stderr(logging.INFO if verbose else logging.WARNING)
     options: dict[str, object] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
@@ -54,10 +58,41 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool) -> None
     config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
+    except Abort:
+        stopped_by = getattr(plugin, "stopped_by", None)
+        if stopped_by is not None:
+            raise stopped_by from None
+        raise
     finally:
         config.plugins.on_shutdown()
     click.echo(f"sopbook: site written to {target}; open {Path(target) / 'index.html'} or run 'sopbook serve'",
                err=True)
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is at the time (click's test runner swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
+def _log_to_stderr(level: int) -> None:
+    """What `mkdocs build` prints (warnings, errors), for people who run sopbook instead."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(handler, "_sopbook", False) for handler in logger.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler._sopbook = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    for handler in logger.handlers:
+        if getattr(handler, "_sopbook", False):
+            handler.setLevel(level)
+    logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
 def _plugin_names(mkdocs_config: dict[str, object]) -> set[str]:

@@ -1,0 +1,157 @@
+"""Real MkDocs builds through the plugin and the sopbook commands: strict builds, failed builds that keep the
+previous site, hostile YAML text, edit links, the language option, generate --out."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import PROCEDURE, KnowledgeBaseFactory
+from generator.cli import cli
+
+MKDOCS_YML = """\
+site_name: Test
+repo_url: https://github.com/example/kb
+edit_uri: edit/main/docs/
+theme:
+  name: material
+  language: en
+  features: [content.action.edit]
+plugins:
+  - search:
+      lang: ja
+  - sopbook:
+      language: {language}
+      today: "2026-11-25"
+"""
+
+HOSTILE = PROCEDURE.replace("title: 電子契約の締結", 'title: "{{ 7*7 }} <script>alert(1)</script>"').replace(
+    "      依頼者から受け取った契約書を kintone に登録する。",
+    "      依頼者から受け取った契約書を kintone に登録する。\n"
+    "      <img src=x onerror=alert(2)> [click](javascript:alert(3)) {{ 7*7 }}\n"
+    "\n"
+    "      - **太字** の項目\n"
+    "      - `<b>code</b>`\n")
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def site_kb(make_kb: KnowledgeBaseFactory, language: str = "ja",
+            procedures: dict[str, str] | None = None) -> Path:
+    make_kb(procedures)
+    (make_kb.root / "docs").mkdir(exist_ok=True)
+    (make_kb.root / "mkdocs.yml").write_text(MKDOCS_YML.format(language=language), encoding="utf-8")
+    return make_kb.root
+
+
+def procedure_html(root: Path) -> str:
+    return (root / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").read_text(encoding="utf-8")
+
+
+def test_strict_build_makes_every_page(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    result = run("build", "--strict")
+    assert result.exit_code == 0, result.output
+    for page in ("index.html", "procedures/総務部/契約/GA-001/index.html", "people/tanaka/index.html",
+                 "tools/kintone/index.html", "tags/index.html", "procedures/総務部/index.html"):
+        assert (root / "site" / page).is_file(), page
+    html = procedure_html(root)
+    assert "田中 花子" in html and "2026年4月1日" in html and "15分" in html
+    assert '<pre class="mermaid"><code>flowchart LR' in html
+    assert not list(root.glob(".site.*")), "the staging folder was left behind"
+
+
+def test_edit_link_points_at_the_yaml_file(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    assert run("build").exit_code == 0
+    links = re.findall(r'<a href="([^"]+)"[^>]*class="md-content__button', procedure_html(root))
+    assert links == ["https://github.com/example/kb/edit/main/sop/%E7%B7%8F%E5%8B%99%E9%83%A8/GA-001.yaml"] or \
+        links == ["https://github.com/example/kb/edit/main/sop/総務部/GA-001.yaml"], links
+
+
+def test_yaml_text_never_becomes_markup(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb, procedures={"総務部/GA-001.yaml": HOSTILE})
+    assert run("build").exit_code == 0
+    # Material puts the title through striptags into <title>, whose content a browser never parses as tags.
+    html = re.sub(r"<title>.*?</title>", "", procedure_html(root), flags=re.S)
+    article = html[html.index("<article"):html.index("</article>")]
+    assert article.count("{{ 7*7 }}") == 2 and "49" not in article
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "<img src=x" not in html and "onerror=alert(2)" in html.replace("&lt;", "<") and "<img src=\"x\"" not in html
+    assert "javascript:" not in html
+    assert "<strong>太字</strong>" in html, "Markdown in details still renders"
+    assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in html
+
+
+def test_invalid_knowledge_base_stops_the_build_and_keeps_the_old_site(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    assert run("build").exit_code == 0
+    before = procedure_html(root)
+    make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("owner: tanaka", "owner: tanaka2"))
+    result = run("build")
+    assert result.exit_code != 0
+    assert "sop/総務部/GA-001.yaml:8:8: error unknown-person" in result.output.replace("\\", "/")
+    assert "Traceback" not in result.output
+    assert procedure_html(root) == before
+    assert not list(root.glob(".site.*"))
+
+
+def test_mkdocs_strict_fails_on_lint_errors_but_not_on_warnings(make_kb: KnowledgeBaseFactory) -> None:
+    """Lint warnings are information; a lint error (an inactive owner) fails `mkdocs build --strict`."""
+    root = site_kb(make_kb)
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"]
+    ok = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("owner: tanaka", "owner: yamada"))
+    failed = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    assert failed.returncode != 0
+    assert "sop/総務部/GA-001.yaml:8:8: error inactive-owner" in failed.stderr
+
+
+def test_english_labels_and_dates(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb, language="en")
+    assert run("build").exit_code == 0
+    html = procedure_html(root)
+    assert "April 1, 2026" in html and "Owner" in html and "15 min" in html
+    assert '<html lang="en"' in html
+    ja_root = site_kb(make_kb, language="ja")
+    assert run("build").exit_code == 0
+    assert '<html lang="ja"' in procedure_html(ja_root)
+
+
+def test_kb_template_overrides_the_default(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    (root / "templates").mkdir()
+    (root / "templates" / "tool.md.j2").write_text("# {{ tool.name }}\n\nOVERRIDDEN TOOL PAGE\n", encoding="utf-8")
+    assert run("build").exit_code == 0
+    assert "OVERRIDDEN TOOL PAGE" in (root / "site" / "tools" / "kintone" / "index.html").read_text(encoding="utf-8")
+
+
+def test_generate_writes_markdown_that_plain_mkdocs_builds(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    result = run("generate", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert (root / "out" / "docs" / "procedures" / "総務部" / "契約" / "GA-001.md").is_file()
+    assert "sopbook" not in (root / "out" / "mkdocs.yml").read_text(encoding="utf-8").split("plugins:")[1]
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "out/mkdocs.yml"],
+                           cwd=root, capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
+    assert (root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").is_file()
+
+
+def test_demo_builds(demo_copy: Path) -> None:
+    """The demo knowledge base builds; its deliberate lint errors (an owner who left) are reported."""
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    assert (demo_copy / "site" / "procedures" / "経理部" / "経費" / "ACC-001" / "index.html").is_file()
+    # A draft and a retired procedure are marked as such.
+    pages = list((demo_copy / "site" / "procedures").rglob("index.html"))
+    texts = [page.read_text(encoding="utf-8") for page in pages]
+    assert any('admonition warning' in text and "下書き" in text for text in texts)
+    assert any('admonition danger' in text and "廃止" in text for text in texts)
