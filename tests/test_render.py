@@ -1,0 +1,107 @@
+"""Golden files pin the Markdown each template produces: tests/golden/<case>/input.yaml → expected.md.
+
+Regenerate after an intended change with ``SOPBOOK_REGEN_GOLDEN=1 pytest tests/test_render.py`` and
+review the diff. A first line ``# language: en`` in input.yaml renders the case in English.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import KnowledgeBaseFactory
+from generator.model import load_knowledge_base
+from generator.render import Page, environment, escape, render_pages, safe_markdown
+
+GOLDEN = Path(__file__).parent / "golden"
+TODAY = dt.date(2026, 11, 25)
+REGENERATE = bool(os.environ.get("SOPBOOK_REGEN_GOLDEN"))
+SECOND = """\
+id: GA-002
+title: 社用印の押印申請
+department: 総務部
+category: 印章管理
+owner: suzuki
+related: [GA-001]
+steps:
+  - title: 押印
+"""
+
+
+def pages_of(make_kb: KnowledgeBaseFactory, procedure: str, language: str = "ja") -> dict[str, Page]:
+    sop = make_kb({"総務部/GA-001.yaml": procedure, "総務部/GA-002.yaml": SECOND})
+    kb, validation = load_knowledge_base(sop)
+    assert validation.ok, [str(problem) for problem in validation.problems]
+    return {page.path: page for page in render_pages(kb, {"language": language}, today=TODAY)}
+
+
+@pytest.mark.parametrize("case", sorted(path.name for path in GOLDEN.iterdir() if path.is_dir()))
+def test_golden(case: str, make_kb: KnowledgeBaseFactory) -> None:
+    text = (GOLDEN / case / "input.yaml").read_text(encoding="utf-8")
+    language = "en" if text.startswith("# language: en") else "ja"
+    page = pages_of(make_kb, text, language)["procedures/総務部/契約/GA-001.md"]
+    expected = GOLDEN / case / "expected.md"
+    if REGENERATE:
+        expected.write_text(page.markdown, encoding="utf-8")
+    assert expected.exists(), f"no {expected}; run with SOPBOOK_REGEN_GOLDEN=1 to write it"
+    assert page.markdown == expected.read_text(encoding="utf-8")
+
+
+def test_every_page_knows_its_source(make_kb: KnowledgeBaseFactory) -> None:
+    pages = pages_of(make_kb, (GOLDEN / "procedure-ja" / "input.yaml").read_text(encoding="utf-8"))
+    assert pages["procedures/総務部/契約/GA-001.md"].source == "sop/総務部/GA-001.yaml"
+    assert pages["people/tanaka.md"].source == "sop/people.yaml"
+    assert pages["index.md"].source is None
+    assert {"index.md", "procedures/index.md", "procedures/総務部/index.md", "procedures/総務部/契約/index.md",
+            "people/index.md", "tools/index.md", "tags.md", "tools/kintone.md"} <= set(pages)
+
+
+def test_person_page_lists_what_they_own_back_up_perform_and_approve(make_kb: KnowledgeBaseFactory) -> None:
+    pages = pages_of(make_kb, (GOLDEN / "procedure-ja" / "input.yaml").read_text(encoding="utf-8"))
+    suzuki = pages["people/suzuki.md"].markdown
+    owns, backs_up = suzuki.split("## バックアップの手順")
+    assert "GA-002" in owns and "GA-001" not in owns.split("## 主担当の手順")[1]
+    assert "GA-001" in backs_up.split("## 実施するステップ")[0]
+    performs = suzuki.split("## 実施するステップ")[1].split("## 承認する手順")[0]
+    assert "[GA-001 電子契約の締結](../procedures/総務部/契約/GA-001.md) | 1 |" in performs  # via the role legal
+    sato = pages["people/sato.md"].markdown
+    assert "GA-001" in sato.split("## 承認する手順")[1]  # as the only member of ga-manager
+
+
+def test_tool_page_lists_the_steps_that_use_it(make_kb: KnowledgeBaseFactory) -> None:
+    pages = pages_of(make_kb, (GOLDEN / "procedure-ja" / "input.yaml").read_text(encoding="utf-8"))
+    kintone = pages["tools/kintone.md"].markdown
+    assert "| [GA-001 電子契約の締結](../procedures/総務部/契約/GA-001.md) | 総務部 | 1\\. 契約書ドラフトの確認 |" in kintone
+
+
+def test_related_links_go_both_ways(make_kb: KnowledgeBaseFactory) -> None:
+    text = (GOLDEN / "procedure-ja" / "input.yaml").read_text(encoding="utf-8").replace("related: [GA-002]\n", "")
+    pages = pages_of(make_kb, text)
+    assert "この手順を参照している手順" in pages["procedures/総務部/契約/GA-001.md"].markdown
+    assert "[GA-002 社用印の押印申請](../印章管理/GA-002.md)" in pages["procedures/総務部/契約/GA-001.md"].markdown
+
+
+def test_kb_templates_override_defaults_and_fall_back(tmp_path: Path) -> None:
+    (tmp_path / "tool.md.j2").write_text("custom {{ name }}", encoding="utf-8")
+    env = environment(tmp_path)
+    assert env.get_template("tool.md.j2").render(name="<b>") == "custom &lt;b&gt;"
+    assert env.get_template("person.md.j2").filename.endswith("templates/person.md.j2")
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("{{ 7*7 }}", "\\{\\{ 7\\*7 \\}\\}"),
+    ("<script>", "&lt;script&gt;"),
+    ("- item", "\\- item"),
+    ("1. item", "1\\. item"),
+    ("a | b", "a \\| b"),
+    ("田中 花子", "田中 花子"),
+])
+def test_escape_shows_text_literally(text: str, shown: str) -> None:
+    assert escape(text) == shown
+
+
+def test_safe_markdown_keeps_markdown_and_removes_markup() -> None:
+    out = safe_markdown("**b** <i>x</i> `<i>` [a](javascript:x) [b](https://example.com) <https://example.com>")
+    assert out == ("**b** &lt;i>x&lt;/i> `<i>` [a](#) [b](https://example.com) <https://example.com>")
