@@ -98,31 +98,45 @@ def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
     text = original.removeprefix("\ufeff").replace("\r\n", "\n")
     if text and not text.endswith("\n"):
         text += "\n"
-    try:
-        data = _load(text)
-    except YAMLError as error:
-        return Formatted(path, original, None, [_syntax_problem(path, error)])
+    # Formatting again must change nothing. One pass reaches that for every real procedure; the loop
+    # makes it hold by construction for odd input too (a key that is null, a document of blank lines).
+    for _ in range(3):
+        try:
+            data = _load(text)
+        except Exception as error:  # noqa: BLE001 - ruamel.yaml raises more than YAMLError on odd input
+            return Formatted(path, original, None, [_syntax_problem(path, error)])
+        try:
+            formatted = _format_once(text, data, path, kind)
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, the file is left untouched
+            reason = str(error) if isinstance(error, _Unsafe) else f"internal error {error!r}"
+            return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
+                                                            f"not formatted: {reason}; please report this file")])
+        if isinstance(formatted, Problem):
+            return Formatted(path, original, None, [formatted])
+        if formatted == text:
+            return Formatted(path, original, text)
+        text = formatted
+    return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
+                                                    "not formatted: the result does not settle; please report "
+                                                    "this file")])
+
+
+def _format_once(text: str, data: Any, path: str, kind: str) -> str | Problem:
     if data is None:
-        return Formatted(path, original, original)
-    if kind == "procedure" and not isinstance(data, CommentedMap):
-        return Formatted(path, original, None, [Problem(
-            path, 1, 1, "wrong-type", Severity.ERROR,
-            "a procedure file must be a mapping of keys (id:, title:, ...); not formatted")])
+        return text
+    if kind == "procedure" and not (isinstance(data, CommentedMap) and all(isinstance(k, str) for k in data)):
+        return Problem(path, 1, 1, "wrong-type", Severity.ERROR,
+                       "a procedure file must be a mapping of keys (id:, title:, ...); not formatted")
     expected = _plain(data)
-    try:
-        if kind == "procedure":
-            quoted = _quote_versions(text, data)
-            if quoted != text:
-                text, data = quoted, _load(quoted)
-                expected = _plain(data)
-            reordered = _reorder_procedure(text, data, expected)
-            if reordered != text:
-                text, data = reordered, _load(reordered)
-        text = _canonical_indentation(text, data, expected)
-    except _Unsafe as unsafe:
-        return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
-                                                        f"not formatted: {unsafe}; please report this file")])
-    return Formatted(path, original, text)
+    if kind == "procedure":
+        quoted = _quote_versions(text, data)
+        if quoted != text:
+            text, data = quoted, _load(quoted)
+            expected = _plain(data)
+        reordered = _reorder_procedure(text, data, expected)
+        if reordered != text:
+            text, data = reordered, _load(reordered)
+    return _canonical_indentation(text, data, expected)
 
 
 def _load(text: str) -> Any:
@@ -135,7 +149,7 @@ def _dump(data: Any) -> str:
     return stream.getvalue()
 
 
-def _syntax_problem(path: str, error: YAMLError) -> Problem:
+def _syntax_problem(path: str, error: Exception) -> Problem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     reason = getattr(error, "problem", None) if isinstance(error, MarkedYAMLError) else None
