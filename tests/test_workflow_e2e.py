@@ -56,6 +56,12 @@ def test_init_new_fmt_lint_build_as_a_new_user(tmp_path: Path) -> None:
     findings = [line for line in result.stdout.splitlines() if re.match(r"sop/.+:\d+:\d+: ", line)]
     assert findings and all("warning placeholder" in line and "GA-002" in line for line in findings), findings
 
+    # The new file needs its reviewers in CODEOWNERS; CI's check says so until it is regenerated.
+    assert run("codeowners", "--check", cwd=kb).returncode == 1
+    assert run("codeowners", cwd=kb).returncode == 0
+    assert "/sop/総務部/GA-002-名刺の発注.yaml" in (kb / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert run("codeowners", "--check", cwd=kb).returncode == 0
+
     result = run("build", cwd=kb)
     assert result.returncode == 0, result.stdout + result.stderr
     pages = [page for page in (kb / "site").rglob("*.html") if "GA-002" in page.read_text(encoding="utf-8")]

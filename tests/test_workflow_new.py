@@ -94,9 +94,16 @@ def test_init_writes_a_knowledge_base_that_validates_and_lints_clean(tmp_path: P
     schema_file = next(iter(settings["yaml.schemas"]))
     assert (root / schema_file).is_file()
     assert json.loads((root / schema_file).read_text(encoding="utf-8"))["$id"] == "urn:sopbook:schema:v1:procedure"
-    workflow = (root / ".github/workflows/sopbook.yml").read_text(encoding="utf-8")
-    assert "--format github" in workflow and "mkdocs build --strict" in workflow
-    assert "actions/upload-artifact" in workflow
+    import yaml
+
+    workflow = yaml.safe_load((root / ".github/workflows/sopbook.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]  # YAML 1.1 reads the key 'on' as true
+    steps = workflow["jobs"]["check-and-build"]["steps"]
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "sopbook lint --format github" in runs and "mkdocs build --strict" in runs
+    assert "sopbook fmt --check" in runs
+    upload = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["path"] == "site/"
 
     monkeypatch.chdir(root)
     assert invoke("validate").exit_code == 0
