@@ -60,10 +60,26 @@ def _gone(kb: KnowledgeBase, actor: str, context: Context) -> str | None:
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     places: list[tuple[str, str, tuple[str | int, ...]]] = [("owner", procedure.owner, ("owner",))]
     places += [("backup", backup, ("backups", index)) for index, backup in enumerate(procedure.backups)]
-    places += [(f"step {step.number} actor", step.actor, ("steps", step.number - 1, "actor"))
-               for step in procedure.steps if step.actor_given]
-    places += [(f"approval {approval.number} approver", approval.approver, ("approvals", approval.number - 1, "approver"))
-               for approval in procedure.approvals]
+    # A departed actor named in five steps is one problem to fix: report it once, at its first use.
+    steps: dict[str, list[int]] = {}
+    approvals: dict[str, list[int]] = {}
+    first: dict[str, tuple[str | int, ...]] = {}
+    for step in procedure.steps:
+        if step.actor_given:
+            steps.setdefault(step.actor, []).append(step.number)
+            first.setdefault(step.actor, ("steps", step.number - 1, "actor"))
+    for approval in procedure.approvals:
+        approvals.setdefault(approval.approver, []).append(approval.number)
+        first.setdefault(approval.approver, ("approvals", approval.number - 1, "approver"))
+    for actor, path in first.items():
+        uses = []
+        if actor in steps:
+            numbers = steps[actor]
+            uses.append(f"step{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} actor")
+        if actor in approvals:
+            numbers = approvals[actor]
+            uses.append(f"approval{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} approver")
+        places.append((" and ".join(uses), actor, path))
     for label, actor, path in places:
         reason = _gone(kb, actor, context)
         if reason:
