@@ -31,7 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "レポート", "rules": "リントのルール", "dashboard": "ナレッジベースの健全性",
         "documented": "文書化率（業務棚卸しのうち手順書あり）", "bus_factor": "属人化（実施できる人が {n} 人未満）",
         "overdue": "レビュー期限切れ・未レビュー", "findings": "指摘", "by_rule": "ルール別の指摘",
-        "by_department": "部門別の指摘", "rule": "ルール", "department": "部門", "count": "件数",
+        "by_department": "部門別の指摘", "rule": "ルール", "department": "部門", "count": "件数", "share": "割合",
         "errors": "エラー", "warnings": "警告", "infos": "情報", "severity": "重要度", "enabled": "有効",
         "options": "オプション", "yes": "はい", "no": "いいえ（off）", "none": "なし", "in_this_kb": "この知識ベースの指摘",
         "more": "ほか {n} 件は `sopbook lint` で確認できます。", "nothing": "該当なし",
@@ -45,7 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reports": "Reports", "rules": "Lint rules", "dashboard": "Knowledge base health",
         "documented": "Inventory documented", "bus_factor": "Single-owner procedures (fewer than {n} people)",
         "overdue": "Reviews overdue or never done", "findings": "Findings", "by_rule": "Findings by rule",
-        "by_department": "Findings by department", "rule": "Rule", "department": "Department", "count": "Count",
+        "by_department": "Findings by department", "rule": "Rule", "department": "Department", "count": "Count", "share": "Share",
         "errors": "Errors", "warnings": "Warnings", "infos": "Info", "severity": "Severity", "enabled": "Enabled",
         "options": "Options", "yes": "yes", "no": "no (off)", "none": "none", "in_this_kb": "Findings here",
         "more": "{n} more: run `sopbook lint` to see them all.", "nothing": "Nothing to report",
@@ -114,7 +114,7 @@ def dashboard(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig
 
     needed = config.option("single-owner", "min_people")
     lines = [
-        f"| {words['dashboard']} | | |",
+        f"| {words['dashboard']} | {words['count']} | {words['share']} |",
         "|---|---:|---|",
         f"| [{words['documented']}]({to('reports/undocumented.md')}) | {ratio(numbers['documented'], numbers['tasks'])} | "
         f"{bar(numbers['documented'] / numbers['tasks'] if numbers['tasks'] else 0, '#2e7d32', _percent(numbers['documented'], numbers['tasks']))} |",
@@ -244,7 +244,8 @@ def rule_pages(problems: list[Problem], config: LintConfig, language: str) -> di
         pages[f"rules/{rule_id}.md"] = "\n".join([
             f"# {rule_id}", "", summary(module), "",
             "| | |", "|---|---|",
-            f"| {words['severity']} | {settings.severity} (default {module.DEFAULT_SEVERITY}) |",
+            f"| {words['severity']} | {settings.severity}"
+            f"{'' if settings.severity is module.DEFAULT_SEVERITY else f' (default {module.DEFAULT_SEVERITY})'} |",
             f"| {words['enabled']} | {words['yes'] if settings.enabled else words['no']} |",
             f"| {words['options']} | {_options_text(dict(settings.options)) or words['none']} |",
             f"| {words['in_this_kb']} | {found} |", "",
