@@ -167,11 +167,17 @@ def measure(work: Path, size: int, runs: int, browser: bool) -> Measures:
                     for language, query in QUERIES.items():
                         times = []
                         for _ in range(runs):
-                            found = time_search(chromium_browser, url, backend, query, timeout_seconds=120)
+                            try:
+                                found = time_search(chromium_browser, url, backend, query, timeout_seconds=60)
+                            except Exception as error:  # playwright's TimeoutError: no result at all
+                                result.notes.append(f"{backend} search for {query!r} at {size:,} showed no "
+                                                    f"result once in 60 s ({type(error).__name__}).")
+                                continue
                             times.append(found.seconds)
-                        values[f"search_{backend}_{language}"] = statistics.median(times)
-                        say(f"search {backend} {query!r}: {statistics.median(times):.2f} s, "
-                            f"{len(found.hrefs)} results shown, first: {found.titles[:1]}")
+                        if times:
+                            values[f"search_{backend}_{language}"] = statistics.median(times)
+                            say(f"search {backend} {query!r}: {statistics.median(times):.2f} s, "
+                                f"{len(found.hrefs)} results shown, first: {found.titles[:1]}")
     elif browser:
         result.notes.append("search: /usr/bin/chromium not found, not timed")
     return result

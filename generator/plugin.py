@@ -24,6 +24,7 @@ from . import search, site
 from .search import BACKENDS as SEARCH_BACKENDS
 from .errors import SopbookError
 from .i18n import LANGUAGES
+from .preview import PreviewPages
 from .problems import Severity
 from .search.pagefind import PagefindSearch
 
@@ -54,9 +55,13 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self._built_pages = 0
         self._total_pages = 0
         self.pagefind: PagefindSearch | None = None
+        self.dirty = False
+        self.preview: PreviewPages | None = None
+        """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: Any) -> None:
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -80,11 +85,16 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             # --strict fails on warnings: only lint errors may stop a build, the rest is information.
             log.log(logging.ERROR if problem.severity is Severity.ERROR else logging.INFO, str(problem))
         docs_dir = Path(config.docs_dir)
+        if self.command == "serve" and self.dirty and self.preview is None:
+            self.preview = PreviewPages()
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"sopbook: {page.path} is written by hand in {docs_dir.name}/; not generating it")
                 continue
-            file = File.generated(config, page.path, content=page.markdown)
+            if self.preview is not None:
+                file = self.preview.file(config, page.path, page.markdown)
+            else:
+                file = File.generated(config, page.path, content=page.markdown)
             if page.source and page.kind == "procedure":
                 file.edit_uri = os.path.relpath(Path(page.source).resolve(), docs_dir.resolve()).replace(os.sep, "/")
             files.append(file)
@@ -125,12 +135,15 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         backend = search.choose_backend(self.config.search, procedures)
         log.info(search.describe_choice(self.config.search, backend, procedures))
         if backend == "pagefind":
-            self.pagefind = self.pagefind or PagefindSearch()
+            self.pagefind = self.pagefind or PagefindSearch(index_once=self.command == "serve" and self.dirty)
             self.pagefind.configure(config)
         else:
             self.pagefind = None
 
     def on_shutdown(self) -> None:
+        if self.preview is not None:
+            self.preview.close()
+            self.preview = None
         if self.staged is not None:
             self.staged.commit() if self.succeeded else self.staged.abandon()
             self.staged = None

@@ -16,7 +16,7 @@ from ..validate import list_files
 
 BACKENDS = ("auto", "material", "pagefind")
 
-PAGEFIND_FROM_PROCEDURES = 300
+PAGEFIND_FROM_PROCEDURES = 200
 """``search: auto`` uses Pagefind from this many procedures on (measured; see docs/scale.md)."""
 
 log = logging.getLogger("mkdocs.plugins.sopbook")

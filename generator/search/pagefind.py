@@ -182,8 +182,12 @@ class PagefindIndexer:
 class PagefindSearch:
     """Pagefind for a site's builds; the plugin calls it from ``on_config``, ``on_post_page`` and ``on_post_build``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, index_once: bool = False) -> None:
+        """``index_once``: keep the first build's index, for ``mkdocs serve --dirty`` whose rebuilds
+        render only the changed pages (and leave the site folder, with its index, in place)."""
         self._indexer: PagefindIndexer | None = None
+        self.index_once = index_once
+        self._written = False
 
     def configure(self, config: Any) -> None:
         """Replace Material's search; also drops an index left over from a build that failed (``mkdocs serve``)."""
@@ -192,6 +196,8 @@ class PagefindSearch:
 
     def add_page(self, page_url: str, html: str) -> None:
         """Index one rendered page; ``page_url`` is MkDocs' ``page.url`` (``人事部/入社/HR-001/``, ``""`` for home)."""
+        if self.index_once and self._written:
+            return
         content = page_for_index(html)
         if content is None:
             return
@@ -206,6 +212,7 @@ class PagefindSearch:
         indexer, self._indexer = self._indexer, None
         waited = time.perf_counter()
         pages = indexer.write(Path(site_dir))
+        self._written = True
         finished = time.perf_counter()
         log.info(f"Pagefind indexed {pages} pages in {finished - indexer.started:.1f} s "
                  f"(the build waited {finished - waited:.1f} s for it)")
