@@ -72,16 +72,17 @@ def page(site_url: str) -> Iterator[object]:
 
 def search(page: object, site_url: str, query: str) -> list[str]:
     """Type ``query`` into Material's search box; the titles of the results."""
-    page.goto(site_url)
+    if page.url != site_url:  # stay on the page: each load builds the search index again
+        page.goto(site_url)
     box = page.locator("input[data-md-component=search-query]")
     results = page.locator(".md-search-result__item h1")
-    for _attempt in range(4):
+    for _attempt in range(6):
         # Typing before the search worker has built its index shows nothing; typing again does.
         box.click()
         box.fill("")
         box.fill(query)
         try:
-            results.first.wait_for(timeout=5_000)
+            results.first.wait_for(timeout=10_000)
             break
         except sync_api.TimeoutError:
             continue
