@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import escape, person_path, procedure_path, relative, segment
-from ..rules import RULES, LintConfig, run, summary
+from ..rules import RULES, LintConfig, summary
 from . import REPORTS
 from .base import Report
 from .findings import department_of

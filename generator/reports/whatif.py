@@ -1,7 +1,6 @@
 """What stops if these people leave: procedures left with no active performer, approver or step actor."""
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from typing import Any, Iterable
 

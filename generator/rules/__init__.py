@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Any, Iterable, Mapping
 
 from ..errors import ConfigError
-from ..model import KnowledgeBase, Procedure
+from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from . import (approval_wait, ask_a_person, empty_procedure, inactive_owner, paper_step, placeholder,
                review_overdue, segregation_of_duties, single_approver, single_owner, single_person_step,
@@ -201,11 +201,6 @@ def config_from_plugin_options(plugin_options: Mapping[str, Any]) -> LintConfig:
 
 
 # --- suppressions -------------------------------------------------------------------------------
-
-
-def _ignores(owner: Procedure | None, extensions: Mapping[str, Any]) -> Any:
-    block = extensions.get("x-lint")
-    return block.get("ignore") if isinstance(block, dict) else block
 
 
 def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression], list[Problem]]:
