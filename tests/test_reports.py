@@ -194,3 +194,13 @@ def test_site_pages_build_with_mkdocs_strict(demo, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     built = (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
     assert "<svg" in built and 'href="findings/#rule-single-owner"' in built
+
+
+def test_long_reports_are_cut_on_the_site_but_not_in_the_command(demo, monkeypatch) -> None:
+    from generator.reports import site
+
+    monkeypatch.setattr(site, "PAGE_ROWS_LIMIT", 2)
+    page = pages(demo, [], default_config(), "en", TODAY)["reports/single-owner.md"]
+    assert page.count("\n| ") == 3  # header and two rows
+    assert "The first 2 of 9 rows; `sopbook report single-owner --format xlsx` writes them all." in page
+    assert len(build("single-owner", demo, default_config(), TODAY).rows) == 9

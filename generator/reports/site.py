@@ -23,6 +23,8 @@ from .writers import markdown_table
 
 REPORTS_INDEX = "reports/index.md"
 RULES_INDEX = "rules/index.md"
+PAGE_ROWS_LIMIT = 1000
+"""Rows of a report shown on its page: a bigger table makes a page of megabytes; the command has them all."""
 FINDINGS_LIMIT = 500
 """Findings listed per rule or department on the findings page; beyond that, ``sopbook lint`` has them all."""
 
@@ -40,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "重要度やオプションを変えられ、手順ごとに `x-lint: {ignore: {ルール: \"理由\"}}` で止められます。",
         "reports_intro": "監査・棚卸しのためのレポート。`sopbook report 名前 --format xlsx` で Excel にも出力できます。",
         "rows": "{n} 件",
+        "cut": "上位 {shown} 件を表示（全 {total} 件）。すべては `sopbook report {name} --format xlsx` で出力できます。",
     },
     "en": {
         "reports": "Reports", "rules": "Lint rules", "dashboard": "Knowledge base health",
@@ -55,6 +58,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "`x-lint: {ignore: {rule: \"reason\"}}`.",
         "reports_intro": "Reports for audits and inventories; `sopbook report NAME --format xlsx` writes them for Excel.",
         "rows": "{n} rows",
+        "cut": "The first {shown} of {total} rows; `sopbook report {name} --format xlsx` writes them all.",
     },
 }
 
@@ -169,7 +173,12 @@ def _report_page(report: Report, kb: KnowledgeBase, language: str) -> str:
     words = _labels(language)
     parts = [f"# {escape(report.title_in(language))}", "", escape(report.description_in(language)), ""]
     if report.rows:
-        parts += [markdown_table(report, language, _Linker(kb, here))]
+        shown = report
+        if len(report.rows) > PAGE_ROWS_LIMIT:
+            shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
+        parts += [markdown_table(shown, language, _Linker(kb, here))]
+        if shown is not report:
+            parts += [words["cut"].format(shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name), ""]
     else:
         parts += [f"*{words['nothing']}*", ""]
     return "\n".join(parts)
