@@ -205,3 +205,19 @@ def test_changed_since_outside_git_or_with_a_bad_ref_is_a_usage_error(make_kb) -
     git("commit", "-qm", "start")
     result = run("lint", "--changed-since", "no-such-branch")
     assert result.exit_code == 2 and "'no-such-branch' is not a commit, branch or tag" in result.stderr
+
+
+@needs_git
+def test_changed_since_a_registry_change_lints_everything(make_kb) -> None:
+    make_kb({"総務部/GA-001.yaml": INACTIVE_OWNER.replace("GA-002", "GA-001"), "総務部/GA-002.yaml": INACTIVE_OWNER})
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "start")
+    assert json.loads(run("lint", "--changed-since", "HEAD", "--format", "json", *TODAY).stdout)["problems"] == []
+    # Someone leaves: every procedure may be affected, though no procedure file changed.
+    people = Path("sop/people.yaml")
+    people.write_text(people.read_text(encoding="utf-8").replace("suzuki:\n  name: 鈴木 一郎\n",
+                                                                  "suzuki:\n  name: 鈴木 一郎\n  active: false\n"),
+                      encoding="utf-8")
+    problems = json.loads(run("lint", "--changed-since", "HEAD", "--format", "json", *TODAY).stdout)["problems"]
+    assert {p.get("procedure") for p in problems} == {"GA-001", "GA-002"}
