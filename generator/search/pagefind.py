@@ -192,6 +192,7 @@ class PagefindSearch:
     def configure(self, config: Any) -> None:
         """Replace Material's search; also drops an index left over from a build that failed (``mkdocs serve``)."""
         self.close()
+        executable()  # a missing binary stops the build now, not after every page is rendered
         use_pagefind(config)
 
     def add_page(self, page_url: str, html: str) -> None:
