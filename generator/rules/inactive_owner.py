@@ -58,6 +58,11 @@ def _gone(kb: KnowledgeBase, actor: str, context: Context) -> str | None:
 
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    gone = context.gone()
+    if not gone or (procedure.owner not in gone and gone.isdisjoint(procedure.backups)
+                    and not any(step.actor in gone for step in procedure.steps)
+                    and not any(approval.approver in gone for approval in procedure.approvals)):
+        return
     places: list[tuple[str, str, tuple[str | int, ...]]] = [("owner", procedure.owner, ("owner",))]
     places += [("backup", backup, ("backups", index)) for index, backup in enumerate(procedure.backups)]
     # A departed actor named in five steps is one problem to fix: report it once, at its first use.

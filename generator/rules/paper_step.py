@@ -56,8 +56,6 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
     if not pattern.possible(context.text(procedure)[1]):
         return
     for index, step in enumerate(procedure.steps):
-        if not pattern.possible(f"{step.title}\n{step.details or ''}".lower()):
-            continue
         for name, text in (("title", step.title), ("details", step.details or "")):
             match = pattern.search(text)
             if match is None:
