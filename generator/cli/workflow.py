@@ -5,6 +5,7 @@ spell); what they print is the same ``path:line:column`` record as ``validate``.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,13 @@ from ..errors import SopbookError, UsageError
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
 from ..problems import Problem, Severity
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` in one step: an interrupted run leaves the old file, never half a new one."""
+    temporary = path.with_name(f".{path.name}.sopbook-tmp")
+    temporary.write_bytes(text.encode("utf-8"))
+    os.replace(temporary, path)
 
 
 def _exit_on_errors(problems: list[Problem]) -> None:
@@ -71,7 +79,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
             click.echo(f"would reformat {shown}")
         elif not show_diff:
             assert formatted.text is not None
-            path.write_text(formatted.text, encoding="utf-8")
+            write_atomically(path, formatted.text)
             click.echo(f"reformatted {shown}", err=True)
     untouched = len(files) - len(changed) - len({problem.path for problem in problems})
     verb = "would be reformatted" if check or show_diff else "reformatted"
@@ -172,7 +180,7 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
         click.echo(f"{display_path(target)} is up to date", err=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(codeowners.text, encoding="utf-8")
+    write_atomically(target, codeowners.text)
     click.echo(f"wrote {display_path(target)} ({len(kb.procedures)} procedures)", err=True)
 
 
@@ -218,9 +226,9 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
         click.echo(f"dry run, nothing written: {summary}", err=True)
         return
     if result.inventory_after != result.inventory_before:
-        inventory_path.write_text(result.inventory_after, encoding="utf-8")
+        write_atomically(inventory_path, result.inventory_after)
     if result.people_after != result.people_before:
-        people_path.write_text(result.people_after, encoding="utf-8")
+        write_atomically(people_path, result.people_after)
     click.echo(summary, err=True)
 
 
