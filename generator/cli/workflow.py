@@ -61,14 +61,13 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     does not parse is reported as path:line and left as it is. Exit 0 when nothing needs changing
     (or everything was rewritten), 1 when --check finds a file to change or a file cannot be read.
     """
-    from ..fmt import format_file
+    from ..fmt import format_files
 
     files = _files_to_format(paths)
     problems: list[Problem] = []
     changed: list[str] = []
-    for path in files:
-        shown = display_path(path)
-        formatted = format_file(path, shown)
+    for path, formatted in zip(files, format_files([(path, display_path(path)) for path in files])):
+        shown = formatted.path
         problems.extend(formatted.problems)
         if not formatted.changed:
             continue
