@@ -113,7 +113,8 @@ def init_command(directory: Path, site_name: str) -> None:
                f"  cd {directory}\n"
                "  sopbook new GA-002 --title 名刺の発注 --department 総務部 --owner tanaka\n"
                "  sopbook lint && sopbook build\n"
-               "  add github: handles to sop/people.yaml, then run: sopbook codeowners")
+               "  add github: handles to sop/people.yaml, then run: sopbook codeowners\n"
+               "  git init && pip install pre-commit && pre-commit install   (fmt and lint before each commit)")
 
 
 @click.command("new")
