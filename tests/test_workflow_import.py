@@ -152,3 +152,22 @@ def test_not_a_spreadsheet_is_a_usage_error(make_kb) -> None:
     Path("fake.xlsx").write_bytes(b"not a zip")
     result = invoke("import", "fake.xlsx")
     assert result.exit_code == 2 and "cannot read as an Excel workbook" in result.output
+
+
+def test_sheet_and_encoding_options(make_kb) -> None:
+    make_kb(inventory=INVENTORY)
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["メモ"])
+    second = workbook.create_sheet("総務部")
+    second.append(["業務名", "部署"])
+    second.append(["防災備蓄品の管理", "総務部"])
+    workbook.save("book.xlsx")
+    result = invoke("import", "book.xlsx", "--sheet", "人事部")
+    assert result.exit_code == 2 and "no sheet named '人事部'" in result.output and "総務部" in result.output
+    assert invoke("import", "book.xlsx", "--sheet", "総務部").exit_code == 0
+    assert load("sop/inventory.yaml")["TASK-001"]["title"] == "防災備蓄品の管理"
+
+    write_csv(Path("sjis.csv"), [["業務名", "部署"], ["郵便物の受付", "総務部"]], "cp932")
+    result = invoke("import", "sjis.csv", "--encoding", "utf-8")
+    assert result.exit_code == 2 and "not valid utf-8" in result.output
+    assert invoke("import", "sjis.csv", "--encoding", "cp932", "--dry-run").exit_code == 0
