@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,8 @@ from bench_validate import sopbook  # noqa: E402
 from synthetic import write_knowledge_base  # noqa: E402
 
 TARGET = {10_000: 3.0}
+CPU: list[float] = []
+"""CPU seconds (user + system, all processes) of each ``command`` run: steadier than wall time on a busy machine."""
 
 
 def in_process(sop: Path) -> dict[str, float]:
@@ -51,11 +54,15 @@ print(json.dumps({{"validate": validated - start, "model": built - validated, "l
 
 
 def command(folder: Path, cache: bool = False) -> float:
+    """Wall-clock seconds of one ``sopbook lint`` process (its CPU seconds are added to ``CPU``)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     flags = [] if cache else ["--no-cache"]
     result = subprocess.run([*sopbook(), "lint", *flags, "--today", "2026-11-25", "--format", "json"],
                             cwd=folder, capture_output=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode not in (0, 1):
         raise SystemExit(result.stderr.decode())
     return elapsed
@@ -72,21 +79,24 @@ def main() -> None:
             folder = Path(temporary) / f"kb{size}"
             sop = write_knowledge_base(folder, size)
             stages = [in_process(sop) for _ in range(args.runs)]
+            CPU.clear()
             totals = [command(folder) for _ in range(args.runs)]
+            cpu = statistics.median(CPU)
             command(folder, cache=True)  # fill .sopbook-cache
             warm = [command(folder, cache=True) for _ in range(args.runs)]
             rows.append((size, {key: statistics.median(run[key] for run in stages) for key in stages[0]},
-                         statistics.median(totals), statistics.median(warm)))
+                         statistics.median(totals), statistics.median(warm), cpu))
     print(f"sopbook validate + lint — median of {args.runs} cold runs, {os.cpu_count()} cores, "
           f"{dt.date.today().isoformat()}\n")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}\n")
     print("| procedures | validate (s) | model (s) | lint (s) | findings | `sopbook lint --no-cache` (s) | "
-          "`sopbook lint`, files cached (s) | lint per procedure (ms) | target (cold) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for size, stage, total, warm in rows:
+          "its CPU time (s) | `sopbook lint`, files cached (s) | lint per procedure (ms) | target (cold) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for size, stage, total, warm, cpu in rows:
         target = TARGET.get(size)
         verdict = f"≤ {target} s: {'met' if total <= target else 'MISSED'}" if target else ""
         print(f"| {size:,} | {stage['validate']:.2f} | {stage['model']:.2f} | {stage['lint']:.2f} | "
-              f"{int(stage['findings']):,} | {total:.2f} | {warm:.2f} | {stage['lint'] / size * 1000:.3f} | {verdict} |")
+              f"{int(stage['findings']):,} | {total:.2f} | {cpu:.2f} | {warm:.2f} | {stage['lint'] / size * 1000:.3f} | {verdict} |")
 
 
 if __name__ == "__main__":
