@@ -282,12 +282,12 @@ class _People:
         family: dict[str, list[str]] = {}
         for person_id, entry in people.items():
             self.by_name[_squash(str(person_id))] = str(person_id)
-            if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-                self.by_name.setdefault(_squash(entry["name"]), str(person_id))
-                family.setdefault(_squash(entry["name"].split()[0]) if entry["name"].split() else "", []).append(
-                    str(person_id))
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if isinstance(name, str) and name.split():
+                self.by_name.setdefault(_squash(name), str(person_id))
+                family.setdefault(_squash(name.split()[0]), []).append(str(person_id))
         for surname, ids in family.items():  # 「田中」 finds 田中 花子 only when one person has that name
-            if surname and len(ids) == 1:
+            if len(ids) == 1:
                 self.by_name.setdefault(surname, ids[0])
 
     def resolve(self, name: str, row: int, department: str) -> str:
