@@ -11,6 +11,7 @@ shipped in the package (``generator.templates``), so overriding ``procedure.md.j
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -492,7 +493,8 @@ class Renderer:
         """YAML front matter (as JSON, which YAML reads) for Material's tags."""
         matter: dict[str, Any] = {}
         if procedure.tags:
-            matter["tags"] = list(dict.fromkeys(procedure.tags))
+            # Material's tags plugin prints tag names into the page as HTML, unescaped.
+            matter["tags"] = [html.escape(tag, quote=False) for tag in dict.fromkeys(procedure.tags)]
         return Safe("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in matter.items()))
 
     # other pages ----------------------------------------------------------------------------------

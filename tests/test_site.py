@@ -35,7 +35,14 @@ HOSTILE = PROCEDURE.replace("title: 電子契約の締結", 'title: "{{ 7*7 }} <
     "      <img src=x onerror=alert(2)> [click](javascript:alert(3)) {{ 7*7 }}\n"
     "\n"
     "      - **太字** の項目\n"
-    "      - `<b>code</b>`\n")
+    "      - `<b>code</b>`\n") + 'tags: ["<img src=x onerror=alert(4)>", "契約"]\n'
+TAGS_YML = "  - tags\n"
+
+
+def with_tags_plugin(root: Path) -> None:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  - sopbook:", TAGS_YML + "  - sopbook:"),
+                      encoding="utf-8")
 
 
 def run(*args: str) -> object:
@@ -77,6 +84,7 @@ def test_edit_link_points_at_the_yaml_file(make_kb: KnowledgeBaseFactory) -> Non
 
 def test_yaml_text_never_becomes_markup(make_kb: KnowledgeBaseFactory) -> None:
     root = site_kb(make_kb, procedures={"総務部/GA-001.yaml": HOSTILE})
+    with_tags_plugin(root)
     assert run("build").exit_code == 0
     # Material puts the title through striptags into <title>, whose content a browser never parses as tags.
     html = re.sub(r"<title>.*?</title>", "", procedure_html(root), flags=re.S)
@@ -87,6 +95,9 @@ def test_yaml_text_never_becomes_markup(make_kb: KnowledgeBaseFactory) -> None:
     assert "javascript:" not in html
     assert "<strong>太字</strong>" in html, "Markdown in details still renders"
     assert "<code>&lt;b&gt;code&lt;/b&gt;</code>" in html
+    for page in root.joinpath("site").rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<img src=x" not in text and "<script>alert" not in re.sub(r"<title>.*?</title>", "", text), page
 
 
 def test_invalid_knowledge_base_stops_the_build_and_keeps_the_old_site(make_kb: KnowledgeBaseFactory) -> None:
