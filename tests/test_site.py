@@ -166,3 +166,41 @@ def test_demo_builds(demo_copy: Path) -> None:
     texts = [page.read_text(encoding="utf-8") for page in pages]
     assert any('admonition warning' in text and "下書き" in text for text in texts)
     assert any('admonition danger' in text and "廃止" in text for text in texts)
+
+
+def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory) -> None:
+    """`sopbook serve` watches sop/: an edited title shows up in the served page."""
+    import socket
+    import time
+    import urllib.request
+
+    root = site_kb(make_kb)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/procedures/%E7%B7%8F%E5%8B%99%E9%83%A8/%E5%A5%91%E7%B4%84/GA-001/"
+
+    def page_text() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if text in page_text():
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for("電子契約の締結"), "the site was not served"
+        make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("title: 電子契約の締結", "title: 電子契約の締結（改訂）"))
+        assert wait_for("電子契約の締結（改訂）"), "the change did not show up"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
