@@ -346,13 +346,12 @@ class Renderer:
     """Renders every page of one knowledge base; views are computed here, templates only lay them out."""
 
     def __init__(self, kb: KnowledgeBase, options: RenderOptions, today: dt.date,
-                 dashboard: str | None = None, extra_pages: Iterable[str] = ()) -> None:
+                 dashboard: str | None = None) -> None:
         self.kb = kb
         self.options = options
         self.lang = options.language
         self.today = today
         self.dashboard = Safe(dashboard or "")
-        self.extra_pages = list(extra_pages)
         self.env = environment(options.templates_dir)
         self.env.globals.update(t=self.lang.label, language=self.lang.code)
         self.index = _Index(kb)
@@ -625,8 +624,7 @@ class Renderer:
         return Page(HOME, self.render(
             "home.md.j2", departments=departments, counts=counts, total=len(kb.procedures),
             people=len(kb.people), tools=len(kb.tools), recent=recent, reviews=reviews,
-            more_reviews=max(0, len(due) - 20), dashboard=self.dashboard,
-            extra_pages=[link(title, path) for title, path in self.extra_pages]), None, lang.label("home"), "home")
+            more_reviews=max(0, len(due) - 20), dashboard=self.dashboard), None, lang.label("home"), "home")
 
 
 def render_pages(kb: KnowledgeBase, options: Mapping[str, Any] | RenderOptions, *, today: dt.date | None = None,

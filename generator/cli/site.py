@@ -54,6 +54,10 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
     plugin = config.plugins.get("sopbook")
     if plugin is not None and sys.stderr.isatty():
         plugin.progress = _progress_line  # type: ignore[attr-defined]
+    if plugin is not None:
+        # The errors that stop the build are printed once, as this command's error, not also as a log line.
+        _stderr_handler().filters[:] = [lambda record: plugin.stopped_by is None
+                                        or record.getMessage() != plugin.stopped_by.message]
     target = config.site_dir
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -81,17 +85,21 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         pass
 
 
+def _stderr_handler() -> logging.Handler:
+    logger = logging.getLogger("mkdocs")
+    for handler in logger.handlers:
+        if isinstance(handler, _StderrHandler):
+            return handler
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger.addHandler(handler)
+    return handler
+
+
 def _log_to_stderr(level: int) -> None:
     """What `mkdocs build` prints (warnings, errors), for people who run sopbook instead."""
+    _stderr_handler().setLevel(level)
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(handler, "_sopbook", False) for handler in logger.handlers):
-        handler = _StderrHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        handler._sopbook = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    for handler in logger.handlers:
-        if getattr(handler, "_sopbook", False):
-            handler.setLevel(level)
     logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
