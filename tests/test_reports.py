@@ -162,11 +162,13 @@ def test_site_pages_and_dashboard(demo) -> None:
     assert {f"reports/{name}.md" for name in REPORTS} | {"reports/index.md", "rules/index.md"} <= set(site)
     assert {f"rules/{rule_id}.md" for rule_id in RULES} <= set(site)
     assert "## Why is this bad?" in site["rules/single-owner.md"] and "`min_people`: 2" in site["rules/single-owner.md"]
+    suppressions = site["reports/suppressions.md"]
+    assert "| inactive-owner | 2026年9月に退職した加藤さんの業務を伊藤さんへ引継ぎ中" in suppressions
     numbers = health(demo, config, TODAY)
     assert (numbers["documented"], numbers["tasks"], numbers["single_owner"], numbers["active"]) == (20, 25, 9, 20)
     home = dashboard(demo, problems, config, "ja", TODAY)
     assert "[文書化率（業務棚卸しのうち手順書あり）](reports/undocumented.md) | 20 / 25 (80%)" in home
-    assert "(reports/findings.md#rule-inactive-owner)" in home and "<svg" in home
+    assert "(reports/findings.md#rule-single-owner)" in home and "<svg" in home
     assert "[総務部](reports/findings.md#department-総務部)" in home
     english = dashboard(demo, problems, config, "en", TODAY)
     assert "Inventory documented" in english
