@@ -221,3 +221,10 @@ def test_changed_since_a_registry_change_lints_everything(make_kb) -> None:
                       encoding="utf-8")
     problems = json.loads(run("lint", "--changed-since", "HEAD", "--format", "json", *TODAY).stdout)["problems"]
     assert {p.get("procedure") for p in problems} == {"GA-001", "GA-002"}
+
+
+def test_today_comes_from_mkdocs_yml_unless_given(make_kb) -> None:
+    make_kb()
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      today: '2030-01-01'\n", encoding="utf-8")
+    assert "review-overdue" in run("lint").stdout  # reviewed 2026-04-01, due 2027-04-01
+    assert "review-overdue" not in run("lint", "--today", "2026-11-25").stdout

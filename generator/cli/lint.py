@@ -19,17 +19,22 @@ from ..rules import parse_lint_config, run
 from ..validate import find_sop_dir
 
 
-def parse_date(value: str | None) -> dt.date:
+def parse_date(value: str | None, configured: object = None) -> dt.date:
+    """``--today``, else the plugin's ``today`` option (as the site uses it), else today."""
+    if value is None and configured:
+        value, label = str(configured), "today in mkdocs.yml"
+    else:
+        label = "--today"
     if value is None:
         return dt.date.today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--today: expected a date as YYYY-MM-DD, got {value!r}") from None
+        raise UsageError(f"{label}: expected a date as YYYY-MM-DD, got {value!r}") from None
 
 
 today_option = click.option("--today", "today_text", metavar="YYYY-MM-DD",
-                            help="Judge review dates as of this day (default: today).")
+                            help="Judge review dates as of this day (default: the plugin's today option, else today).")
 
 
 def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -100,7 +105,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     """
     project = load_project_config(config_file)
     config = parse_lint_config(project.options.get("lint"))
-    today = parse_date(today_text)
+    today = parse_date(today_text, project.options.get("today"))
     if sop_dir is None and config_file is not None:
         sop_dir = str(project.sop_dir)
     folder = find_sop_dir(sop_dir)

@@ -62,7 +62,7 @@ def report(name: str, sop_dir: str | None, format_name: str, output: str | None,
     kb, options = _load(sop_dir)
     config = parse_lint_config(options.get("lint"))
     language = language or str(options.get("language", "ja"))
-    built = REPORTS[name](kb, config, parse_date(today_text), language)
+    built = REPORTS[name](kb, config, parse_date(today_text, options.get("today")), language)
     _emit(write(built, format_name, language), output, format_name == "xlsx")
 
 
