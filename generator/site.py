@@ -25,11 +25,12 @@ from .render import (HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_IND
                      render_pages)
 from .rules import lint, parse_lint_config
 
-NAV_PAGES_PER_SECTION = 100
+NAV_PAGES_PER_SECTION = 40
 """A section lists its pages in the navigation up to this many; above, its index page lists them.
 
 Material repeats the open section's entries on every page: 500 procedures in one category would
-put 100 KB of navigation on each of them (measured: a flat list of 1,000 costs 300 KB a page).
+put 100 KB of navigation on each of them (measured: a flat list of 1,000 costs 300 KB a page;
+50 entries bring a procedure page to 58 KB, against 60 KB allowed).
 """
 NAV_PEOPLE_AND_TOOLS = 30
 """People and tools are top-level sections, shown on every page: listed only while they are few."""
