@@ -67,7 +67,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         config.theme["language"] = self.config.language
         _ensure_markdown_extensions(config)
-        if self.command in ("build", "gh-deploy") and self.staged is None:
+        # A --dirty build only rewrites what changed, so it must write into the existing site.
+        if self.command in ("build", "gh-deploy") and not self.dirty and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
             config.site_dir = str(self.staged.path)
         self._choose_search(config)
