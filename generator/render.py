@@ -400,15 +400,13 @@ class Renderer:
         if overdue:
             text = (label("overdue_note", date=self.lang.date(next_review)) if next_review
                     else label("never_reviewed_note"))
-            notes.append(Note("warning", label("overdue"), text))
+            notes.append(Note("warning", label("review_overdue"), text))
 
-        if next_review is None:
-            next_text = escape(label("never_reviewed"))
-        else:
-            next_text = escape(self.lang.date(next_review))
+        next_text = self.lang.date(next_review) if next_review else label("never_reviewed")
         if overdue:
-            next_text = f"**{next_text}（{escape(label('overdue'))}）**" if self.lang.code == "ja" else \
-                f"**{next_text} ({escape(label('overdue'))})**"
+            next_text = f"**{escape(label('overdue_mark', date=next_text))}**"
+        else:
+            next_text = escape(next_text)
         department = link(procedure.department, relative(here, f"{department_folder(procedure.department)}/index.md"))
         place = department
         if procedure.category:
