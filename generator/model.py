@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from .load import Source
 from .validate import Sources, Validation, validate
-from .cache import Cache
+from .cache import Cache, collector_paused
 
 BUSINESS_DAY_MINUTES = 8 * 60
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|h|d)$")
@@ -341,5 +341,6 @@ def procedure_from(source: Source) -> Procedure:
 
 def load_knowledge_base(sop_dir: Path, cache: Cache | None = None) -> tuple[KnowledgeBase, Validation]:
     """Validate ``sop_dir`` and build the model of what is valid. Callers decide what errors mean."""
-    validation = validate(sop_dir, cache)
-    return build(validation.sources), validation
+    with collector_paused():
+        validation = validate(sop_dir, cache)
+        return build(validation.sources), validation
