@@ -31,7 +31,12 @@ from synthetic import write_knowledge_base  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 SOPBOOK = str(VENV_BIN / "sopbook")
 MKDOCS = str(VENV_BIN / "mkdocs")
-QUERIES = {"ja": "経費精算", "en": "invoice"}
+# Broad queries match most synthetic pages (its vocabulary is small: 8,000 of 10,000 pages hold 経費精算),
+# the worst case for any search; selective ones match the one procedure planted with them, as a
+# person looking for a particular procedure would type.
+QUERIES = {"broad_ja": "経費精算", "broad_en": "invoice", "selective_ja": "衛生委員会", "selective_en": "quarantine"}
+PLANTED_TITLE = "衛生委員会の議事録を公開する手順"
+PLANTED_SUMMARY = "感染症の流行時は quarantine checklist に沿って職場を消毒する。"
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 
 MKDOCS_YML = """\
@@ -97,6 +102,13 @@ def prepare(work: Path, size: int) -> Path:
     if not (root / "sop" / "people.yaml").is_file():
         shutil.rmtree(root, ignore_errors=True)
         write_knowledge_base(root, size)
+    planted = next((root / "sop").glob(f"*/*/P{min(42, size - 1):05d}.yaml"))
+    text = planted.read_text(encoding="utf-8")
+    if PLANTED_TITLE not in text:
+        lines = [f"title: {PLANTED_TITLE}" if line.startswith("title: ") else
+                 f"summary: {PLANTED_SUMMARY}" if line.startswith("summary: ") else line
+                 for line in text.splitlines()]
+        planted.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     for search in ("material", "pagefind", "auto"):
         (root / f"mkdocs-{search}.yml").write_text(MKDOCS_YML.format(search=search), encoding="utf-8")
@@ -135,12 +147,17 @@ def site_size(site: Path) -> tuple[int, int, float]:
     return len(pages), total, average
 
 
-def measure(work: Path, size: int, runs: int, browser: bool) -> Measures:
+def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool = False) -> Measures:
     root = prepare(work, size)
     result = Measures(size)
     values = result.values
     result.notes.append(f"Load average when {size:,} started: {os.getloadavg()[0]:.1f} (2 cores, shared).")
     say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
+    if search_only:
+        for backend in ("material", "pagefind"):
+            run([MKDOCS, "build", "-q", "-f", f"mkdocs-{backend}.yml", "-d", str(root / f"site-{backend}")], root)
+        measure_search(root, size, runs, result, say)
+        return result
 
     cold = median_run([SOPBOOK, "validate", "sop"], root, runs, before=lambda: clear_cache(root))
     warm = median_run([SOPBOOK, "validate", "sop"], root, runs)
@@ -180,27 +197,37 @@ def measure(work: Path, size: int, runs: int, browser: bool) -> Measures:
         say(f"build {name} {build.seconds:.1f} s, {build.peak_mb:.0f} MB, {pages} pages, "
             f"{total / max(pages, 1) / 1024:.0f} KB/page")
 
-    if browser and CHROMIUM.exists():
-        with chromium() as chromium_browser:
-            for backend in ("material", "pagefind"):
-                with serve_site(root / f"site-{backend}") as url:
-                    for language, query in QUERIES.items():
-                        times = []
-                        for _ in range(runs):
-                            try:
-                                found = time_search(chromium_browser, url, backend, query, timeout_seconds=60)
-                            except Exception as error:  # playwright's TimeoutError: no result at all
-                                result.notes.append(f"{backend} search for {query!r} at {size:,} showed no "
-                                                    f"result once in 60 s ({type(error).__name__}).")
-                                continue
-                            times.append(found.seconds)
-                        if times:
-                            values[f"search_{backend}_{language}"] = statistics.median(times)
-                            say(f"search {backend} {query!r}: {statistics.median(times):.2f} s, "
-                                f"{len(found.hrefs)} results shown, first: {found.titles[:1]}")
-    elif browser:
-        result.notes.append("search: /usr/bin/chromium not found, not timed")
+    if browser:
+        measure_search(root, size, runs, result, say)
     return result
+
+
+def measure_search(root: Path, size: int, runs: int, result: Measures, say: object) -> None:
+    values = result.values
+    if not CHROMIUM.exists():
+        result.notes.append("search: /usr/bin/chromium not found, not timed")
+        return
+    planted = f"/P{min(42, size - 1):05d}/"
+    with chromium() as chromium_browser:
+        for backend in ("material", "pagefind"):
+            with serve_site(root / f"site-{backend}") as url:
+                for kind, query in QUERIES.items():
+                    times = []
+                    for _ in range(runs):
+                        try:
+                            found = time_search(chromium_browser, url, backend, query, timeout_seconds=60)
+                        except Exception as error:  # playwright's TimeoutError: no result at all
+                            result.notes.append(f"{backend} search for {query!r} at {size:,}: no result "
+                                                f"within 60 s ({type(error).__name__}).")
+                            break
+                        times.append(found.seconds)
+                    if not times:
+                        continue
+                    values[f"search_{backend}_{kind}"] = statistics.median(times)
+                    if kind.startswith("selective") and not any(planted in href for href in found.hrefs):
+                        result.notes.append(f"{backend} search for {query!r} at {size:,} did not list {planted}.")
+                    say(f"search {backend} {query!r}: {statistics.median(times):.2f} s, "  # type: ignore[operator]
+                        f"{len(found.hrefs)} results shown, first: {found.titles[:1]}")
 
 
 # (label, key, unit, format, target)
@@ -217,10 +244,14 @@ ROWS = [
     ("  ratio sopbook (Pagefind) / plain", "ratio_pagefind", "×", "{:.2f}", "≤ 1.15"),
     ("build per page, plain", "per_page_plain", "ms", "{:.1f}", "reference"),
     ("build per page, sopbook (Pagefind)", "per_page_pagefind", "ms", "{:.1f}", "flat: 10,000 ≤ 1.2 × 1,000"),
-    ("first search result, Material, 経費精算", "search_material_ja", "s", "{:.2f}", "≤ 1 s"),
-    ("first search result, Material, invoice", "search_material_en", "s", "{:.2f}", "≤ 1 s"),
-    ("first search result, Pagefind, 経費精算", "search_pagefind_ja", "s", "{:.2f}", "≤ 1 s"),
-    ("first search result, Pagefind, invoice", "search_pagefind_en", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Material, 経費精算 (broad)", "search_material_broad_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Material, invoice (broad)", "search_material_broad_en", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Material, 衛生委員会 (one page)", "search_material_selective_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Material, quarantine (one page)", "search_material_selective_en", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, 経費精算 (broad)", "search_pagefind_broad_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, invoice (broad)", "search_pagefind_broad_en", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, 衛生委員会 (one page)", "search_pagefind_selective_ja", "s", "{:.2f}", "≤ 1 s"),
+    ("first search result, Pagefind, quarantine (one page)", "search_pagefind_selective_en", "s", "{:.2f}", "≤ 1 s"),
     ("HTML per procedure page", "procedure_html_pagefind", "KB", "{:.0f}", "≤ 60 KB"),
     ("site size per page, plain (Material search)", "bytes_per_page_plain", "KB", "{:.0f}", "reference"),
     ("site size per page, sopbook Material search", "bytes_per_page_material", "KB", "{:.0f}", "—"),
@@ -319,6 +350,8 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true", help="skip the search timings in Chromium")
     parser.add_argument("--serve-loop", type=int, metavar="SIZE",
                         help="time the edit–preview loop of mkdocs serve on SIZE procedures instead")
+    parser.add_argument("--search-only", action="store_true",
+                        help="rebuild the Material and Pagefind sites once and time only the searches")
     parser.add_argument("--dirty", action="store_true", help="with --serve-loop: mkdocs serve --dirty")
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
@@ -327,7 +360,7 @@ def main() -> None:
         return
     all_measures = []
     for size in (int(text) for text in arguments.sizes.split(",")):
-        measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser)
+        measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser, arguments.search_only)
         derive(measures)
         all_measures.append(measures)
     print(table(all_measures))
