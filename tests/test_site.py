@@ -204,3 +204,26 @@ def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory) 
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_navigation_keeps_long_categories_to_their_index_page() -> None:
+    from generator.i18n import language
+    from generator.render import Page
+    from generator.site import NAV_PAGES_PER_SECTION, navigation
+
+    def pages(count: int, category: str) -> list[Page]:
+        folder = f"procedures/総務部/{category}"
+        return [Page(f"{folder}/index.md", "", None, category, "category"),
+                *(Page(f"{folder}/P{number:05d}.md", "", None, f"<b>{number}</b>", "procedure")
+                  for number in range(count))]
+
+    department = Page("procedures/総務部/index.md", "", None, "総務部", "department")
+    nav = navigation([department, *pages(NAV_PAGES_PER_SECTION, "short"), *pages(NAV_PAGES_PER_SECTION + 1, "long")],
+                     language("ja"), ["format.md"])
+    procedures = next(item["手順"] for item in nav if isinstance(item, dict) and "手順" in item)
+    department_section = procedures[1]["総務部"]
+    long_section, short_section = department_section[1]["long"], department_section[2]["short"]
+    assert long_section == ["procedures/総務部/long/index.md"]
+    assert len(short_section) == NAV_PAGES_PER_SECTION + 1
+    assert short_section[1] == {"&lt;b&gt;0&lt;/b&gt;": "procedures/総務部/short/P00000.md"}
+    assert nav[-1] == "format.md"
