@@ -181,6 +181,9 @@ def tool_path(tool_id: str) -> str:
     return f"tools/{tool_id}.md"
 
 
+LIST_ON_DEPARTMENT_PAGE = 200
+"""A department page lists all its procedures up to this many; above, its categories' pages do."""
+
 HOME, PROCEDURES_INDEX, PEOPLE_INDEX, TOOLS_INDEX, TAGS_INDEX = (
     "index.md", "procedures/index.md", "people/index.md", "tools/index.md", "tags.md")
 
@@ -536,9 +539,12 @@ class Renderer:
                     "category.md.j2", department=department, category=category,
                     department_link=link(department, relative(category_page, here)),
                     procedures=self.procedure_rows(members, category_page)), None, category, "category"))
+            everything = [procedure for members in categories.values() for procedure in members]
             pages.append(Page(here, self.render(
                 "department.md.j2", department=department, categories=category_rows,
-                procedures=self.procedure_rows(categories.get(None, []), here)), None, department, "department"))
+                procedures=self.procedure_rows(categories.get(None, []), here),
+                all_procedures=self.procedure_rows(everything, here) if len(everything) <= LIST_ON_DEPARTMENT_PAGE
+                else []), None, department, "department"))
             counts = Counter(procedure.status for members in categories.values() for procedure in members)
             department_rows.append([department, folder, counts])
 
