@@ -85,8 +85,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"sopbook-site-{count}-") as folder:
             results[count] = measure(Path(folder), count, args.runs)
             print(f"measured {count:,} procedures", file=sys.stderr, flush=True)
-    print(f"| procedures | sopbook build s | plain mkdocs s | ratio (≤ 1.15) | ms/page sopbook | "
-          f"ms/page plain | KB/procedure page (≤ 60) | max KB |")
+    print("| procedures | sopbook build s | plain mkdocs s | ratio (≤ 1.15) | ms/page sopbook | "
+          "ms/page plain | KB/procedure page (≤ 60) | max KB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     first = None
     for count, result in results.items():

@@ -15,7 +15,7 @@ import html
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -392,7 +392,7 @@ class Renderer:
     # procedure ------------------------------------------------------------------------------------
 
     def procedure_view(self, procedure: Procedure) -> ProcedureView:
-        here, label, kb = self.paths[procedure.id], self.lang.label, self.kb
+        here, label = self.paths[procedure.id], self.lang.label
         notes: list[Note] = []
         if procedure.status == "draft":
             notes.append(Note("warning", label("status.draft"), label("draft_note")))

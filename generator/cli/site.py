@@ -11,7 +11,7 @@ import click
 
 from .. import site
 from ..config import load_project_config
-from ..errors import SopbookError, UsageError
+from ..errors import UsageError
 
 config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
                              help="The site's mkdocs.yml (default: ./mkdocs.yml).")
