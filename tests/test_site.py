@@ -155,10 +155,13 @@ def test_generate_writes_markdown_that_plain_mkdocs_builds(make_kb: KnowledgeBas
     assert (root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").is_file()
 
 
-def test_demo_builds(demo_copy: Path) -> None:
-    """The demo knowledge base builds; its deliberate lint errors (an owner who left) are reported."""
-    result = run("build")
+def test_demo_builds_strictly(demo_copy: Path) -> None:
+    """`sopbook build --strict` and `mkdocs build --strict` build the demo knowledge base."""
+    result = run("build", "--strict")
     assert result.exit_code == 0, result.output
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "mkdocs-site"],
+                           cwd=demo_copy, capture_output=True, text=True)
+    assert plain.returncode == 0, plain.stderr
     assert (demo_copy / "site" / "procedures" / "経理部" / "経費" / "ACC-001" / "index.html").is_file()
     # A draft and a retired procedure are marked as such.
     pages = list((demo_copy / "site" / "procedures").rglob("index.html"))
