@@ -110,6 +110,11 @@ def test_invalid_knowledge_base_stops_the_build_and_keeps_the_old_site(make_kb: 
     assert "Traceback" not in result.output
     assert procedure_html(root) == before
     assert not list(root.glob(".site.*"))
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True)
+    assert plain.returncode != 0 and "Traceback" not in plain.stderr
+    assert "sop/総務部/GA-001.yaml:8:8: error unknown-person" in plain.stderr
+    assert procedure_html(root) == before
+    assert not list(root.glob(".site.*"))
 
 
 def test_mkdocs_strict_fails_on_lint_errors_but_not_on_warnings(make_kb: KnowledgeBaseFactory) -> None:
