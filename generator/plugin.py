@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import search, site
+from . import mermaid, search, site
 from .search import BACKENDS as SEARCH_BACKENDS
 from .errors import SopbookError
 from .i18n import LANGUAGES
@@ -39,6 +39,9 @@ class SopbookConfig(base.Config):
     lint = c.Type(dict, default={})
     today = c.Optional(c.Type(str))
     """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
+    mermaid = c.Choice(("bundled", "cdn"), default="bundled")
+    """``bundled`` draws approval diagrams with the Mermaid shipped in sopbook (works offline); ``cdn`` lets
+    Material fetch it."""
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
 
@@ -82,9 +85,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         except SopbookError as error:
             self.stopped_by = error
             raise PluginError(error.message) from None
-        for problem in [*generated.validation_problems, *generated.problems]:
-            # --strict fails on warnings: only lint errors may stop a build, the rest is information.
-            log.log(logging.ERROR if problem.severity is Severity.ERROR else logging.INFO, str(problem))
+        _log_problems([*generated.validation_problems, *generated.problems])
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
             self.preview = PreviewPages()
@@ -99,6 +100,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             if page.source and page.kind == "procedure":
                 file.edit_uri = os.path.relpath(Path(page.source).resolve(), docs_dir.resolve()).replace(os.sep, "/")
             files.append(file)
+        if self.config.mermaid == "bundled":
+            files.append(File.generated(config, mermaid.ASSET, abs_src_path=str(mermaid.bundled_script())))
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -112,6 +115,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             self.progress(self._built_pages, self._total_pages)
         if self.pagefind is not None:
             self.pagefind.add_page(page.url, output)
+        if self.config.mermaid == "bundled":
+            output = mermaid.inject(output, page.url)
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -148,6 +153,23 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.staged is not None:
             self.staged.commit() if self.succeeded else self.staged.abandon()
             self.staged = None
+
+
+def _log_problems(problems: list[Any]) -> None:
+    """Lint errors one by one (they fail --strict); warnings and info as one line, each at debug level.
+
+    --strict fails on MkDocs warnings, so only errors may be logged above info; and at 10,000
+    procedures a line per finding would bury the build's own messages (``mkdocs build -v`` shows them).
+    """
+    others = 0
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            log.error(str(problem))
+        else:
+            others += 1
+            log.debug(str(problem))
+    if others:
+        log.info(f"sopbook: {others} lint warning(s) and info finding(s); see 'sopbook lint' or the Reports pages")
 
 
 def _ensure_markdown_extensions(config: Any) -> None:

@@ -142,10 +142,14 @@ def test_screenshots_of_home_and_procedure(page: object, site_url: str) -> None:
     assert page.locator("h1").first.inner_text().rstrip("¶") == "このナレッジベースの内容"
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
     procedure_url = site_url + "procedures/総務部/契約/GA-001/"
-    # Material draws the diagram with Mermaid loaded from a CDN (none offline); the flowchart is in the page.
     html = page.request.get(procedure_url).text()
     assert '<pre class="mermaid"><code>flowchart LR' in html
     page.goto(procedure_url)
+    # Drawn offline with the bundled Mermaid: Material swaps the <pre> for a <div> holding the SVG.
+    diagram = page.locator("div.mermaid").first
+    diagram.wait_for(timeout=15_000)
+    assert diagram.bounding_box()["height"] > 60
+    assert page.locator("pre.mermaid").count() == 0
     assert "GA-001 電子契約の締結" in page.locator("h1").first.inner_text()
     edit = page.locator("a.md-content__button[href*='edit']").first.get_attribute("href")
     assert edit.endswith("sop/%E7%B7%8F%E5%8B%99%E9%83%A8/GA-001-%E9%9B%BB%E5%AD%90%E5%A5%91%E7%B4%84.yaml") \

@@ -234,3 +234,26 @@ def test_navigation_keeps_long_categories_to_their_index_page() -> None:
     assert len(short_section) == NAV_PAGES_PER_SECTION + 1
     assert short_section[1] == {"&lt;b&gt;0&lt;/b&gt;": "procedures/総務部/short/P00000.md"}
     assert nav[-1] == "format.md"
+
+
+def test_bundled_mermaid_loads_only_on_pages_with_a_diagram_before_materials_script(
+        make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    assert run("build").exit_code == 0
+    asset = root / "site" / "assets" / "sopbook" / "mermaid.min.js"
+    assert asset.stat().st_size > 1_000_000
+    html = procedure_html(root)
+    ours = html.index('<script src="../../../../assets/sopbook/mermaid.min.js"></script>')
+    assert ours < html.index("assets/javascripts/bundle.")
+    assert "mermaid.min.js" not in (root / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_mermaid_from_the_cdn_when_asked(make_kb: KnowledgeBaseFactory) -> None:
+    root = site_kb(make_kb)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - sopbook:\n" in text
+    config.write_text(text.replace("  - sopbook:\n", "  - sopbook:\n      mermaid: cdn\n"), encoding="utf-8")
+    assert run("build").exit_code == 0
+    assert not (root / "site" / "assets" / "sopbook" / "mermaid.min.js").exists()
+    assert "mermaid.min.js" not in procedure_html(root)
