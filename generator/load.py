@@ -162,11 +162,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def load_file(path: Path, display: str | None = None) -> Source:
-    """Read one file. Any failure becomes a problem on the returned source; nothing raises."""
+def load_file(path: Path, display: str | None = None, size: int | None = None) -> Source:
+    """Read one file. Any failure becomes a problem on the returned source; nothing raises.
+
+    ``size`` is the file's size when the caller has just looked (it saves a second ``stat``).
+    """
     shown = display if display is not None else display_path(path)
     try:
-        size = path.stat().st_size
+        if size is None:
+            size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             source = Source(shown)
             source.problems.append(

@@ -162,10 +162,9 @@ def _parse_one(task: tuple[str, str, str]) -> tuple[tuple[int, int] | None, Sour
     path, shown, kind = task
     try:
         info = os.stat(path)
-        stat_key: tuple[int, int] | None = (info.st_size, info.st_mtime_ns)
     except OSError:
-        stat_key = None
-    return stat_key, _checked(load_file(Path(path), shown), kind)
+        return None, _checked(load_file(Path(path), shown), kind)
+    return (info.st_size, info.st_mtime_ns), _checked(load_file(Path(path), shown, info.st_size), kind)
 
 
 def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
