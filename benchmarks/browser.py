@@ -86,6 +86,9 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
         search_box.press_sequentially(query)
         page.locator(ui["result"]).first.wait_for(state="visible", timeout=timeout_seconds * 1000)
         seconds = time.perf_counter() - started
+        # The first results may belong to the query typed so far; let the list settle before reading it.
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
         results = page.locator(ui["result"])
         hrefs = [href or "" for href in results.evaluate_all("links => links.map(link => link.href)")]
         titles = results.evaluate_all(

@@ -32,8 +32,9 @@ SCRIPT = "assets/sopbook/pagefind-search.js"
 STYLE = "assets/sopbook/pagefind-search.css"
 
 # Inside the article, parts that are not the page's content: the ¶ after headings, the edit/view
-# buttons and the "last update" line.
-EXCLUDE_SELECTORS = [".headerlink", ".md-content__button", ".md-source-file"]
+# buttons, the "last update" line, and the Mermaid source of the approval diagram (its words are in
+# the approval table beside it).
+EXCLUDE_SELECTORS = [".headerlink", ".md-content__button", ".md-source-file", ".mermaid"]
 _ARTICLE = '<article class="md-content__inner md-typeset"'
 _LANGUAGE = re.compile(r'<html[^>]*\slang="([^"]+)"')
 
