@@ -2,10 +2,11 @@
 
 Material's search ships one JSON index of the whole site that every visitor downloads and parses
 before the first result; Pagefind ships a chunked index and fetches only the chunks a query needs.
-Measured in headless Chromium (docs/scale.md): the first result takes Material about 2 s at 1,000
-procedures and 9–10 s at 10,000, Pagefind well under a second at both. ``search: auto`` therefore
-switches to Pagefind from ``PAGEFIND_FROM_PROCEDURES`` procedures on, where Material's first result
-starts to take longer than a second; below it Material's search needs no extra build step.
+Measured in headless Chromium (docs/scale.md, benchmarks/bench_scale.py): the first result takes
+Material about 1.5–1.9 s at 200 procedures, 5 s at 1,000 and 45–50 s at 10,000; Pagefind about 0.6 s at
+all three for a query that names a procedure. ``search: auto`` therefore switches to Pagefind from
+``PAGEFIND_FROM_PROCEDURES`` procedures on; below it the two answer alike and Material's search needs no
+extra process during the build.
 """
 from __future__ import annotations
 
