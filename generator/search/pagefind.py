@@ -148,7 +148,10 @@ class PagefindIndexer:
         return self._wait(self._send(payload))
 
     def _wait(self, message_id: int) -> dict[str, Any]:
-        self._process.stdin.flush()  # type: ignore[union-attr]
+        try:
+            self._process.stdin.flush()  # type: ignore[union-attr]
+        except OSError:
+            raise SopbookError("Pagefind stopped while indexing the site") from None
         with self._answered:
             while message_id not in self._answers:
                 if not self._reader.is_alive():
