@@ -17,6 +17,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -101,9 +102,34 @@ class Cache:
             return None
         return value if stored_key == key else None
 
-    def put(self, name: str, key: str, value: Any) -> None:
+    def put(self, name: str, key: str, value: Any, background: bool = False) -> None:
+        """Store ``value`` under ``key``. ``background`` writes from a forked process, so the command need
+        not wait: pickling the sources of 10,000 procedures (30 MB) takes longer than the rest of a warm run.
+        """
         if self.folder is None:
             return
+        if background and hasattr(os, "fork") and threading.active_count() == 1:
+            if self._write_in_background(name, key, value):
+                return
+        self._write(name, key, value)
+
+    def _write_in_background(self, name: str, key: str, value: Any) -> bool:
+        # Fork twice: the grandchild writes and is reaped by init, the child is reaped here at once,
+        # so no zombie is left behind in a long-running caller.
+        try:
+            child = os.fork()
+        except OSError:
+            return False
+        if child == 0:
+            try:
+                if os.fork() == 0:
+                    self._write(name, key, value)
+            finally:
+                os._exit(0)
+        os.waitpid(child, 0)
+        return True
+
+    def _write(self, name: str, key: str, value: Any) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"

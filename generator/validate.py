@@ -153,7 +153,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
                                         f"no procedure files (*.yaml) found under {shown}/"))
     if to_parse or current.keys() != previous.keys():
-        cache.put("sources", code_stamp(), current)
+        cache.put("sources", code_stamp(), current, background=len(current) > PARALLEL_THRESHOLD)
     return sources
 
 

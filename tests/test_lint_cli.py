@@ -228,3 +228,39 @@ def test_today_comes_from_mkdocs_yml_unless_given(make_kb) -> None:
     Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      today: '2030-01-01'\n", encoding="utf-8")
     assert "review-overdue" in run("lint").stdout  # reviewed 2026-04-01, due 2027-04-01
     assert "review-overdue" not in run("lint", "--today", "2026-11-25").stdout
+
+
+def test_lint_answers_from_its_cache_until_a_file_or_option_changes(make_kb, monkeypatch) -> None:
+    import os
+    import time
+
+    monkeypatch.delenv("SOPBOOK_NO_CACHE")
+    make_kb()
+    invoke = lambda *args: CliRunner().invoke(cli, ["lint", "--today", "2026-11-25", *args],  # noqa: E731
+                                              catch_exceptions=False)
+    first = invoke()
+    assert (make_kb.root / ".sopbook-cache" / "lint.pickle").is_file()
+    assert invoke().stdout == first.stdout
+    assert invoke("--today", "2030-01-01").stdout != first.stdout  # another day: reviews are overdue
+    path = make_kb.sop / "総務部" / "GA-001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("backups: [suzuki]", "backups: []"),
+                    encoding="utf-8")
+    stamp = time.time() + 5
+    os.utime(path, (stamp, stamp))
+    changed = invoke()
+    assert "single-owner" in changed.stdout and "single-owner" not in first.stdout
+
+
+def test_cache_written_in_the_background_arrives(tmp_path) -> None:
+    import time
+
+    from generator.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    cache.put("big", "k1", list(range(100_000)), background=True)
+    for _ in range(100):
+        if cache.get("big", "k1") is not None:
+            break
+        time.sleep(0.05)
+    assert cache.get("big", "k1") == list(range(100_000))
+    assert cache.get("big", "other key") is None

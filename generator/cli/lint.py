@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from ..cache import Cache
+from ..cache import Cache, stamp
 from ..config import load_project_config
 from ..errors import UsageError
 from ..model import KnowledgeBase, load_knowledge_base
 from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity
-from ..rules import parse_lint_config, run
-from ..validate import find_sop_dir
+from ..rules import LintConfig, parse_lint_config, run
+from ..validate import find_sop_dir, list_files
 
 
 def parse_date(value: str | None, configured: object = None) -> dt.date:
@@ -109,11 +109,11 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     if sop_dir is None and config_file is not None:
         sop_dir = str(project.sop_dir)
     folder = find_sop_dir(sop_dir)
-    kb, validation = load_knowledge_base(folder, Cache.beside(folder, enabled=not no_cache))
+    cache = Cache.beside(folder, enabled=not no_cache)
     if changed_since is None:
-        result = run(kb, config, today)
-        problems: list[Problem] = [*validation.problems, *result.problems]
+        problems, silenced = _lint_all(folder, cache, config, today, project.options.get("lint"))
     else:
+        kb, validation = load_knowledge_base(folder, cache)
         changed = changed_files(folder, changed_since)
         selected, _, inventory_changed = select_changed(kb, changed)
         result = run(kb, config, today, procedures=selected, whole_kb=inventory_changed)
@@ -121,10 +121,10 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
         problems = [problem for problem in validation.problems
                     if problem.procedure in selected or os.path.normpath(cwd / problem.path) in changed]
         problems += result.problems
-    problems.sort()
+        problems.sort()
+        silenced = sum(len(suppression.findings) for suppression in result.suppressions)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text":
-        silenced = sum(len(suppression.findings) for suppression in result.suppressions)
         note = f" ({silenced} finding(s) silenced by x-lint)" if silenced else ""
         if not problems:
             click.echo(f"{folder}: no problems{note}", err=True)
@@ -133,6 +133,26 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     worst = max((problem.severity for problem in problems), default=None)
     if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
         sys.exit(1)
+
+
+def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
+              options: object) -> tuple[list[Problem], int]:
+    """(sorted problems, findings silenced by x-lint) of the whole knowledge base.
+
+    Answered from the run cache when no file, option, date or sopbook itself changed since the last
+    run: a warm lint of 10,000 procedures is then a directory walk, not a parse.
+    """
+    registries, procedures = list_files(folder)
+    key = stamp([*registries.values(), *procedures], str(Path.cwd()), repr(options), today.isoformat())
+    cached = cache.get("lint", key)
+    if cached is not None:
+        return cached
+    kb, validation = load_knowledge_base(folder, cache)
+    result = run(kb, config, today)
+    answer = (sorted([*validation.problems, *result.problems]),
+              sum(len(suppression.findings) for suppression in result.suppressions))
+    cache.put("lint", key, answer)
+    return answer
 
 
 COMMANDS = [lint]
