@@ -223,6 +223,12 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     for needed in ("tables", "admonition"):
         if needed not in names:
             extensions.append(needed)
+    if "pymdownx.superfences" not in names:
+        # The approval flow is a ```mermaid fence; without this it renders as a paragraph of text.
+        tag = "tag:yaml.org,2002:python/name:pymdownx.superfences.fence_code_format"
+        fence_format = _Tagged(tag, yaml.ScalarNode(tag, ""))
+        extensions.append({"pymdownx.superfences": {"custom_fences": [
+            {"name": "mermaid", "class": "mermaid", "format": fence_format}]}})
     return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
 
 

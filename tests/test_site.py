@@ -2,6 +2,8 @@
 previous site, hostile YAML text, edit links, the language option, generate --out."""
 from __future__ import annotations
 
+import pytest
+
 import re
 import subprocess
 import sys
@@ -157,7 +159,9 @@ def test_generate_writes_markdown_that_plain_mkdocs_builds(make_kb: KnowledgeBas
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "out/mkdocs.yml"],
                            cwd=root, capture_output=True, text=True)
     assert plain.returncode == 0, plain.stderr
-    assert (root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").is_file()
+    page = root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html"
+    # The approval flow stays a diagram: generate adds the Mermaid fence the pages need.
+    assert '<pre class="mermaid"><code>flowchart LR' in page.read_text(encoding="utf-8")
 
 
 def test_demo_builds_strictly(demo_copy: Path) -> None:
@@ -175,8 +179,9 @@ def test_demo_builds_strictly(demo_copy: Path) -> None:
     assert any('admonition danger' in text and "廃止" in text for text in texts)
 
 
-def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory) -> None:
-    """`sopbook serve` watches sop/: an edited title shows up in the served page."""
+@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
+def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory, flags: list[str]) -> None:
+    """`sopbook serve` (and its fast `--dirty` mode) watches sop/: an edited title shows up in the served page."""
     import socket
     import time
     import urllib.request
@@ -185,7 +190,7 @@ def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory) 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}", *flags],
                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/procedures/%E7%B7%8F%E5%8B%99%E9%83%A8/%E5%A5%91%E7%B4%84/GA-001/"
 

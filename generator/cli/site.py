@@ -113,11 +113,15 @@ def _plugin_names(mkdocs_config: dict[str, object]) -> set[str]:
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-def serve(config_file: Path | None, dev_addr: str, open_browser: bool) -> None:
+@click.option("--dirty", is_flag=True,
+              help="Rebuild only the pages an edit changed (fast on large knowledge bases; other pages keep "
+                   "their old navigation until restart).")
+def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bool) -> None:
     """Preview the site at http://127.0.0.1:8000/, rebuilt when a YAML file or a template changes."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=str(_config_file(config_file)), dev_addr=dev_addr, open_in_browser=open_browser)
+    mkdocs_serve(config_file=str(_config_file(config_file)), dev_addr=dev_addr, open_in_browser=open_browser,
+                 build_type="dirty" if dirty else None)
 
 
 @click.command()
