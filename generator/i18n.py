@@ -103,6 +103,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_sep": "、",
         "role": "ロール",
         "reports": "レポート",
+        "rules": "ルール",
     },
     "en": {
         "home": "Home",
@@ -192,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_sep": ", ",
         "role": "Role",
         "reports": "Reports",
+        "rules": "Rules",
     },
 }
 LANGUAGES = tuple(LABELS)

@@ -21,6 +21,7 @@ from .errors import SopbookError
 from .i18n import Language, language as language_for
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
+from .reports import site as reports_site
 from .render import (HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions,
                      render_pages)
 from .rules import lint, parse_lint_config
@@ -62,15 +63,6 @@ class Generated:
         return navigation(self.pages, self.language, hand_written)
 
 
-def _report_pages() -> Any:
-    """The reports module (issue 4) when it is installed, else None."""
-    try:
-        from .reports import site as reports_site  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return reports_site
-
-
 def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = None,
              material_tags: bool = False) -> Generated:
     """Validate, lint and render the knowledge base of the plugin ``options`` (paths relative to ``root``).
@@ -94,12 +86,10 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     if not templates_dir.is_absolute():
         templates_dir = root / templates_dir
     render_options = RenderOptions(lang, templates_dir, material_tags)
-    reports = _report_pages()
-    dashboard = reports.dashboard(kb, problems, lint_config, lang.code, today) if reports else None
+    dashboard = reports_site.dashboard(kb, problems, lint_config, lang.code, today)
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
-    if reports:
-        pages += [Page(path, markdown, None, "", "report")
-                  for path, markdown in reports.pages(kb, problems, lint_config, lang.code, today).items()]
+    pages += [Page(path, markdown, None, "", "report")
+              for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
     return Generated(kb, pages, problems, lang, validation.problems)
 
 
@@ -151,9 +141,13 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
     nav.append({lang.label("people"): listing(PEOPLE_INDEX, "person")})
     nav.append({lang.label("tools"): listing(TOOLS_INDEX, "tool")})
     nav.append({lang.label("tags"): TAGS_INDEX})
-    reports = sorted(page.path for page in by_path.values() if page.kind == "report")
-    if reports:
-        nav.append({lang.label("reports"): reports})
+    generated = sorted(page.path for page in by_path.values() if page.kind == "report")
+    for section_name, folder in (("reports", "reports/"), ("rules", "rules/")):
+        # index.md first: with navigation.indexes it is the section's own page.
+        listed = sorted((path for path in generated if path.startswith(folder)),
+                        key=lambda path: (not path.endswith("/index.md"), path))
+        if listed:
+            nav.append({lang.label(section_name): listed})
     nav += sorted(path for path in hand_written if path not in by_path)
     return nav
 
