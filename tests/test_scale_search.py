@@ -64,6 +64,18 @@ def test_only_the_article_reaches_the_index() -> None:
     assert page_for_index("<html><body>Material's 404 page</body></html>") is None
 
 
+def test_other_procedures_titles_stay_out_of_the_index() -> None:
+    """The related-procedures section (marked by templates/procedure.md.j2) names other procedures."""
+    page = ('<html lang="ja"><body><article class="md-content__inner md-typeset"><h1>入社手続き</h1>'
+            '<p>社員証を発行する</p>\n<!-- sopbook:not-indexed -->\n<h2>関連する手順</h2>\n'
+            '<ul><li><a href="../GA-002/">GA-002 社用印の押印申請</a></li></ul>\n'
+            '<!-- /sopbook:not-indexed -->\n<h2>改訂履歴</h2></article></body></html>')
+    indexed = page_for_index(page)
+    assert indexed is not None
+    assert "社員証を発行する" in indexed and "改訂履歴" in indexed
+    assert "押印申請" not in indexed and "関連する手順" not in indexed
+
+
 needs_chromium = pytest.mark.skipif(not has_executable(str(CHROMIUM)),
                                     reason=f"needs Debian's chromium at {CHROMIUM}")
 
