@@ -17,11 +17,18 @@ _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "c
 
 def report_text(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
     """``path:line:col: severity code: message``, one a line, coloured on a terminal; then a count."""
+    if color is None:
+        color = not click.utils.should_strip_ansi(stream)
+    # One write, and styling decided once: echoing 13,000 findings line by line took a tenth of a second.
+    lines = []
     for problem in problems:
         location = f"{problem.path}:{problem.line}:{problem.column}:"
-        severity = click.style(str(problem.severity), fg=_COLOURS[problem.severity], bold=True)
-        click.echo(f"{click.style(location, bold=True)} {severity} {problem.code}: {problem.message}",
-                   file=stream, color=color)
+        severity = str(problem.severity)
+        if color:
+            location = click.style(location, bold=True)
+            severity = click.style(severity, fg=_COLOURS[problem.severity], bold=True)
+        lines.append(f"{location} {severity} {problem.code}: {problem.message}\n")
+    stream.write("".join(lines))
     counts = summarize(problems)
     if problems:
         parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]

@@ -186,8 +186,9 @@ def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tupl
     for kind in {kind for _, _, kind in tasks}:
         schema.prepare(kind)  # compile once here rather than once in every worker
     # This process parses a share too: its results need no pickling, and it would otherwise idle.
-    # It also unpickles what the workers send, so it takes a little less than an equal share.
-    own = int(len(tasks) / workers * 0.9)
+    # A worker's share costs it the pickling on top, so this process takes a little more than an
+    # equal share (measured on 2 cores at 10,000 files: 45% here 2.1 s, 55% 1.9 s, 60% 2.05 s).
+    own = min(len(tasks), int(len(tasks) / workers * 1.1))
     rest = tasks[own:]
     size = max(50, len(rest) // ((workers - 1) * 8))
     chunks = [rest[start:start + size] for start in range(0, len(rest), size)]

@@ -108,3 +108,19 @@ def test_schema_command_prints_the_shipped_schema_and_it_accepts_the_demo() -> N
                 if key in entry:
                     entry[key] = str(entry[key])
         jsonschema.validate(data, procedure_schema)
+
+
+def test_every_command_is_registered_and_loads() -> None:
+    """The CLI imports a command's module only when it runs; the table must name every command."""
+    import importlib
+
+    from generator.cli import COMMAND_MODULES
+
+    defined = {}
+    for module in set(COMMAND_MODULES.values()):
+        for command in importlib.import_module(f"generator.cli.{module}").COMMANDS:
+            defined[command.name] = module
+    assert defined == COMMAND_MODULES
+    for name in COMMAND_MODULES:
+        result = run(name, "--help")
+        assert result.exit_code == 0, (name, result.output)
