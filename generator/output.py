@@ -45,8 +45,12 @@ def report_json(problems: Sequence[Problem], stream: IO[str], color: bool | None
     for record in records:
         if record["code"] in RULES:  # a lint finding: name its rule, as the record promises
             record["rule"] = record["code"]
-    document = {"problems": records, "summary": summarize(problems)}
-    stream.write(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    # One problem a line: readable, diffable, and written by json's C encoder (indent= falls back to
+    # the Python one, a fifth of a second for 13,000 findings).
+    lines = ",\n".join("    " + json.dumps(record, ensure_ascii=False) for record in records)
+    summary = json.dumps(summarize(problems), ensure_ascii=False)
+    body = f"[\n{lines}\n  ]" if records else "[]"
+    stream.write(f'{{\n  "problems": {body},\n  "summary": {summary}\n}}\n')
 
 
 def _escape_data(text: str) -> str:
