@@ -84,7 +84,12 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
         search_box.click()
         # Typed key by key as a person would: Material misses a query pasted in before its index is ready.
         search_box.press_sequentially(query)
-        page.locator(ui["result"]).first.wait_for(state="visible", timeout=timeout_seconds * 1000)
+        # Checked every animation frame: a locator's wait polls in growing steps up to 0.5 s, which
+        # rounded every time up to the next step.
+        page.wait_for_function(
+            "selector => { const found = document.querySelector(selector);"
+            " return found !== null && found.getClientRects().length > 0; }",
+            arg=ui["result"], polling="raf", timeout=timeout_seconds * 1000)
         seconds = time.perf_counter() - started
         # The first results may belong to the query typed so far; let the list settle before reading it.
         page.wait_for_load_state("networkidle")
