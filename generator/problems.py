@@ -6,6 +6,7 @@ Lines and columns are 1-based; they are converted once, where the YAML is read.
 """
 from __future__ import annotations
 
+import difflib
 import enum
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -57,6 +58,12 @@ class Problem:
         if self.procedure is not None:
             record["procedure"] = self.procedure
         return record
+
+
+def did_you_mean(word: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
+    """`` (did you mean 'tanaka'?)`` for the closest choice, or nothing when none is close."""
+    match = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=cutoff)
+    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

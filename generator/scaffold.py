@@ -220,9 +220,8 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
 
 def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     """The owner (or a backup) must be an active person of people.yaml, or the skeleton would not validate."""
-    import difflib
-
     from .load import load_file
+    from .problems import did_you_mean
 
     people_file = registry_path(sop_dir, "people")
     if people_file is None:
@@ -231,8 +230,7 @@ def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     if not isinstance(people, dict):
         raise UsageError(f"{people_file} cannot be read; run 'sopbook validate' to see why")
     if owner not in people:
-        match = difflib.get_close_matches(owner, [str(key) for key in people], n=1)
-        hint = f" (did you mean '{match[0]}'?)" if match else f"; add '{owner}:' with a name: to {people_file} first"
+        hint = did_you_mean(owner, people) or f"; add '{owner}:' with a name: to {people_file} first"
         raise UsageError(f"{option} '{owner}' is not a person in {people_file}{hint}")
     entry = people[owner]
     if isinstance(entry, dict) and entry.get("active") is False:

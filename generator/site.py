@@ -17,6 +17,7 @@ from typing import Any, Iterable, Mapping
 import yaml
 
 from .cache import Cache
+from .load import display_path
 from .errors import SopbookError
 from .i18n import Language, language as language_for
 from .model import KnowledgeBase, load_knowledge_base
@@ -77,7 +78,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
         sop_dir = root / sop_dir
     if not sop_dir.is_dir():
         raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
-    sop_dir = _shown(sop_dir)
+    sop_dir = Path(display_path(sop_dir))  # so problems print as sop/...
     kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir))
     if not validation.ok:
         raise BuildStopped(validation.problems)
@@ -91,14 +92,6 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     pages += [Page(path, markdown, None, "", "report")
               for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
     return Generated(kb, pages, problems, lang, validation.problems)
-
-
-def _shown(path: Path) -> Path:
-    """``path`` relative to the working directory when below it, so problems print as ``sop/...``."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
-        return path
 
 
 # --- navigation ---------------------------------------------------------------------------------

@@ -6,19 +6,18 @@ approver, author, tool, member and related procedure named in one file exists in
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from . import schema
 from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
 from .load import Source, display_path, load_file, walk_yaml_files
-from .problems import Problem, Severity
+from .problems import Problem, Severity, did_you_mean
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -233,16 +232,26 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None)
     return Validation(sources, problems)
 
 
-def validate_quick(sop_dir: Path, cache: Cache) -> list[Problem]:
-    """The problems of ``validate``, answered from the run cache when no file changed since last time."""
+Result = TypeVar("Result")
+
+
+def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Result], *options: object) -> Result:
+    """``compute()``, or its answer from the run cache when no file under ``sop_dir``, none of ``options``
+    and not sopbook itself changed since it was last computed: an unchanged knowledge base of 10,000
+    procedures then costs a directory walk, not a parse."""
     registries, procedures = list_files(sop_dir)
-    key = stamp([*registries.values(), *procedures], str(Path.cwd()))
-    cached = cache.get("validate", key)
+    key = stamp([*registries.values(), *procedures], str(Path.cwd()), *options)
+    cached = cache.get(name, key)
     if cached is not None:
         return cached
-    problems = validate(sop_dir, cache).problems
-    cache.put("validate", key, problems)
-    return problems
+    answer = compute()
+    cache.put(name, key, answer)
+    return answer
+
+
+def validate_quick(sop_dir: Path, cache: Cache) -> list[Problem]:
+    """The problems of ``validate``, answered from the run cache when no file changed since last time."""
+    return remembered(sop_dir, cache, "validate", lambda: validate(sop_dir, cache).problems)
 
 
 # --- cross references ---------------------------------------------------------------------------
@@ -264,13 +273,6 @@ _ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 def _is_id(value: Any) -> bool:
     """Only well-formed ids are looked up: a malformed one already has its schema error."""
     return isinstance(value, str) and _ID.match(value) is not None
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    if not isinstance(word, str):
-        return ""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
 
 
 class _Resolver:
@@ -304,7 +306,7 @@ class _Resolver:
                                   f"{self._registry('people')}", *path, procedure=procedure)
         return source.problem("unknown-person",
                               f"{label} {value!r} is not in {self._registry('people')}"
-                              f"{_suggest(value, self.people)}", *path, procedure=procedure)
+                              f"{did_you_mean(value, self.people)}", *path, procedure=procedure)
 
     def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
@@ -314,7 +316,7 @@ class _Resolver:
             return None
         return source.problem("unknown-person",
                               f"{label} {value!r} is neither a person in {self._registry('people')} nor a role "
-                              f"in {self._registry('roles')}{_suggest(value, self.people | self.roles)}",
+                              f"in {self._registry('roles')}{did_you_mean(value, self.people | self.roles)}",
                               *path, procedure=procedure)
 
     def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
@@ -322,7 +324,7 @@ class _Resolver:
         if not _is_id(value) or not self.tools_known or value in self.tools:
             return None
         return source.problem("unknown-tool",
-                              f"{label} {value!r} is not in {self._registry('tools')}{_suggest(value, self.tools)}",
+                              f"{label} {value!r} is not in {self._registry('tools')}{did_you_mean(value, self.tools)}",
                               *path, procedure=procedure)
 
 
@@ -416,6 +418,6 @@ def cross_check(sources: Sources) -> list[Problem]:
                 continue
             problems.append(source.problem(
                 "unknown-procedure",
-                f"related procedure {related!r} does not exist{_suggest(related, first)}",
+                f"related procedure {related!r} does not exist{did_you_mean(related, first)}",
                 "related", index, procedure=procedure_id))
     return problems

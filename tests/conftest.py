@@ -5,7 +5,7 @@ import os
 import shutil
 import textwrap
 from pathlib import Path
-from typing import Callable
+
 
 import pytest
 

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import click
 
-from ..cache import Cache, collector_paused, stamp
+from ..cache import Cache, collector_paused
 from ..config import load_project_config
 from ..errors import UsageError
 from ..model import KnowledgeBase, load_knowledge_base
 from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity
 from ..rules import LintConfig, parse_lint_config, run
-from ..validate import find_sop_dir, list_files
+from ..validate import find_sop_dir, remembered
 
 
 def parse_date(value: str | None, configured: object = None) -> dt.date:
@@ -137,23 +137,17 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
 
 def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
               options: object) -> tuple[list[Problem], int]:
-    """(sorted problems, findings silenced by x-lint) of the whole knowledge base.
+    """(sorted problems, findings silenced by x-lint) of the whole knowledge base, from the run cache
+    when no file, option, date or sopbook itself changed since the last run."""
 
-    Answered from the run cache when no file, option, date or sopbook itself changed since the last
-    run: a warm lint of 10,000 procedures is then a directory walk, not a parse.
-    """
-    registries, procedures = list_files(folder)
-    key = stamp([*registries.values(), *procedures], str(Path.cwd()), repr(options), today.isoformat())
-    cached = cache.get("lint", key)
-    if cached is not None:
-        return cached
-    with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
-        kb, validation = load_knowledge_base(folder, cache)
-        result = run(kb, config, today)
-        answer = (sorted([*validation.problems, *result.problems]),
-                  sum(len(suppression.findings) for suppression in result.suppressions))
-    cache.put("lint", key, answer)
-    return answer
+    def compute() -> tuple[list[Problem], int]:
+        with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
+            kb, validation = load_knowledge_base(folder, cache)
+            result = run(kb, config, today)
+            return (sorted([*validation.problems, *result.problems]),
+                    sum(len(suppression.findings) for suppression in result.suppressions))
+
+    return remembered(folder, cache, "lint", compute, repr(options), today.isoformat())
 
 
 COMMANDS = [lint]

@@ -1,11 +1,11 @@
 """What stops if these people leave: procedures left with no active performer, approver or step actor."""
 from __future__ import annotations
 
-import difflib
 from typing import Any, Iterable
 
 from ..errors import UsageError
 from ..model import KnowledgeBase
+from ..problems import did_you_mean
 from .base import Column, Report
 
 NAME = "whatif"
@@ -25,9 +25,7 @@ def check_people(kb: KnowledgeBase, without: Iterable[str]) -> list[str]:
     people = list(dict.fromkeys(without))
     for person in people:
         if person not in kb.people:
-            match = difflib.get_close_matches(person, list(kb.people), n=1, cutoff=0.6)
-            hint = f" (did you mean {match[0]!r}?)" if match else ""
-            raise UsageError(f"--without: {person!r} is not a person in people.yaml{hint}")
+            raise UsageError(f"--without: {person!r} is not a person in people.yaml{did_you_mean(person, kb.people)}")
     return people
 
 

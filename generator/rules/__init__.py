@@ -24,7 +24,6 @@ suppression is listed in the reports.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
 import threading
@@ -35,7 +34,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import ConfigError
 from ..model import KnowledgeBase
-from ..problems import Problem, Severity
+from ..problems import Problem, Severity, did_you_mean
 from . import (approval_wait, ask_a_person, empty_procedure, inactive_owner, paper_step, placeholder,
                review_overdue, segregation_of_duties, single_approver, single_owner, single_person_step,
                undocumented_task)
@@ -96,11 +95,6 @@ class Suppression:
     """What the rule would have reported there."""
 
 
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.5)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
     where = f"lint.rules.{rule_id}.{name}"
     if isinstance(default, bool):
@@ -155,7 +149,7 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 known = ["level", *module.OPTIONS]
                 raise ConfigError(
                     f"lint.rules.{rule_id}: unknown option {name!r} for rule {rule_id!r}"
-                    f"{_did_you_mean(name, known)}; its options are: {', '.join(known)}")
+                    f"{did_you_mean(name, known, cutoff=0.5)}; its options are: {', '.join(known)}")
     else:
         raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
     prepare = getattr(module, "prepare", None)
@@ -174,14 +168,14 @@ def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
                           f"got {options!r}")
     for key in options:
         if key != "rules":
-            raise ConfigError(f"lint: unknown setting {key!r}{_did_you_mean(key, ['rules'])}; "
+            raise ConfigError(f"lint: unknown setting {key!r}{did_you_mean(key, ['rules'], cutoff=0.5)}; "
                               f"rules are configured under lint.rules")
     configured = options.get("rules") or {}
     if not isinstance(configured, Mapping):
         raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}")
     for rule_id in configured:
         if rule_id not in RULES:
-            raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{_did_you_mean(rule_id, RULES)}; "
+            raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}; "
                               f"the rules are: {', '.join(RULES)}")
     return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id))
                        for rule_id, module in RULES.items()})
@@ -229,7 +223,7 @@ def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression]
             path = (*prefix, "ignore", rule_id)
             if rule_id not in RULES:
                 problems.append(source.problem(
-                    IGNORE_CODE, f"x-lint ignores unknown rule {rule_id!r}{_did_you_mean(rule_id, RULES)}",
+                    IGNORE_CODE, f"x-lint ignores unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}",
                     *path, key=True, severity=Severity.ERROR, procedure=owner_id))
                 continue
             if not isinstance(reason, str) or not reason.strip():

@@ -6,14 +6,13 @@ again to list every error, which it does thoroughly but ten times slower.
 """
 from __future__ import annotations
 
-import difflib
 import json
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable, Iterable
 
 from ..load import Source
-from ..problems import Problem
+from ..problems import Problem, did_you_mean
 
 KINDS = ("procedure", "people", "roles", "tools", "inventory")
 
@@ -131,11 +130,6 @@ def _label(path: tuple[Any, ...]) -> str:
     return text or "the file"
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
-
-
 def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
     """Turn one jsonschema error into problems a process owner can act on."""
     path = tuple(error.absolute_path)
@@ -157,7 +151,7 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
                 continue
             yield source.problem(
                 "unknown-key",
-                f"unknown key {key!r} in {where}{_suggest(str(key), allowed)}; allowed: {', '.join(allowed)} "
+                f"unknown key {key!r} in {where}{did_you_mean(str(key), allowed)}; allowed: {', '.join(allowed)} "
                 f"(or an 'x-' key for extensions)",
                 *path, key, key=True,
             )
@@ -194,7 +188,7 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
         choices = [str(choice) for choice in error.validator_value]
         yield source.problem("invalid-value",
                              f"{where} is {instance!r}; use one of {', '.join(choices)}"
-                             f"{_suggest(str(instance), choices)}", *path)
+                             f"{did_you_mean(str(instance), choices)}", *path)
         return
     if validator == "pattern" or (validator == "format" and error.validator_value == "date"):
         yield source.problem("invalid-value", _pattern_message(where, path, instance, error), *path)
