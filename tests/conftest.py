@@ -6,7 +6,6 @@ import shutil
 import textwrap
 from pathlib import Path
 
-
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
