@@ -2,11 +2,13 @@
 
     python benchmarks/bench_scale.py [--sizes 1000,10000] [--runs 3] [--work DIR] [--no-browser]
     python benchmarks/bench_scale.py --serve-loop 1000      # the edit–preview loop of `mkdocs serve`
+    python benchmarks/bench_scale.py --search-only [--typed-at-load]   # rebuild the sites, time search only
 
 Every figure is the median of ``--runs`` runs of a real command in a subprocess (``sopbook validate``,
 ``sopbook lint``, ``sopbook generate``, ``mkdocs build``), beside its target and, for the build, beside
 a plain ``mkdocs build`` of the Markdown that ``sopbook generate`` wrote. Search is timed in headless
-Chromium from typing the query on a freshly loaded page to the first visible result. Peak memory is
+Chromium from typing the query on a freshly opened page, once it has loaded (``--typed-at-load``: at
+its load event), to the first visible result (see browser.py). Peak memory is
 the largest resident set of the command's process tree (``os.wait4``), so a build's figure is the
 larger of MkDocs and the Pagefind service, not their sum.
 """
@@ -147,16 +149,20 @@ def site_size(site: Path) -> tuple[int, int, float]:
     return len(pages), total, average
 
 
-def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool = False) -> Measures:
+def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool = False,
+            loaded: str = "networkidle") -> Measures:
     root = prepare(work, size)
     result = Measures(size)
     values = result.values
     result.notes.append(f"Load average when {size:,} started: {os.getloadavg()[0]:.1f} (2 cores, shared).")
+    if browser:
+        result.notes.append("Search typed once the page had loaded (network idle)." if loaded == "networkidle"
+                            else "Search typed at the page's load event.")
     say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     if search_only:
         for backend in ("material", "pagefind"):
             run([MKDOCS, "build", "-q", "-f", f"mkdocs-{backend}.yml", "-d", str(root / f"site-{backend}")], root)
-        measure_search(root, size, runs, result, say)
+        measure_search(root, size, runs, result, say, loaded)
         return result
 
     cold = median_run([SOPBOOK, "validate", "sop"], root, runs, before=lambda: clear_cache(root))
@@ -198,11 +204,11 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
             f"{total / max(pages, 1) / 1024:.0f} KB/page")
 
     if browser:
-        measure_search(root, size, runs, result, say)
+        measure_search(root, size, runs, result, say, loaded)
     return result
 
 
-def measure_search(root: Path, size: int, runs: int, result: Measures, say: object) -> None:
+def measure_search(root: Path, size: int, runs: int, result: Measures, say: object, loaded: str = "networkidle") -> None:
     values = result.values
     if not CHROMIUM.exists():
         result.notes.append("search: /usr/bin/chromium not found, not timed")
@@ -215,7 +221,8 @@ def measure_search(root: Path, size: int, runs: int, result: Measures, say: obje
                     times = []
                     for _ in range(runs):
                         try:
-                            found = time_search(chromium_browser, url, backend, query, timeout_seconds=60)
+                            found = time_search(chromium_browser, url, backend, query, timeout_seconds=60,
+                                                loaded=loaded)
                         except Exception as error:  # playwright's TimeoutError: no result at all
                             result.notes.append(f"{backend} search for {query!r} at {size:,}: no result "
                                                 f"within 60 s ({type(error).__name__}).")
@@ -353,6 +360,8 @@ def main() -> None:
     parser.add_argument("--search-only", action="store_true",
                         help="rebuild the Material and Pagefind sites once and time only the searches")
     parser.add_argument("--dirty", action="store_true", help="with --serve-loop: mkdocs serve --dirty")
+    parser.add_argument("--typed-at-load", action="store_true",
+                        help="type the search at the page's load event instead of once it has loaded (network idle)")
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
     if arguments.serve_loop:
@@ -360,7 +369,8 @@ def main() -> None:
         return
     all_measures = []
     for size in (int(text) for text in arguments.sizes.split(",")):
-        measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser, arguments.search_only)
+        measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser, arguments.search_only,
+                           "load" if arguments.typed_at_load else "networkidle")
         derive(measures)
         all_measures.append(measures)
     print(table(all_measures))

@@ -6,6 +6,7 @@ benchmark (benchmarks/bench_scale.py) is where speed is measured.
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.search import PAGEFIND_FROM_PROCEDURES, choose_backend, describe_choice
-from generator.search.pagefind import page_for_index
+from generator.errors import SopbookError
+from generator.search.pagefind import (WARMUP_PAGES, WARMUP_WORD, PagefindIndexer, check_bundle,
+                                       page_for_index)
 
 from conftest import ROOT, has_executable
 
@@ -74,6 +77,30 @@ def test_other_procedures_titles_stay_out_of_the_index() -> None:
     assert indexed is not None
     assert "社員証を発行する" in indexed and "改訂履歴" in indexed
     assert "押印申請" not in indexed and "関連する手順" not in indexed
+
+
+def test_the_warm_up_pages_join_the_index_of_the_sites_language(tmp_path: Path) -> None:
+    """The search box warms Pagefind up with a word only these pages hold; in another language they
+    would form an index of their own, which a search in the site's language never opens."""
+    indexer = PagefindIndexer()
+    for number in range(3):
+        indexer.add_page(f"/p{number}/", page_for_index(
+            f'<html lang="en"><body><article class="md-content__inner md-typeset"><h1>Invoice {number}</h1>'
+            "</article></body></html>") or "")
+    assert indexer.write(tmp_path) == 3
+    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == 3 + WARMUP_PAGES
+    script = (ROOT / "generator/search/theme/assets/sopbook/pagefind-search.js").read_text(encoding="utf-8")
+    assert f'var WARMUP_WORD = "{WARMUP_WORD}";' in script
+
+
+def test_an_unfinished_index_stops_the_build(tmp_path: Path) -> None:
+    (tmp_path / "pagefind-entry.json").write_text("", encoding="utf-8")
+    with pytest.raises(SopbookError, match="did not finish writing"):
+        check_bundle(tmp_path)
+    (tmp_path / "pagefind-entry.json").write_text('{"languages": {"ja": {}}}', encoding="utf-8")
+    check_bundle(tmp_path)
 
 
 needs_chromium = pytest.mark.skipif(not has_executable(str(CHROMIUM)),
@@ -142,3 +169,26 @@ def test_keyboard_opens_a_result(large_site: Path) -> None:
             page.keyboard.press("Enter")
         assert page.url.endswith(f"/{TARGET}/")
         assert JAPANESE_TITLE in page.locator("h1").first.inner_text()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_the_page_warms_the_search_up_without_being_asked(large_site: Path) -> None:
+    """After load, before any key, Pagefind is loaded and has searched the warm-up word once: its
+    worker fetched the metadata and an index chunk. The warm-up pages never show as results."""
+    with serve_site(large_site) as url, chromium() as browser:
+        context = browser.new_context()
+        fetched: list[str] = []
+        context.on("requestfinished", lambda request: fetched.append(request.url))
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        for _ in range(50):
+            if any(address.endswith(".pf_index") for address in fetched):
+                break
+            page.wait_for_timeout(100)
+        assert any(address.endswith(".pf_meta") for address in fetched), fetched
+        assert any(address.endswith(".pf_index") for address in fetched), fetched
+        context.close()
+        found = time_search(browser, url, "pagefind", ENGLISH_WORD)
+    assert found.hrefs and not any(WARMUP_WORD in href for href in found.hrefs)
