@@ -92,6 +92,10 @@ class Cache:
         override = os.environ.get("SOPBOOK_CACHE_DIR")
         return cls(Path(override) if override else sop_dir.resolve().parent / DIRNAME)
 
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None
+
     def get(self, name: str, key: str) -> Any | None:
         if self.folder is None:
             return None

@@ -239,6 +239,8 @@ def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Res
     """``compute()``, or its answer from the run cache when no file under ``sop_dir``, none of ``options``
     and not sopbook itself changed since it was last computed: an unchanged knowledge base of 10,000
     procedures then costs a directory walk, not a parse."""
+    if not cache.enabled:
+        return compute()  # --no-cache: the walk and the stat of every file would buy nothing (0.2 s at 10,000)
     registries, procedures = list_files(sop_dir)
     key = stamp([*registries.values(), *procedures], str(Path.cwd()), *options)
     cached = cache.get(name, key)
