@@ -150,7 +150,7 @@ def site_size(site: Path) -> tuple[int, int, float]:
 
 
 def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool = False,
-            loaded: str = "networkidle") -> Measures:
+            loaded: str = "networkidle", backends: tuple[str, ...] = ("material", "pagefind")) -> Measures:
     root = prepare(work, size)
     result = Measures(size)
     values = result.values
@@ -160,9 +160,9 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
                             else "Search typed at the page's load event.")
     say = lambda text: print(f"[{size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     if search_only:
-        for backend in ("material", "pagefind"):
+        for backend in backends:
             run([MKDOCS, "build", "-q", "-f", f"mkdocs-{backend}.yml", "-d", str(root / f"site-{backend}")], root)
-        measure_search(root, size, runs, result, say, loaded)
+        measure_search(root, size, runs, result, say, loaded, backends)
         return result
 
     cold = median_run([SOPBOOK, "validate", "sop"], root, runs, before=lambda: clear_cache(root))
@@ -208,14 +208,15 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
     return result
 
 
-def measure_search(root: Path, size: int, runs: int, result: Measures, say: object, loaded: str = "networkidle") -> None:
+def measure_search(root: Path, size: int, runs: int, result: Measures, say: object, loaded: str = "networkidle",
+                   backends: tuple[str, ...] = ("material", "pagefind")) -> None:
     values = result.values
     if not CHROMIUM.exists():
         result.notes.append("search: /usr/bin/chromium not found, not timed")
         return
     planted = f"/P{min(42, size - 1):05d}/"
     with chromium() as chromium_browser:
-        for backend in ("material", "pagefind"):
+        for backend in backends:
             with serve_site(root / f"site-{backend}") as url:
                 for kind, query in QUERIES.items():
                     times = []
@@ -290,8 +291,8 @@ def table(all_measures: list[Measures]) -> str:
         cells = [f"{number_format.format(m.values[key])} {unit}" if key in m.values else "—" for m in all_measures]
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {target} |")
     notes = sorted({note for m in all_measures for note in m.notes})
-    pages = ", ".join(f"{m.values.get('pages_pagefind', 0):,.0f}" for m in all_measures)
-    lines += ["", f"Pages per site: {pages}. " + " ".join(notes)]
+    pages = ", ".join(f"{m.values['pages_pagefind']:,.0f}" for m in all_measures if "pages_pagefind" in m.values)
+    lines += ["", (f"Pages per site: {pages}. " if pages else "") + " ".join(notes)]
     return "\n".join(lines)
 
 
@@ -360,6 +361,8 @@ def main() -> None:
     parser.add_argument("--search-only", action="store_true",
                         help="rebuild the Material and Pagefind sites once and time only the searches")
     parser.add_argument("--dirty", action="store_true", help="with --serve-loop: mkdocs serve --dirty")
+    parser.add_argument("--backends", default="material,pagefind",
+                        help="with --search-only: the searches to build and time (comma-separated)")
     parser.add_argument("--typed-at-load", action="store_true",
                         help="type the search at the page's load event instead of once it has loaded (network idle)")
     arguments = parser.parse_args()
@@ -370,7 +373,8 @@ def main() -> None:
     all_measures = []
     for size in (int(text) for text in arguments.sizes.split(",")):
         measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser, arguments.search_only,
-                           "load" if arguments.typed_at_load else "networkidle")
+                           "load" if arguments.typed_at_load else "networkidle",
+                           tuple(arguments.backends.split(",")))
         derive(measures)
         all_measures.append(measures)
     print(table(all_measures))

@@ -94,6 +94,10 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
         search_box.click()
         # Typed key by key as a person would: Material misses a query pasted in before its index is ready.
         search_box.press_sequentially(query)
+        # Playwright inserts Japanese text without key events, as no keyboard would: a Japanese IME
+        # commits a word with a key press, and Material's search starts on that key's release. End
+        # gives the same release and leaves the text alone (Pagefind's box listens to input events).
+        search_box.press("End")
         # Checked every animation frame: a locator's wait polls in growing steps up to 0.5 s, which
         # rounded every time up to the next step.
         page.wait_for_function(
