@@ -124,8 +124,8 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         wanted.append((str(path), os.path.join(shown_root, str(path)[prefix:]), "procedure"))
 
     loaded: dict[str, Source] = {}
-    to_parse: list[tuple[str, str, str]] = []
-    for path, shown, kind in wanted:
+    to_parse: list[tuple[str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
+    for path, shown, kind in (wanted if previous else ()):
         try:
             info = os.stat(path)
         except OSError:
@@ -249,11 +249,6 @@ def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Res
     answer = compute()
     cache.put(name, key, answer)
     return answer
-
-
-def validate_quick(sop_dir: Path, cache: Cache) -> list[Problem]:
-    """The problems of ``validate``, answered from the run cache when no file changed since last time."""
-    return remembered(sop_dir, cache, "validate", lambda: validate(sop_dir, cache).problems)
 
 
 # --- cross references ---------------------------------------------------------------------------

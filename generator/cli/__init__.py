@@ -5,13 +5,18 @@ them, so the CLI stays a thin door into the core (the MkDocs plugin is the other
 """
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
 
+from typing import TypeVar
+
 import click
 
 from .. import __version__
+
+T = TypeVar("T")
 
 # Command name → the module of this package that defines it (in its COMMANDS list). Modules are
 # imported only when their command runs: importing all of them (Jinja, openpyxl, MkDocs) cost a tenth
@@ -25,6 +30,26 @@ COMMAND_MODULES = {
     "build": "site", "serve": "site", "generate": "site",
 }
 
+# Commands that read the knowledge base once, print and leave. Python's cycle collector is off for
+# them: it found nothing to free (the data has no cycles), yet the first collection after a pause
+# walked every object loaded meanwhile — 0.2 s of a 3 s lint at 10,000 procedures. Commands that
+# run MkDocs or stay up (build, serve, generate) keep it.
+ONE_SHOT = {"validate", "schema", "lint", "report", "whatif", "codeowners"}
+
+
+_KEPT: list[object] = []
+
+
+def keep_until_exit(value: T) -> T:
+    """Keep ``value`` alive until the process ends, and return it.
+
+    Commands leave through ``os._exit`` (see ``main``), so what they loaded need not be freed object
+    by object when the function that loaded it returns: the model and sources of 10,000 procedures
+    took 0.1 s to free. Only for one-shot commands, never for a long-running ``serve``.
+    """
+    _KEPT.append(value)
+    return value
+
 
 class _LazyGroup(click.Group):
     """A group that imports a command's module when the command is asked for."""
@@ -36,6 +61,8 @@ class _LazyGroup(click.Group):
         module = COMMAND_MODULES.get(cmd_name)
         if module is None:
             return None
+        if cmd_name in ONE_SHOT:
+            gc.disable()
         for command in importlib.import_module(f"{__name__}.{module}").COMMANDS:
             if command.name == cmd_name:
                 return command

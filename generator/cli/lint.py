@@ -17,6 +17,7 @@ from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity
 from ..rules import LintConfig, parse_lint_config, run
 from ..validate import find_sop_dir, remembered
+from . import keep_until_exit
 
 
 def parse_date(value: str | None, configured: object = None) -> dt.date:
@@ -142,7 +143,7 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
 
     def compute() -> tuple[list[Problem], int]:
         with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
-            kb, validation = load_knowledge_base(folder, cache)
+            kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
             result = run(kb, config, today)
             return (sorted([*validation.problems, *result.problems]),
                     sum(len(suppression.findings) for suppression in result.suppressions))

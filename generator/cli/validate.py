@@ -10,7 +10,8 @@ from ..cache import Cache
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
-from ..validate import find_sop_dir, validate_quick
+from ..validate import find_sop_dir, remembered, validate as validate_folder
+from . import keep_until_exit
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 no_cache_option = click.option("--no-cache", is_flag=True, help="Ignore and do not write .sopbook-cache/.")
@@ -28,7 +29,9 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
     has errors, 2 on a usage error.
     """
     folder = find_sop_dir(sop_dir)
-    problems = validate_quick(folder, Cache.beside(folder, enabled=not no_cache))
+    cache = Cache.beside(folder, enabled=not no_cache)
+    problems = remembered(folder, cache, "validate",
+                          lambda: keep_until_exit(validate_folder(folder, cache)).problems)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text" and not problems:
         click.echo(f"{folder}: valid", err=True)
