@@ -192,3 +192,16 @@ def test_the_page_warms_the_search_up_without_being_asked(large_site: Path) -> N
         context.close()
         found = time_search(browser, url, "pagefind", ENGLISH_WORD)
     assert found.hrefs and not any(WARMUP_WORD in href for href in found.hrefs)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@needs_chromium
+def test_the_search_works_under_a_sub_path(large_site: Path, tmp_path: Path) -> None:
+    """GitHub Pages serves a project at /<repository>/: the box, its warm-up and the result links
+    must all find the site there, not at the server's root."""
+    (tmp_path / "handbook").symlink_to(large_site, target_is_directory=True)
+    with serve_site(tmp_path) as url, chromium() as browser:
+        found = time_search(browser, url + "handbook/", "pagefind", ENGLISH_WORD)
+    assert any(href.startswith(url + "handbook/procedures/") and href.endswith(f"/{TARGET}/")
+               for href in found.hrefs), found.hrefs
