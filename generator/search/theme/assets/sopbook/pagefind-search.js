@@ -6,11 +6,13 @@
  * Ctrl/Cmd+K focus the box; arrows choose a result, Enter opens it, Escape closes the list.
  *
  * Warm-up: Chromium runs WebAssembly first with its baseline compiler and uses optimised code only
- * from the next call on, so the first search of a visit ranked at half speed. Once the page has
- * loaded (or as soon as the visitor reaches for the box), one search for a word that only the
- * build's warm-up pages hold (WARMUP_WORD in generator/search/pagefind.py) runs in Pagefind's worker:
- * it downloads Pagefind's code, its metadata and one small index chunk, and gets the ranking code
- * optimised before the first real query.
+ * from the next call on, so the first search of a visit ranked at half speed. As soon as the search
+ * box is ready — or, where the browser asks to save data, only when the visitor reaches for the box —
+ * one search for a word that only the build's warm-up pages hold (WARMUP_WORD in
+ * generator/search/pagefind.py) runs in Pagefind's worker: it downloads Pagefind's code, its metadata
+ * and one small index chunk, and gets the ranking code optimised before the first real query.
+ * Starting at once rather than when the page is idle was measured: the first result at 10,000
+ * procedures, typed right at the load event, 1.02 -> 0.93 s for a broad query.
  */
 (function () {
   var script = document.currentScript;
@@ -37,14 +39,10 @@
       .catch(function () { /* the search box reports a missing bundle itself */ });
   }
 
-  function warmUpWhenIdle() {
+  function warmUpUnlessSavingData() {
     var connection = navigator.connection;
     if (connection && connection.saveData) return;
-    if (window.requestIdleCallback) {
-      window.requestIdleCallback(warmUp, { timeout: 500 });
-    } else {
-      setTimeout(warmUp, 50);
-    }
+    warmUp();
   }
 
   function mount() {
@@ -93,9 +91,5 @@
   } else {
     mount();
   }
-  if (document.readyState === "complete") {
-    warmUpWhenIdle();
-  } else {
-    window.addEventListener("load", warmUpWhenIdle);
-  }
+  warmUpUnlessSavingData();
 })();
