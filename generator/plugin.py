@@ -24,7 +24,7 @@ from . import mermaid, search, site
 from .search import BACKENDS as SEARCH_BACKENDS
 from .errors import SopbookError
 from .i18n import LANGUAGES
-from .preview import PreviewPages
+from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
 from .search.pagefind import PagefindSearch
 
@@ -59,6 +59,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self._total_pages = 0
         self.pagefind: PagefindSearch | None = None
         self.dirty = False
+        self._hinted = False
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
 
@@ -138,6 +139,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
 
     def _choose_search(self, config: Any) -> None:
         procedures = search.count_procedures(self.root / self.config.sop_dir)
+        if self.command == "serve" and not self.dirty and not self._hinted:
+            self._hinted = True
+            hint = full_rebuild_hint(procedures)
+            if hint:
+                log.info(hint)
         backend = search.choose_backend(self.config.search, procedures)
         log.info(search.describe_choice(self.config.search, backend, procedures))
         if backend == "pagefind":

@@ -21,6 +21,25 @@ from typing import Any
 from mkdocs.structure.files import File
 
 
+DIRTY_FROM_PROCEDURES = 200
+"""``sopbook serve`` rebuilds only changed pages from this many procedures on (unless ``--no-dirty``):
+there a full rebuild takes several seconds (16 s at 1,000), an incremental one under two."""
+
+
+def choose_dirty(requested: bool | None, procedures: int) -> bool:
+    """Whether ``sopbook serve`` runs MkDocs' dirty mode: as asked, else by the knowledge base's size."""
+    return requested if requested is not None else procedures >= DIRTY_FROM_PROCEDURES
+
+
+def full_rebuild_hint(procedures: int) -> str | None:
+    """What the plugin tells someone running plain ``mkdocs serve`` on a large knowledge base."""
+    if procedures < DIRTY_FROM_PROCEDURES:
+        return None
+    return (f"sopbook: {procedures} procedures: every edit rebuilds all pages; `mkdocs serve --dirty` "
+            f"(or `sopbook serve`, which uses it from {DIRTY_FROM_PROCEDURES} procedures) rebuilds only "
+            f"the pages an edit changes")
+
+
 class PreviewPages:
     """Generated pages as files on disk, touched only when their Markdown changes."""
 

@@ -179,7 +179,7 @@ def test_demo_builds_strictly(demo_copy: Path) -> None:
     assert any('admonition danger' in text and "廃止" in text for text in texts)
 
 
-@pytest.mark.parametrize("flags", [[], ["--dirty"]], ids=["serve", "serve-dirty"])
+@pytest.mark.parametrize("flags", [[], ["--dirty"], ["--no-dirty"]], ids=["serve", "serve-dirty", "serve-no-dirty"])
 def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory, flags: list[str]) -> None:
     """`sopbook serve` (and its fast `--dirty` mode) watches sop/: an edited title shows up in the served page."""
     import socket
@@ -262,3 +262,17 @@ def test_mermaid_from_the_cdn_when_asked(make_kb: KnowledgeBaseFactory) -> None:
     assert run("build").exit_code == 0
     assert not (root / "site" / "assets" / "sopbook" / "mermaid.min.js").exists()
     assert "mermaid.min.js" not in procedure_html(root)
+
+
+def test_sopbook_serve_is_dirty_for_large_knowledge_bases_unless_told() -> None:
+    """`sopbook serve` picks MkDocs' dirty mode where a full rebuild takes seconds; plain `mkdocs serve`
+    on such a knowledge base gets a hint instead."""
+    from generator.preview import DIRTY_FROM_PROCEDURES, choose_dirty, full_rebuild_hint
+
+    assert choose_dirty(None, DIRTY_FROM_PROCEDURES) is True
+    assert choose_dirty(None, DIRTY_FROM_PROCEDURES - 1) is False
+    assert choose_dirty(False, 10_000) is False
+    assert choose_dirty(True, 3) is True
+    assert full_rebuild_hint(DIRTY_FROM_PROCEDURES - 1) is None
+    hint = full_rebuild_hint(1000)
+    assert hint is not None and "mkdocs serve --dirty" in hint and "1000 procedures" in hint

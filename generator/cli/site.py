@@ -12,6 +12,8 @@ import click
 from .. import site
 from ..config import load_project_config
 from ..errors import UsageError
+from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
+from ..search import count_procedures
 
 config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
                              help="The site's mkdocs.yml (default: ./mkdocs.yml).")
@@ -113,14 +115,23 @@ def _plugin_names(mkdocs_config: dict[str, object]) -> set[str]:
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
-@click.option("--dirty", is_flag=True,
+@click.option("--dirty/--no-dirty", default=None,
               help="Rebuild only the pages an edit changed (fast on large knowledge bases; other pages keep "
-                   "their old navigation until restart).")
-def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bool) -> None:
+                   "their old navigation until restart), or every page. Default: --dirty from "
+                   f"{DIRTY_FROM_PROCEDURES} procedures on.")
+def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bool | None) -> None:
     """Preview the site at http://127.0.0.1:8000/, rebuilt when a YAML file or a template changes."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    mkdocs_serve(config_file=str(_config_file(config_file)), dev_addr=dev_addr, open_in_browser=open_browser,
+    config_path = _config_file(config_file)
+    if dirty is None:
+        procedures = count_procedures(load_project_config(config_path).sop_dir)
+        dirty = choose_dirty(None, procedures)
+        if dirty:
+            click.echo(f"sopbook serve: --dirty ({procedures} procedures ≥ {DIRTY_FROM_PROCEDURES}): an edit "
+                       "rebuilds only the pages it changes; restart after adding or renaming procedures, "
+                       "or use --no-dirty", err=True)
+    mkdocs_serve(config_file=str(config_path), dev_addr=dev_addr, open_in_browser=open_browser,
                  build_type="dirty" if dirty else None)
 
 
