@@ -6,6 +6,7 @@ benchmark (benchmarks/bench_scale.py) is where speed is measured.
 """
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -79,18 +80,38 @@ def test_other_procedures_titles_stay_out_of_the_index() -> None:
     assert "押印申請" not in indexed and "関連する手順" not in indexed
 
 
-def test_the_warm_up_pages_join_the_index_of_the_sites_language(tmp_path: Path) -> None:
-    """The search box warms Pagefind up with a word only these pages hold; in another language they
-    would form an index of their own, which a search in the site's language never opens."""
+def _index_pages(folder: Path, count: int, lang: str = "en") -> dict[str, object]:
     indexer = PagefindIndexer()
-    for number in range(3):
+    for number in range(count):
         indexer.add_page(f"/p{number}/", page_for_index(
-            f'<html lang="en"><body><article class="md-content__inner md-typeset"><h1>Invoice {number}</h1>'
-            "</article></body></html>") or "")
-    assert indexer.write(tmp_path) == 3
-    entry = json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["en"]
-    assert entry["languages"]["en"]["page_count"] == 3 + WARMUP_PAGES
+            f'<html lang="{lang}"><body><article class="md-content__inner md-typeset"><h1>Invoice {number}</h1>'
+            "<p>one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen twenty</p></article></body></html>") or "")
+    assert indexer.write(folder) == count
+    return json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def _fragments(folder: Path) -> list[dict[str, object]]:
+    return [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+            for path in (folder / "pagefind" / "fragment").iterdir()]
+
+
+def test_the_warm_up_pages_join_large_indexes_only_as_pages_of_average_length(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search box warms Pagefind up with a word only these pages hold. In another language they
+    would form an index of their own, which a search in the site's language never opens; shorter or
+    longer than the site's pages, they would shift Pagefind's ranking, which compares page lengths."""
+    small = _index_pages(tmp_path / "small", 3)
+    assert small["languages"]["en"]["page_count"] == 3
+    monkeypatch.setattr("generator.search.pagefind.WARMUP_FROM_PAGES", 3)
+    large = _index_pages(tmp_path / "large", 3)
+    assert list(large["languages"]) == ["en"]
+    assert large["languages"]["en"]["page_count"] == 3 + WARMUP_PAGES
+    fragments = _fragments(tmp_path / "large")
+    site_pages = [f for f in fragments if WARMUP_WORD not in str(f["url"])]
+    warm_pages = [f for f in fragments if WARMUP_WORD in str(f["url"])]
+    assert len(site_pages) == 3 and len(warm_pages) == WARMUP_PAGES
+    assert {f["word_count"] for f in warm_pages} == {site_pages[0]["word_count"]}
     script = (ROOT / "generator/search/theme/assets/sopbook/pagefind-search.js").read_text(encoding="utf-8")
     assert f'var WARMUP_WORD = "{WARMUP_WORD}";' in script
 

@@ -48,10 +48,15 @@ _NOT_INDEXED = re.compile(r"<!-- sopbook:not-indexed -->.*?<!-- /sopbook:not-ind
 # box's script therefore runs one small search as soon as a page has loaded, for a made-up word that
 # only these pages hold: enough work for Chromium to optimise the ranking code, little to download.
 # 64 pages × 8 words was the smallest tried that did it (16 × 4 did not); twice that for margin.
+# The pages are as long as the site's average page, with a filler word, so that Pagefind's ranking,
+# which compares each page's length with the average, is not disturbed; and they are only added to
+# sites large enough for ranking to take noticeable time, where 128 pages are a few per cent of all.
 WARMUP_WORD = "sopbookwarmupzq"
+"""Also in theme/assets/sopbook/pagefind-search.js, which searches for the word."""
+WARMUP_FILLER = "sopbookfillerzq"
 WARMUP_PAGES = 128
 WARMUP_REPEAT = 8
-"""Also in theme/assets/sopbook/pagefind-search.js, which searches for the word."""
+WARMUP_FROM_PAGES = 2000
 
 
 def executable() -> Path:
@@ -134,18 +139,22 @@ class PagefindIndexer:
     def write(self, site_dir: Path) -> int:
         """Wait for every page, write ``site_dir/pagefind/`` and stop the service; returns pages indexed."""
         try:
-            indexed = sum(1 for message_id in self._pages if self._wait(message_id).get("page_url"))
-            self._add_warmup_pages()
+            counts = [answer.get("page_word_count") or 0 for answer in map(self._wait, self._pages)
+                      if answer.get("page_url")]
+            indexed = len(counts)
+            if indexed >= WARMUP_FROM_PAGES:
+                self._add_warmup_pages(round(sum(counts) / indexed))
             self._ask({"type": "WriteFiles", "index_id": self._index_id,
                        "output_path": str(Path(site_dir).resolve() / "pagefind")})
             return indexed
         finally:
             self.close()
 
-    def _add_warmup_pages(self) -> None:
+    def _add_warmup_pages(self, words_per_page: int) -> None:
         """The pages the search box's first, warm-up search finds (see ``WARMUP_WORD``); in the site's
         language, or Pagefind would put them in an index of their own that the search never opens."""
-        words = " ".join([WARMUP_WORD] * WARMUP_REPEAT)
+        filler = max(0, words_per_page - WARMUP_REPEAT)
+        words = " ".join([WARMUP_WORD] * WARMUP_REPEAT + [WARMUP_FILLER] * filler)
         page = f"<html{self._language}><body><main data-pagefind-body><p>{words}</p></main></body></html>"
         answers = [self._send({"type": "AddFile", "index_id": self._index_id, "url": f"/#{WARMUP_WORD}-{number}",
                                "file_path": None, "file_contents": page}) for number in range(WARMUP_PAGES)]
