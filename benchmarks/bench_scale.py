@@ -28,7 +28,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
 
 from browser import CHROMIUM, chromium, serve_site, time_search  # noqa: E402
-from synthetic import write_knowledge_base  # noqa: E402
+from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 SOPBOOK = str(VENV_BIN / "sopbook")
@@ -41,22 +41,6 @@ PLANTED_TITLE = "衛生委員会の議事録を公開する手順"
 PLANTED_SUMMARY = "感染症の流行時は quarantine checklist に沿って職場を消毒する。"
 ENVIRONMENT = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
 
-MKDOCS_YML = """\
-site_name: SOP scale benchmark
-theme:
-  name: material
-  language: ja
-  features: [navigation.sections, navigation.indexes, navigation.prune]
-plugins:
-  - search:
-      lang: ja
-  - tags
-  - sopbook:
-      sop_dir: sop
-      language: ja
-      today: "2026-11-25"
-      search: {search}
-"""
 
 
 @dataclass
@@ -113,7 +97,7 @@ def prepare(work: Path, size: int) -> Path:
         planted.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     for search in ("material", "pagefind", "auto"):
-        (root / f"mkdocs-{search}.yml").write_text(MKDOCS_YML.format(search=search), encoding="utf-8")
+        (root / f"mkdocs-{search}.yml").write_text(mkdocs_yml("SOP scale benchmark", search), encoding="utf-8")
     return root
 
 

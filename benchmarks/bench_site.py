@@ -23,23 +23,11 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_knowledge_base  # noqa: E402
+from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
 
 BIN = Path(sys.executable).parent
-CONFIG = """\
-site_name: Synthetic
-theme:
-  name: material
-  language: ja
-  features: [navigation.sections, navigation.indexes, navigation.prune]
-plugins:
-  - search:
-      lang: ja
-  - tags
-  - sopbook:
-      language: ja
-      today: "2026-11-25"
-      search: material  # the same search as the plain build; Pagefind is timed in bench_scale.py
+# The same search as the plain build; Pagefind is timed in bench_scale.py.
+CONFIG = mkdocs_yml("Synthetic", "material", extra="""\
 markdown_extensions:
   - admonition
   - tables
@@ -48,7 +36,7 @@ markdown_extensions:
         - name: mermaid
           class: mermaid
           format: !!python/name:pymdownx.superfences.fence_code_format
-"""
+""")
 
 
 def timed(command: list[str], cwd: Path) -> float:

@@ -26,6 +26,20 @@ VERBS = ["確認する", "登録する", "申請する", "承認を得る", "送
 OBJECTS = ["申請書", "請求書 (invoice)", "契約書", "経費精算データ", "勤怠データ", "押印申請", "入社書類", "備品リスト"]
 
 
+def mkdocs_yml(site_name: str, search: str | None = None, tags: bool = True, extra: str = "") -> str:
+    """The mkdocs.yml of a synthetic knowledge base: Material in Japanese with grouped, pruned navigation,
+    as a large site would use it; ``search`` is the sopbook plugin's option (default: auto)."""
+    lines = [f"site_name: {site_name}", "theme:", "  name: material", "  language: ja",
+             "  features: [navigation.sections, navigation.indexes, navigation.prune]", "plugins:",
+             "  - search:", "      lang: ja"]
+    if tags:
+        lines.append("  - tags")
+    lines += ["  - sopbook:", "      sop_dir: sop", "      language: ja", '      today: "2026-11-25"']
+    if search is not None:
+        lines.append(f"      search: {search}")
+    return "\n".join(lines) + "\n" + extra
+
+
 def write_registries(sop: Path, people: int = 60) -> list[str]:
     person_ids = [f"user{index:03d}" for index in range(people)]
     lines = []

@@ -24,7 +24,7 @@ from conftest import ROOT, has_executable
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from browser import CHROMIUM, chromium, serve_site, time_search  # noqa: E402
-from synthetic import write_knowledge_base  # noqa: E402
+from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
 
 PROCEDURES = 2000
 TARGET = "P01234"
@@ -34,20 +34,6 @@ ENGLISH_WORD = "quarantine"
 # Generous: the benchmark measures well under a second; this only catches a search that never loads.
 SANITY_SECONDS = 15
 
-MKDOCS_YML = """\
-site_name: 大規模テスト
-theme:
-  name: material
-  language: ja
-  features: [navigation.sections, navigation.indexes, navigation.prune]
-plugins:
-  - search:
-      lang: ja
-  - sopbook:
-      sop_dir: sop
-      language: ja
-      today: "2026-11-25"
-"""
 
 
 def test_auto_chooses_pagefind_from_the_measured_size() -> None:
@@ -141,7 +127,7 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         elif line.startswith("summary: "):
             text[index] = f"summary: 感染症の流行時は {ENGLISH_WORD} checklist に沿って職場を消毒する。\n"
     target.write_text("".join(text), encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml("大規模テスト", tags=False), encoding="utf-8")
     (root / "docs").mkdir()
     site = root / "site"
     with pytest.MonkeyPatch.context() as monkeypatch:
