@@ -75,7 +75,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.command in ("build", "gh-deploy") and not self.dirty and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
             config.site_dir = str(self.staged.path)
-        self._choose_search(config)
+        procedures = search.count_procedures(self.root / self.config.sop_dir)
+        self._hint_dirty_mode(procedures)
+        self._choose_search(config, procedures)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.stopped_by = None
@@ -137,13 +139,15 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             self.pagefind.close()
         self.succeeded = False
 
-    def _choose_search(self, config: Any) -> None:
-        procedures = search.count_procedures(self.root / self.config.sop_dir)
+    def _hint_dirty_mode(self, procedures: int) -> None:
+        """Once per ``mkdocs serve`` without ``--dirty``: say how to avoid full rebuilds on a large knowledge base."""
         if self.command == "serve" and not self.dirty and not self._hinted:
             self._hinted = True
             hint = full_rebuild_hint(procedures)
             if hint:
                 log.info(hint)
+
+    def _choose_search(self, config: Any, procedures: int) -> None:
         backend = search.choose_backend(self.config.search, procedures)
         log.info(search.describe_choice(self.config.search, backend, procedures))
         if backend == "pagefind":

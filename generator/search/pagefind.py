@@ -45,7 +45,7 @@ _NOT_INDEXED = re.compile(r"<!-- sopbook:not-indexed -->.*?<!-- /sopbook:not-ind
 # Warm-up pages. Chromium first runs WebAssembly with its baseline compiler and swaps in optimised
 # code only for later calls, so the first search of a visit ran Pagefind's ranking at about half
 # speed (10,000 procedures: 0.85 s for a query matching 6,900 pages, 0.45 s when repeated). The search
-# box's script therefore runs one small search as soon as a page has loaded, for a made-up word that
+# box's script therefore runs one small search as soon as it is ready, for a made-up word that
 # only these pages hold: enough work for Chromium to optimise the ranking code, little to download.
 # 64 pages × 8 words was the smallest tried that did it (16 × 4 did not); twice that for margin.
 # The pages are as long as the site's average page, with a filler word, so that Pagefind's ranking,
