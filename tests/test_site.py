@@ -276,3 +276,13 @@ def test_sopbook_serve_is_dirty_for_large_knowledge_bases_unless_told() -> None:
     assert full_rebuild_hint(DIRTY_FROM_PROCEDURES - 1) is None
     hint = full_rebuild_hint(1000)
     assert hint is not None and "mkdocs serve --dirty" in hint and "1000 procedures" in hint
+
+
+def test_serve_reports_a_broken_mkdocs_yml_with_its_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sopbook serve` reads mkdocs.yml to size the knowledge base before MkDocs starts: bad YAML there
+    is a usage error at file:line, not a traceback and not a server."""
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\nplugins: [sopbook\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["serve"])
+    assert result.exit_code == 2, result.output
+    assert "mkdocs.yml:3:1" in result.output and "Traceback" not in result.output
