@@ -1,0 +1,259 @@
+"""Page views: what each page shows, computed in Python so that templates only lay it out.
+
+Every value is either plain text (the template escapes it) or ``Safe`` Markdown built here: links
+to other pages, sanitised Markdown fields, the approval flow.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..i18n import Language
+from ..model import KnowledgeBase, Procedure
+from .escaping import Safe, escape, link, mermaid_label, safe_markdown
+from .urls import category_folder, department_folder, person_path, procedure_path, relative, tool_path
+
+
+@dataclass
+class Row:
+    label: str
+    value: Safe
+
+
+@dataclass
+class Note:
+    """An admonition: ``kind`` is Material's type (warning, danger, info)."""
+
+    kind: str
+    title: str
+    text: str
+
+
+@dataclass
+class StepView:
+    number: int
+    title: str
+    meta: Safe
+    details: Safe
+
+
+@dataclass
+class ProcedureView:
+    id: str
+    title: str
+    summary: Safe
+    status: str
+    notes: list[Note]
+    card: list[Row]
+    steps: list[StepView]
+    approval_diagram: str
+    approvals: list[list[Any]]
+    kpis: list[list[Any]]
+    faq: list[tuple[str, Safe]]
+    related: list[Safe]
+    referenced_by: list[Safe]
+    history: list[list[Any]]
+    tags: list[str]
+    front_matter: Safe
+
+
+class Index:
+    """Who and what each procedure touches, computed once for all pages (not once per page)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.referenced_by: dict[str, list[Procedure]] = defaultdict(list)
+        self.owns: dict[str, list[Procedure]] = defaultdict(list)
+        self.backs_up: dict[str, list[Procedure]] = defaultdict(list)
+        self.performs: dict[str, list[tuple[Procedure, list[int]]]] = defaultdict(list)
+        self.approves: dict[str, list[Procedure]] = defaultdict(list)
+        self.tool_steps: dict[str, list[tuple[Procedure, list[int]]]] = defaultdict(list)
+        self.tags: dict[str, list[Procedure]] = defaultdict(list)
+        self.roles_of: dict[str, list[str]] = defaultdict(list)
+        for role in kb.roles.values():
+            for member in role.members:
+                self.roles_of[member].append(role.id)
+        for procedure in kb.procedures.values():
+            for target in dict.fromkeys(procedure.related):
+                self.referenced_by[target].append(procedure)
+            self.owns[procedure.owner].append(procedure)
+            for backup in dict.fromkeys(procedure.backups):
+                self.backs_up[backup].append(procedure)
+            steps_by_person: dict[str, list[int]] = defaultdict(list)
+            steps_by_tool: dict[str, list[int]] = {tool: [] for tool in procedure.tools}
+            for step in procedure.steps:
+                for person in kb.people_of(step.actor):
+                    steps_by_person[person].append(step.number)
+                if step.tool:
+                    steps_by_tool.setdefault(step.tool, []).append(step.number)
+            for person, numbers in steps_by_person.items():
+                self.performs[person].append((procedure, numbers))
+            for tool, numbers in steps_by_tool.items():
+                self.tool_steps[tool].append((procedure, numbers))
+            approvers = {person for approval in procedure.approvals for person in kb.people_of(approval.approver)}
+            for person in sorted(approvers):
+                self.approves[person].append(procedure)
+            for tag in dict.fromkeys(procedure.tags):
+                self.tags[tag].append(procedure)
+
+
+class Views:
+    """Links and views for the pages of one knowledge base, with the index they need computed once."""
+
+    def __init__(self, kb: KnowledgeBase, language: Language, today: dt.date) -> None:
+        self.kb = kb
+        self.lang = language
+        self.today = today
+        self.index = Index(kb)
+        self.paths = {procedure.id: procedure_path(procedure) for procedure in kb.procedures.values()}
+
+    # links --------------------------------------------------------------------------------------
+
+    def actor(self, actor_id: str, here: str) -> Safe:
+        """A person as a link to their page; a role as its name with its members linked."""
+        kb = self.kb
+        if actor_id in kb.people:
+            return link(kb.people[actor_id].name, relative(here, person_path(actor_id)))
+        if actor_id in kb.roles:
+            role = kb.roles[actor_id]
+            members = self.lang.label("list_sep").join(self.actor(member, here) for member in role.members)
+            return Safe(f"{escape(role.name)}（{members}）" if members else escape(role.name))
+        return Safe(escape(actor_id))
+
+    def tool(self, tool_id: str, here: str) -> Safe:
+        if tool_id in self.kb.tools:
+            return link(self.kb.tools[tool_id].name, relative(here, tool_path(tool_id)))
+        return Safe(escape(tool_id))
+
+    def procedure_link(self, procedure_id: str, here: str, with_id: bool = True) -> Safe:
+        procedure = self.kb.procedures.get(procedure_id)
+        if procedure is None:
+            return Safe(escape(procedure_id))
+        text = f"{procedure.id} {procedure.title}" if with_id else procedure.title
+        return link(text, relative(here, self.paths[procedure.id]))
+
+    def joined(self, parts: Iterable[str]) -> Safe:
+        parts = list(parts)
+        return Safe(self.lang.label("list_sep").join(parts) if parts else escape(self.lang.label("none")))
+
+    # procedure ------------------------------------------------------------------------------------
+
+    def procedure_view(self, procedure: Procedure) -> ProcedureView:
+        here, label = self.paths[procedure.id], self.lang.label
+        notes: list[Note] = []
+        if procedure.status == "draft":
+            notes.append(Note("warning", label("status.draft"), label("draft_note")))
+        elif procedure.status == "retired":
+            notes.append(Note("danger", label("status.retired"), label("retired_note")))
+        next_review = procedure.review.next_review
+        overdue = procedure.status != "retired" and procedure.review.overdue(self.today)
+        if overdue:
+            text = (label("overdue_note", date=self.lang.date(next_review)) if next_review
+                    else label("never_reviewed_note"))
+            notes.append(Note("warning", label("review_overdue"), text))
+
+        next_text = self.lang.date(next_review) if next_review else label("never_reviewed")
+        next_text = f"**{escape(label('overdue_mark', date=next_text))}**" if overdue else escape(next_text)
+        department = link(procedure.department, relative(here, f"{department_folder(procedure.department)}/index.md"))
+        place = department
+        if procedure.category:
+            place = Safe(f"{department} / " + link(procedure.category, relative(
+                here, f"{category_folder(procedure.department, procedure.category)}/index.md")))
+        card = [
+            Row(label("owner"), self.actor(procedure.owner, here)),
+            Row(label("backups"), self.joined(self.actor(backup, here) for backup in procedure.backups)),
+            Row(label("department"), place),
+            Row(label("status"), Safe(escape(label(f"status.{procedure.status}")))),
+            Row(label("version"), Safe(escape(procedure.version or ""))),
+            Row(label("last_reviewed"), Safe(escape(self.lang.date(procedure.review.last_reviewed))
+                                             or escape(label("never_reviewed")))),
+            Row(label("next_review"), Safe(next_text)),
+            Row(label("tools"), self.joined(self.tool(tool, here) for tool in procedure.all_tools())),
+            Row(label("frequency"), Safe(escape(procedure.frequency or ""))),
+            Row(label("trigger"), Safe(escape(procedure.trigger or ""))),
+            Row(label("source"), Safe(f"`{procedure.path}`")),
+        ]
+        card = [row for row in card if row.value]
+
+        steps = []
+        for step in procedure.steps:
+            meta = [f"**{escape(label('actor'))}**: {self.actor(step.actor, here)}"]
+            if step.tool:
+                meta.append(f"**{escape(label('tool'))}**: {self.tool(step.tool, here)}")
+            if step.duration:
+                meta.append(f"**{escape(label('duration'))}**: {escape(self.lang.duration(step.duration))}")
+            steps.append(StepView(step.number, step.title, Safe(" · ".join(meta)), safe_markdown(step.details)))
+
+        approvals = [
+            [approval.number, self.actor(approval.approver, here),
+             Safe(escape(approval.when or label("always"))), Safe(escape(self.lang.duration(approval.sla)))]
+            for approval in procedure.approvals
+        ]
+        return ProcedureView(
+            id=procedure.id,
+            title=procedure.title,
+            summary=safe_markdown(procedure.summary),
+            status=procedure.status,
+            notes=notes,
+            card=card,
+            steps=steps,
+            approval_diagram=self.approval_diagram(procedure),
+            approvals=approvals,
+            kpis=[[kpi.name, kpi.target] for kpi in procedure.kpis],
+            faq=[(entry.q, safe_markdown(entry.a)) for entry in procedure.faq],
+            related=[self.procedure_link(other, here) for other in dict.fromkeys(procedure.related)],
+            referenced_by=[self.procedure_link(other.id, here) for other in self.index.referenced_by[procedure.id]
+                           if other.id not in procedure.related],
+            history=[[self.lang.date(entry.date), entry.version or "",
+                      self.actor(entry.author, here) if entry.author else "", entry.change]
+                     for entry in procedure.history],
+            tags=list(dict.fromkeys(procedure.tags)),
+            front_matter=self.front_matter(procedure),
+        )
+
+    def approval_diagram(self, procedure: Procedure) -> Safe:
+        """A Mermaid flowchart: request → each approver (with its condition and SLA) → done."""
+        if not procedure.approvals:
+            return Safe("")
+        label = self.lang.label
+        lines = ["flowchart LR", f'  request(["{mermaid_label(label("request"))}"])']
+        previous = "request"
+        for approval in procedure.approvals:
+            node = f"a{approval.number}"
+            parts = [mermaid_label(self.kb.name_of(approval.approver))]
+            if approval.when:
+                parts.append(mermaid_label(f"{label('condition')}: {approval.when}"))
+            if approval.sla:
+                parts.append(mermaid_label(f"{label('sla')}: {self.lang.duration(approval.sla)}"))
+            lines.append(f'  {node}["{"<br/>".join(parts)}"]')
+            arrow = "-.->" if approval.when else "-->"
+            lines.append(f"  {previous} {arrow} {node}")
+            previous = node
+        lines.append(f'  done(["{mermaid_label(label("done"))}"])')
+        lines.append(f"  {previous} --> done")
+        return Safe("\n".join(lines))
+
+    def front_matter(self, procedure: Procedure) -> Safe:
+        """YAML front matter (as JSON, which YAML reads) for Material's tags."""
+        matter: dict[str, Any] = {}
+        if procedure.tags:
+            # Material's tags plugin prints tag names into the page as HTML, unescaped.
+            matter["tags"] = [html.escape(tag, quote=False) for tag in dict.fromkeys(procedure.tags)]
+        return Safe("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in matter.items()))
+
+    # other pages ----------------------------------------------------------------------------------
+
+    def procedure_rows(self, procedures: Iterable[Procedure], here: str) -> list[list[Any]]:
+        rows = []
+        for procedure in sorted(procedures, key=lambda p: p.id):
+            next_review = procedure.review.next_review
+            due = self.lang.date(next_review) if next_review else self.lang.label("never_reviewed")
+            overdue = procedure.status != "retired" and procedure.review.overdue(self.today)
+            rows.append([self.procedure_link(procedure.id, here), self.actor(procedure.owner, here),
+                         self.lang.label(f"status.{procedure.status}"),
+                         Safe(f"**{escape(due)}**") if overdue else due])
+        return rows
