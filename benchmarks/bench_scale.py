@@ -128,7 +128,7 @@ def site_size(site: Path) -> tuple[int, int, float]:
     """(pages, bytes of the whole site, average bytes of HTML per procedure page)."""
     pages = list(site.rglob("*.html"))
     total = sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
-    procedure_pages = [path for path in site.glob("procedures/*/*/*/index.html")]
+    procedure_pages = list(site.glob("procedures/*/*/*/index.html"))
     average = statistics.mean(path.stat().st_size for path in procedure_pages) if procedure_pages else 0.0
     return len(pages), total, average
 
@@ -330,7 +330,8 @@ def serve_loop(work: Path, size: int, runs: int, dirty: bool) -> None:
         server.wait(timeout=30)
         log.close()
     mode = "mkdocs serve --dirty" if dirty else "mkdocs serve"
-    print(f"| edit one YAML → change visible ({mode}, {size:,} procedures) | {statistics.median(times):.2f} s | ≤ 3 s |")
+    print(f"| edit one YAML → change visible ({mode}, {size:,} procedures) | "
+          f"{statistics.median(times):.2f} s | ≤ 3 s |")
 
 
 def main() -> None:

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
+from synthetic import mkdocs_yml, write_knowledge_base
 
 BIN = Path(sys.executable).parent
 # The same search as the plain build; Pagefind is timed in bench_scale.py.
@@ -76,16 +76,17 @@ def main() -> None:
     print("| procedures | sopbook build s | plain mkdocs s | ratio (≤ 1.15) | ms/page sopbook | "
           "ms/page plain | KB/procedure page (≤ 60) | max KB |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-    first = None
+    first = 0.0
     for count, result in results.items():
         per_page = result["sopbook"] / result["pages"] * 1000
         first = first or per_page
         print(f"| {count:,} | {result['sopbook']:.1f} | {result['plain']:.1f} | "
               f"{result['sopbook'] / result['plain']:.2f} | {per_page:.1f} | "
-              f"{result['plain'] / result['pages'] * 1000:.1f} | {result['html_kb']:.1f} | {result['html_kb_max']:.1f} |")
+              f"{result['plain'] / result['pages'] * 1000:.1f} | {result['html_kb']:.1f} | "
+              f"{result['html_kb_max']:.1f} |")
     if len(results) > 1:
         last = list(results.values())[-1]
-        print(f"\nper-page cost at {list(results)[-1]:,} / at {list(results)[0]:,}: "
+        print(f"\nper-page cost at {list(results)[-1]:,} / at {next(iter(results)):,}: "
               f"{last['sopbook'] / last['pages'] * 1000 / first:.2f} (target ≤ 1.2); runs per figure: {args.runs}")
 
 

@@ -18,9 +18,10 @@ import functools
 import http.server
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -45,7 +46,7 @@ class SearchResult:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -64,7 +65,7 @@ def serve_site(site_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Any]:
     """A headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     from playwright.sync_api import sync_playwright
 
@@ -86,7 +87,7 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
     try:
         page = context.new_page()
-        page.goto(url, wait_until=loaded)  # type: ignore[arg-type]
+        page.goto(url, wait_until=loaded)
         started = time.perf_counter()
         if ui["open"]:
             page.click(ui["open"])

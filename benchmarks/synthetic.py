@@ -57,7 +57,8 @@ def write_registries(sop: Path, people: int = 60) -> list[str]:
     (sop / "roles.yaml").write_text("\n".join(roles) + "\n", encoding="utf-8")
     tools = []
     for tool_id, name in TOOLS.items():
-        tools += [f"{tool_id}:", f"  name: {name}", f"  url: https://{tool_id}.example.com/", f"  owner: {person_ids[0]}"]
+        tools += [f"{tool_id}:", f"  name: {name}", f"  url: https://{tool_id}.example.com/",
+                  f"  owner: {person_ids[0]}"]
     (sop / "tools.yaml").write_text("\n".join(tools) + "\n", encoding="utf-8")
     return person_ids
 
@@ -111,7 +112,7 @@ def procedure_text(number: int, department: str, prefix: str, category: str, peo
         "faq:",
         "  - q: 期限に間に合わない場合は？",
         "    a: 課長に連絡し、**理由**を記録する。",
-        f"related: [{', '.join(sorted(set(r for r in related if r != f'P{number:05d}')))}]",
+        f"related: [{', '.join(sorted({r for r in related if r != f'P{number:05d}'}))}]",
         f"tags: [{category}, 月次]",
         "history:",
         '  - version: "1.0"',

@@ -18,10 +18,11 @@ import os
 import pickle
 import tempfile
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from . import __version__
 
@@ -50,7 +51,7 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@lru_cache(maxsize=None)
+@cache
 def code_stamp() -> str:
     """Changes whenever sopbook's own code or schemas change, so no result outlives the code that made it."""
     hasher = hashlib.blake2b(digest_size=16)
@@ -101,7 +102,7 @@ class Cache:
             return None
         try:
             with open(self.folder / f"{name}.pickle", "rb") as handle:
-                stored_key, value = pickle.load(handle)
+                stored_key, value = pickle.load(handle)  # noqa: S301 - issue 11 moves the cache out of the pull request's reach
         except Exception:  # noqa: BLE001 - a missing, old or damaged cache is simply a miss
             return None
         return value if stored_key == key else None
@@ -112,9 +113,9 @@ class Cache:
         """
         if self.folder is None:
             return
-        if background and hasattr(os, "fork") and threading.active_count() == 1:
-            if self._write_in_background(name, key, value):
-                return
+        if (background and hasattr(os, "fork") and threading.active_count() == 1
+                and self._write_in_background(name, key, value)):
+            return
         self._write(name, key, value)
 
     def _write_in_background(self, name: str, key: str, value: Any) -> bool:
@@ -134,6 +135,8 @@ class Cache:
         return True
 
     def _write(self, name: str, key: str, value: Any) -> None:
+        if self.folder is None:
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             ignore = self.folder / ".gitignore"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -23,7 +23,7 @@ def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node)
-    return loader.construct_mapping(node)
+    return loader.construct_mapping(cast(yaml.MappingNode, node))
 
 
 _TolerantLoader.add_multi_constructor("!", _any_tag)
@@ -70,7 +70,7 @@ def load_project_config(config_file: str | Path | None = None) -> ProjectConfig:
     if path is None:
         return ProjectConfig(Path.cwd(), None)
     try:
-        mkdocs_config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+        mkdocs_config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}  # noqa: S506 - a SafeLoader
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except yaml.YAMLError as error:

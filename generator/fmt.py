@@ -17,9 +17,10 @@ import difflib
 import io
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -289,7 +290,7 @@ def _reorder_mapping(lines: list[str], mapping: CommentedMap, start: int, end: i
     tail = end
     while tail - 1 > key_lines[-1] and _loose(lines[tail - 1], column):
         tail -= 1
-    bounds = starts[1:] + [tail]
+    bounds = [*starts[1:], tail]
     blocks = [lines[starts[index]:bounds[index]] for index in range(len(keys))]
     first = order[0]
     first_line = start + (starts[0] - start) + (key_lines[first] - starts[first])
@@ -377,7 +378,7 @@ def _canonical_indentation(text: str, data: Any, expected: Any) -> str:
                           if later.strip() and not later.lstrip().startswith("#")), None)
         if following is None or _indent(following) == _indent(line):
             continue
-        candidate = lines[:index] + [" " * _indent(following) + line.lstrip(" ")] + lines[index + 1:]
+        candidate = [*lines[:index], " " * _indent(following) + line.lstrip(" "), *lines[index + 1:]]
         if "".join(candidate) != dumped and _same("".join(candidate), expected):
             lines = candidate
     return "".join(lines)

@@ -15,9 +15,10 @@ import difflib
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -83,7 +84,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
 
     def diff(self, inventory_path: str, people_path: str) -> str:
-        parts = []
+        parts: list[str] = []
         for before, after, shown in ((self.inventory_before, self.inventory_after, inventory_path),
                                      (self.people_before, self.people_after, people_path)):
             parts += difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
@@ -122,6 +123,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UsageError(f"{path}: cannot read as an Excel workbook ({error})") from None
+    worksheet: Any
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:
@@ -381,7 +383,8 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
         return [], [], [], problems
 
     number = 0
-    for row, task_id, fields in planned:
+    for row, planned_id, fields in planned:
+        task_id = planned_id
         if "performers" in fields:
             fields["performers"] = list(dict.fromkeys(
                 resolver.resolve(name, row.number, fields["department"]) for name in fields["performers"]))
@@ -396,9 +399,9 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             for key, value in fields.items():
                 if key == "performers":
                     existing = list(entry.get("performers") or [])
-                    value = existing + [person for person in value if person not in existing]
-                    if value != existing:
-                        entry["performers"] = _flow(value)
+                    merged = existing + [person for person in value if person not in existing]
+                    if merged != existing:
+                        entry["performers"] = _flow(merged)
                 elif entry.get(key) != value:
                     _set(entry, key, value)
             if dict(entry) != before:

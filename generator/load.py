@@ -11,8 +11,9 @@ import datetime as _dt
 import os
 import re
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -40,7 +41,7 @@ _STR, _SEQ, _MAP, _MERGE = _TAG + "str", _TAG + "seq", _TAG + "map", _TAG + "mer
 _constructor = SafeConstructor()
 
 
-class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
+class _FastLoader(_Loader):
     """The C loader with a memo in front of implicit tag resolution.
 
     libyaml calls back into Python's regex-based resolver for every plain scalar; procedures repeat
@@ -48,7 +49,7 @@ class _FastLoader(_Loader):  # type: ignore[misc, valid-type]
     answer halves the cost of composing.
     """
 
-    _memo: dict[str, str] = {}
+    _memo: ClassVar[dict[str, str]] = {}
 
     def resolve(self, kind: type, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
@@ -79,7 +80,7 @@ class Source:
     is cheap to cache and to hand between processes.
     """
 
-    __slots__ = ("path", "data", "problems", "empty", "_marks", "_tables", "_sizes")
+    __slots__ = ("_marks", "_sizes", "_tables", "data", "empty", "path", "problems")
 
     def __init__(self, path: str, data: Any = None, problems: list[Problem] | None = None,
                  empty: bool = False) -> None:
@@ -297,12 +298,12 @@ def _unpack(value: Any, path: KeyPath, marks: Iterator[int],
     values[path] = (next(marks), next(marks))
     if isinstance(value, dict):
         for key, child in value.items():
-            child_path = path + (key,)
+            child_path = (*path, key)
             keys[child_path] = (next(marks), next(marks))
             _unpack(child, child_path, marks, values, keys)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _unpack(item, path + (index,), marks, values, keys)
+            _unpack(item, (*path, index), marks, values, keys)
 
 
 def _size(value: Any, sizes: dict[int, int]) -> int:
@@ -384,8 +385,8 @@ class _Builder:
                 raise self._fail(node, "yaml-too-large",
                                  f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)")
         cls = node.__class__
-        if cls is yaml.ScalarNode:
-            return self._scalar(node)
+        if cls is yaml.ScalarNode:  # a class test, not isinstance: this runs for every value
+            return self._scalar(node)  # type: ignore[arg-type]
         identity = id(node)
         if self.guarded:
             if identity in self.active:
@@ -398,7 +399,7 @@ class _Builder:
                 return [self.build(item, depth + 1) for item in node.value]
             if node.tag != _MAP:
                 self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
-            return self._mapping(node, depth)
+            return self._mapping(node, depth)  # type: ignore[arg-type]
         finally:
             if self.guarded:
                 self.active.discard(identity)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
+from .cache import Cache, collector_paused
 from .load import Source
 from .validate import Sources, Validation, validate
-from .cache import Cache, collector_paused
 
 BUSINESS_DAY_MINUTES = 8 * 60
 _DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|h|d)$")

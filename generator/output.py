@@ -6,7 +6,8 @@ problems (validate, lint) goes through here, so a CI script reads the same recor
 from __future__ import annotations
 
 import json
-from typing import Callable, IO, Sequence
+from collections.abc import Callable, Sequence
+from typing import IO
 
 import click
 

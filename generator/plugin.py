@@ -12,20 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from mkdocs.config import base, config_options as c
+from mkdocs.config import base
+from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from . import mermaid, search, site
-from .search import BACKENDS as SEARCH_BACKENDS
 from .errors import SopbookError
 from .i18n import LANGUAGES
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
+from .search import BACKENDS as SEARCH_BACKENDS
 from .search.pagefind import PagefindSearch
 
 log = logging.getLogger("mkdocs.plugins.sopbook")

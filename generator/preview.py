@@ -20,7 +20,6 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
-
 DIRTY_FROM_PROCEDURES = 200
 """``sopbook serve`` rebuilds only changed pages from this many procedures on (unless ``--no-dirty``):
 there a full rebuild takes several seconds (16 s at 1,000), an incremental one under two."""

@@ -30,7 +30,7 @@ _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
 def _scaffold_files() -> Traversable:
-    return resources.files("generator").joinpath("data", "scaffold")
+    return resources.files("generator") / "data" / "scaffold"
 
 
 def _target_name(name: str) -> str:

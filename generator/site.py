@@ -10,21 +10,22 @@ import datetime as dt
 import html
 import os
 import shutil
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
 from .cache import Cache
-from .load import display_path
 from .errors import SopbookError
-from .i18n import Language, language as language_for
+from .i18n import Language
+from .i18n import language as language_for
+from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
+from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions, render_pages
 from .reports import site as reports_site
-from .render import (HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions,
-                     render_pages)
 from .rules import lint, parse_lint_config
 
 NAV_PAGES_PER_SECTION = 40
@@ -195,7 +196,7 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions the pages use present."""
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
     plugins = config.get("plugins") or ["search"]
     if isinstance(plugins, dict):
         plugins = [{name: value} for name, value in plugins.items()]

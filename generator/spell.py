@@ -13,10 +13,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Iterable
 
 from .errors import UsageError
 from .problems import Problem, Severity
@@ -47,7 +47,7 @@ def check_aspell(language: str) -> str:
     if binary is None:
         raise UsageError("sopbook spell needs aspell with an English dictionary: install it "
                          "(Debian/Ubuntu: sudo apt-get install aspell aspell-en; macOS: brew install aspell)")
-    dictionaries = subprocess.run([binary, "dump", "dicts"], capture_output=True, text=True).stdout.split()
+    dictionaries = subprocess.run([binary, "dump", "dicts"], capture_output=True, text=True, check=False).stdout.split()
     if language not in dictionaries:
         raise UsageError(f"aspell has no '{language}' dictionary (it has: {', '.join(dictionaries) or 'none'}); "
                          f"install aspell-en, or pass --lang")
@@ -90,7 +90,7 @@ def find_misspellings(pages: Iterable[Page], wordlist: list[str], language: str 
             by_file[str(target)] = page
         words_file = root / "wordlist.txt"
         words_file.write_text("".join(word + "\n" for word in [*TEMPLATE_WORDS, *wordlist]), encoding="utf-8")
-        config = resources.files("generator").joinpath("data", "pyspelling.yml").read_text(encoding="utf-8")
+        config = (resources.files("generator") / "data" / "pyspelling.yml").read_text(encoding="utf-8")
         for token, value in (("@@PAGES@@", str(root / "pages")), ("@@LANG@@", language),
                              ("@@EXTRA_LANG@@", "en_US" if language == "en_GB" else "en_GB"),
                              ("@@WORDLIST@@", str(words_file)), ("@@DICTIONARY@@", str(root / "words.dic"))):
@@ -100,11 +100,11 @@ def find_misspellings(pages: Iterable[Page], wordlist: list[str], language: str 
         for result in pyspelling.spellcheck(str(config_file), binary=binary, checker="aspell", jobs=jobs):
             if result.error:
                 raise UsageError(f"pyspelling failed: {result.error}")
-            page = by_file.get(result.context.split(": ", 1)[0])  # "<file>: html>body>p"
-            if page is None:
+            checked = by_file.get(result.context.split(": ", 1)[0])  # "<file>: html>body>p"
+            if checked is None:
                 continue
             for word in dict.fromkeys(result.words):
-                found.append(Misspelling(word, page))
+                found.append(Misspelling(word, checked))
     return found
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from . import schema
 from .cache import Cache, code_stamp, collector_paused, stamp
@@ -110,18 +111,18 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     prefix = len(str(sop_dir)) + 1
     wanted: list[tuple[str, str, str]] = []  # (path, shown, kind) in report order
     for name in REGISTRIES:
-        path = registry_files.get(name)
-        if path is None:
+        registry = registry_files.get(name)
+        if registry is None:
             shown = display_path(sop_dir / f"{name}.yaml")
             sources.problems.append(Problem(
                 shown, 1, 1, "missing-registry", Severity.ERROR,
                 f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
                 f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
             continue
-        wanted.append((str(path), display_path(path), name))
-    for path in procedure_files:
+        wanted.append((str(registry), display_path(registry), name))
+    for procedure_file in procedure_files:
         # Resolving each of 10,000 paths costs a second; they all lie below sop_dir.
-        wanted.append((str(path), os.path.join(shown_root, str(path)[prefix:]), "procedure"))
+        wanted.append((str(procedure_file), os.path.join(shown_root, str(procedure_file)[prefix:]), "procedure"))
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
@@ -137,12 +138,12 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
             current[shown] = hit
         else:
             to_parse.append((path, shown, kind))
-    for (path, shown, kind), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs)):
+    for (_path, shown, _kind), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
         if stat_key is not None:
             current[shown] = (*stat_key, source)
 
-    for path, shown, kind in wanted:
+    for _path, shown, kind in wanted:
         if kind == "procedure":
             sources.procedures.append(loaded[shown])
         else:

@@ -63,7 +63,8 @@ def test_errors_exit_1_and_validation_problems_come_with_the_findings(make_kb) -
 
 def test_clean_knowledge_base_says_so(make_kb) -> None:
     make_kb(inventory="GA-001: {title: 電子契約の締結, department: 総務部}\n",
-            roles="ga-manager: {name: 総務課長, members: [sato, suzuki]}\nlegal: {name: 法務, members: [tanaka, suzuki]}\n")
+            roles="ga-manager: {name: 総務課長, members: [sato, suzuki]}\n"
+                  "legal: {name: 法務, members: [tanaka, suzuki]}\n")
     result = run("lint", *TODAY)
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -129,7 +130,8 @@ def test_sarif_is_structurally_valid_with_rule_metadata(make_kb) -> None:
 def test_config_from_mkdocs_yml(make_kb) -> None:
     make_kb()
     Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      lint:\n        rules:\n"
-                                  "          undocumented-task: error\n          single-approver: off\n", encoding="utf-8")
+                                  "          undocumented-task: error\n          single-approver: off\n",
+                                  encoding="utf-8")
     result = run("lint", *TODAY)
     assert result.exit_code == 1
     assert "error undocumented-task" in result.stdout and "single-approver" not in result.stdout

@@ -73,7 +73,8 @@ def test_person_page_lists_what_they_own_back_up_perform_and_approve(make_kb: Kn
 def test_tool_page_lists_the_steps_that_use_it(make_kb: KnowledgeBaseFactory) -> None:
     pages = pages_of(make_kb, (GOLDEN / "procedure-ja" / "input.yaml").read_text(encoding="utf-8"))
     kintone = pages["tools/kintone.md"].markdown
-    assert "| [GA-001 電子契約の締結](../procedures/総務部/契約/GA-001.md) | 総務部 | 1\\. 契約書ドラフトの確認 |" in kintone
+    assert ("| [GA-001 電子契約の締結](../procedures/総務部/契約/GA-001.md) | 総務部 | "
+            "1\\. 契約書ドラフトの確認 |") in kintone
 
 
 def test_related_links_go_both_ways(make_kb: KnowledgeBaseFactory) -> None:
@@ -87,7 +88,7 @@ def test_kb_templates_override_defaults_and_fall_back(tmp_path: Path) -> None:
     (tmp_path / "tool.md.j2").write_text("custom {{ name }}", encoding="utf-8")
     env = environment(tmp_path)
     assert env.get_template("tool.md.j2").render(name="<b>") == "custom &lt;b&gt;"
-    assert env.get_template("person.md.j2").filename.endswith("templates/person.md.j2")
+    assert str(env.get_template("person.md.j2").filename).endswith("templates/person.md.j2")
 
 
 @pytest.mark.parametrize("text, shown", [

@@ -50,7 +50,7 @@ def test_rule_fails_on_its_failing_fixture(make_kb, rule_id: str) -> None:
     assert expected, f"{rule_id}/fail.yaml has no '# expect:' lines"
     got = [(p.path, p.line, p.column, p.message) for p in problems]
     assert len(got) == len(expected), got
-    for (path, line, column, message), problem in zip(expected, problems):
+    for (path, line, column, message), problem in zip(expected, problems, strict=True):
         assert (problem.path, problem.line, problem.column) == (path, line, column), problem
         assert message in problem.message, problem
         assert problem.severity is RULES[rule_id].DEFAULT_SEVERITY
@@ -66,7 +66,7 @@ def test_rule_passes_on_its_passing_fixture(make_kb, rule_id: str) -> None:
 @pytest.mark.parametrize("rule_id", list(RULES))
 def test_every_rule_is_registered_and_documented(rule_id: str) -> None:
     module = RULES[rule_id]
-    assert module.ID == rule_id
+    assert rule_id == module.ID
     assert isinstance(module.DEFAULT_SEVERITY, Severity)
     assert isinstance(module.OPTIONS, dict)
     assert callable(module.check)
@@ -148,7 +148,8 @@ def test_config_errors_name_the_rule_and_option(options, fragment: str) -> None:
 def test_configured_patterns_replace_the_defaults(make_kb) -> None:
     sop = make_kb({"総務部/GA-001.yaml": (FIXTURES / "placeholder" / "pass.yaml").read_text(encoding="utf-8")})
     kb, _ = load_knowledge_base(sop)
-    config = parse_lint_config({"rules": {"placeholder": {"words": ["轟"]}, "ask-a-person": {"patterns": [r"kintone に登録"]}}})
+    config = parse_lint_config({"rules": {"placeholder": {"words": ["轟"]},
+                                          "ask-a-person": {"patterns": [r"kintone に登録"]}}})
     codes = sorted(p.code for p in lint(kb, config, TODAY) if p.code in ("placeholder", "ask-a-person"))
     assert codes == ["ask-a-person", "placeholder"]
 

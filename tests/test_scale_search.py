@@ -10,21 +10,20 @@ import gzip
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import cli
-from generator.search import PAGEFIND_FROM_PROCEDURES, choose_backend, describe_choice
-from generator.errors import SopbookError
-from generator.search.pagefind import (WARMUP_PAGES, WARMUP_WORD, PagefindIndexer, check_bundle,
-                                       page_for_index)
-
 from conftest import ROOT, has_executable
+from generator.cli import cli
+from generator.errors import SopbookError
+from generator.search import PAGEFIND_FROM_PROCEDURES, choose_backend, describe_choice
+from generator.search.pagefind import WARMUP_PAGES, WARMUP_WORD, PagefindIndexer, check_bundle, page_for_index
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from browser import CHROMIUM, chromium, serve_site, time_search  # noqa: E402
-from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
+from browser import CHROMIUM, chromium, serve_site, time_search
+from synthetic import mkdocs_yml, write_knowledge_base
 
 PROCEDURES = 2000
 TARGET = "P01234"
@@ -41,7 +40,8 @@ def test_auto_chooses_pagefind_from_the_measured_size() -> None:
     assert choose_backend("auto", PAGEFIND_FROM_PROCEDURES) == "pagefind"
     assert choose_backend("material", 100_000) == "material"
     assert choose_backend("pagefind", 3) == "pagefind"
-    assert describe_choice("auto", "pagefind", 2000) == f"search: pagefind (auto: 2000 procedures ≥ {PAGEFIND_FROM_PROCEDURES})"
+    assert (describe_choice("auto", "pagefind", 2000)
+            == f"search: pagefind (auto: 2000 procedures ≥ {PAGEFIND_FROM_PROCEDURES})")
 
 
 def test_only_the_article_reaches_the_index() -> None:
@@ -66,7 +66,7 @@ def test_other_procedures_titles_stay_out_of_the_index() -> None:
     assert "押印申請" not in indexed and "関連する手順" not in indexed
 
 
-def _index_pages(folder: Path, count: int, lang: str = "en") -> dict[str, object]:
+def _index_pages(folder: Path, count: int, lang: str = "en") -> dict[str, Any]:
     indexer = PagefindIndexer()
     for number in range(count):
         indexer.add_page(f"/p{number}/", page_for_index(
@@ -77,7 +77,7 @@ def _index_pages(folder: Path, count: int, lang: str = "en") -> dict[str, object
     return json.loads((folder / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
 
 
-def _fragments(folder: Path) -> list[dict[str, object]]:
+def _fragments(folder: Path) -> list[dict[str, Any]]:
     return [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
             for path in (folder / "pagefind" / "fragment").iterdir()]
 

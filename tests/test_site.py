@@ -2,14 +2,13 @@
 previous site, hostile YAML text, edit links, the language option, generate --out."""
 from __future__ import annotations
 
-import pytest
-
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
+import pytest
+from click.testing import CliRunner, Result
 
 from conftest import PROCEDURE, KnowledgeBaseFactory
 from generator.cli import cli
@@ -46,7 +45,7 @@ def with_tags_plugin(root: Path) -> None:
                       encoding="utf-8")
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
@@ -112,7 +111,8 @@ def test_invalid_knowledge_base_stops_the_build_and_keeps_the_old_site(make_kb: 
     assert "Traceback" not in result.output
     assert procedure_html(root) == before
     assert not list(root.glob(".site.*"))
-    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True)
+    plain = subprocess.run([sys.executable, "-m", "mkdocs", "build"], cwd=root, capture_output=True, text=True,
+                           check=False)
     assert plain.returncode != 0 and "Traceback" not in plain.stderr
     assert "sop/総務部/GA-001.yaml:8:8: error unknown-person" in plain.stderr
     assert procedure_html(root) == before
@@ -123,10 +123,10 @@ def test_mkdocs_strict_fails_on_lint_errors_but_not_on_warnings(make_kb: Knowled
     """Lint warnings are information; a lint error (an inactive owner) fails `mkdocs build --strict`."""
     root = site_kb(make_kb)
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q"]
-    ok = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    ok = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     assert ok.returncode == 0, ok.stderr
     make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("owner: tanaka", "owner: yamada"))
-    failed = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    failed = subprocess.run(command, cwd=root, capture_output=True, text=True, check=False)
     assert failed.returncode != 0
     assert "sop/総務部/GA-001.yaml:8:8: error inactive-owner" in failed.stderr
 
@@ -157,7 +157,7 @@ def test_generate_writes_markdown_that_plain_mkdocs_builds(make_kb: KnowledgeBas
     assert (root / "out" / "docs" / "procedures" / "総務部" / "契約" / "GA-001.md").is_file()
     assert "sopbook" not in (root / "out" / "mkdocs.yml").read_text(encoding="utf-8").split("plugins:")[1]
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "out/mkdocs.yml"],
-                           cwd=root, capture_output=True, text=True)
+                           cwd=root, capture_output=True, text=True, check=False)
     assert plain.returncode == 0, plain.stderr
     page = root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html"
     # The approval flow stays a diagram: generate adds the Mermaid fence the pages need.
@@ -169,7 +169,7 @@ def test_demo_builds_strictly(demo_copy: Path) -> None:
     result = run("build", "--strict")
     assert result.exit_code == 0, result.output
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", "mkdocs-site"],
-                           cwd=demo_copy, capture_output=True, text=True)
+                           cwd=demo_copy, capture_output=True, text=True, check=False)
     assert plain.returncode == 0, plain.stderr
     assert (demo_copy / "site" / "procedures" / "経理部" / "経費" / "ACC-001" / "index.html").is_file()
     # A draft and a retired procedure are marked as such.
@@ -190,7 +190,8 @@ def test_serve_rebuilds_when_a_yaml_file_changes(make_kb: KnowledgeBaseFactory, 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}", *flags],
+    sopbook = str(Path(sys.executable).parent / "sopbook")
+    server = subprocess.Popen([sopbook, "serve", "-a", f"127.0.0.1:{port}", *flags],
                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/procedures/%E7%B7%8F%E5%8B%99%E9%83%A8/%E5%A5%91%E7%B4%84/GA-001/"
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import click
+import pytest
 import yaml
 
 from generator.cli import cli
@@ -32,7 +32,7 @@ def run(*arguments: str, cwd: Path, command: str | None = None) -> subprocess.Co
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("SOPBOOK_NO_CACHE", None)  # a new user has the cache on
     return subprocess.run([command or str(SOPBOOK), *arguments], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=300)
+                          env=env, timeout=300, check=False)
 
 
 def test_init_new_fmt_lint_build_as_a_new_user(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import yaml
@@ -26,8 +27,8 @@ GA-099:
   hours_per_month: 4
 """
 
-HEADER = ["業務ID", "業務名", "部署", "担当者", "頻度", "月間工数（h）", "備考"]
-ROWS = [
+HEADER: list[Any] = ["業務ID", "業務名", "部署", "担当者", "頻度", "月間工数（h）", "備考"]
+ROWS: list[list[Any]] = [
     ["GA-001", "電子契約の締結", "総務部", "田中、佐藤", "随時", 10, ""],
     ["", "郵便物の受付", "総務部", "鈴木", "毎日", "12時間", "午前中"],
     ["", "健康診断の案内", "人事部", "山本 太郎", "年1回", "", ""],
@@ -38,9 +39,9 @@ def invoke(*arguments: str):
     return runner.invoke(cli, list(arguments), catch_exceptions=False)
 
 
-def write_xlsx(path: Path, rows: list[list[object]], title_row: bool = True) -> Path:
+def write_xlsx(path: Path, rows: list[list[Any]], title_row: bool = True) -> Path:
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "業務一覧"
     if title_row:
         sheet.append(["2026年度 業務棚卸し"])  # a title line above the header, as such sheets have
@@ -51,7 +52,7 @@ def write_xlsx(path: Path, rows: list[list[object]], title_row: bool = True) -> 
     return path
 
 
-def write_csv(path: Path, rows: list[list[object]], encoding: str) -> Path:
+def write_csv(path: Path, rows: list[list[Any]], encoding: str) -> Path:
     text = "\r\n".join(",".join(str(cell) for cell in row) for row in rows) + "\r\n"
     path.write_bytes(text.encode(encoding))
     return path
@@ -157,7 +158,7 @@ def test_not_a_spreadsheet_is_a_usage_error(make_kb) -> None:
 def test_sheet_and_encoding_options(make_kb) -> None:
     make_kb(inventory=INVENTORY)
     workbook = openpyxl.Workbook()
-    workbook.active.append(["メモ"])
+    workbook.worksheets[0].append(["メモ"])
     second = workbook.create_sheet("総務部")
     second.append(["業務名", "部署"])
     second.append(["防災備蓄品の管理", "総務部"])

@@ -9,7 +9,6 @@ import gc
 import importlib
 import os
 import sys
-
 from typing import TypeVar
 
 import click

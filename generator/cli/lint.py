@@ -40,7 +40,8 @@ today_option = click.option("--today", "today_text", metavar="YYYY-MM-DD",
 
 def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:
-        return subprocess.run(["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, capture_output=True)
+        return subprocess.run(["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, capture_output=True,
+                              check=False)
     except FileNotFoundError:
         raise UsageError("--changed-since needs git, which is not installed") from None
 

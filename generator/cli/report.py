@@ -10,7 +10,8 @@ from ..cache import Cache
 from ..config import load_project_config
 from ..errors import InvalidKnowledgeBase, UsageError
 from ..model import KnowledgeBase, load_knowledge_base
-from ..reports import REPORTS, whatif as whatif_report
+from ..reports import REPORTS
+from ..reports import whatif as whatif_report
 from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
 from ..rules import parse_lint_config

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,13 +50,13 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
     from mkdocs.exceptions import Abort
 
     _log_to_stderr(logging.INFO if verbose else logging.WARNING)
-    options: dict[str, object] = {"strict": strict}
+    options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
     config = load_config(config_file=str(_config_file(config_file)), **options)
     plugin = config.plugins.get("sopbook")
     if plugin is not None and sys.stderr.isatty():
-        plugin.progress = _progress_line  # type: ignore[attr-defined]
+        plugin.progress = _progress_line
     if plugin is not None:
         # The errors that stop the build are printed once, as this command's error, not also as a log line.
         _stderr_handler().filters[:] = [lambda record: plugin.stopped_by is None
@@ -75,10 +76,10 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
                err=True)
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever sys.stderr is at the time (click's test runner swaps it)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> object:
         return sys.stderr
 
@@ -105,10 +106,10 @@ def _log_to_stderr(level: int) -> None:
     logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
-def _plugin_names(mkdocs_config: dict[str, object]) -> set[str]:
+def _plugin_names(mkdocs_config: dict[str, Any]) -> set[str]:
     plugins = mkdocs_config.get("plugins") or []
     entries = list(plugins) if isinstance(plugins, dict) else plugins
-    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries}  # type: ignore[union-attr]
+    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries}
 
 
 @click.command()

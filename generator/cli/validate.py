@@ -10,7 +10,8 @@ from ..cache import Cache
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
-from ..validate import find_sop_dir, remembered, validate as validate_folder
+from ..validate import find_sop_dir, remembered
+from ..validate import validate as validate_folder
 from . import keep_until_exit
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))

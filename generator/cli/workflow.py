@@ -66,7 +66,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     files = _files_to_format(paths)
     problems: list[Problem] = []
     changed: list[str] = []
-    for path, formatted in zip(files, format_files([(path, display_path(path)) for path in files])):
+    for path, formatted in zip(files, format_files([(path, display_path(path)) for path in files]), strict=True):
         shown = formatted.path
         problems.extend(formatted.problems)
         if not formatted.changed:

@@ -7,7 +7,7 @@ same reports are pages of the site (``site.pages``) and the ``sopbook report`` c
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from ..model import KnowledgeBase
 from ..rules import LintConfig, run
@@ -36,8 +36,8 @@ REPORTS: dict[str, Callable[[KnowledgeBase, LintConfig, dt.date, str], Report]] 
     "single-owner": _single_owner,
     "people": lambda kb, config, today, language: people.report(kb, config, today),
     "undocumented": _undocumented,
-    "reviews": lambda kb, config, today, language: reviews.report(kb, config, today, language),
-    "dx": lambda kb, config, today, language: dx.report(kb, config, today, language),
+    "reviews": reviews.report,
+    "dx": dx.report,
     "findings": _findings,
     "suppressions": _suppressions,
 }
@@ -48,4 +48,4 @@ def build(name: str, kb: KnowledgeBase, config: LintConfig, today: dt.date, lang
     return REPORTS[name](kb, config, today, language)
 
 
-__all__ = ["Column", "REPORTS", "Report", "build"]
+__all__ = ["REPORTS", "Column", "Report", "build"]

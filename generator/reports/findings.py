@@ -1,7 +1,8 @@
 """Every lint finding as a row, and every x-lint suppression with its reason."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..model import KnowledgeBase
 from ..problems import Problem

@@ -26,7 +26,7 @@ STATE = {"never": {"ja": "未レビュー", "en": "never reviewed"}, "overdue": 
 
 def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = "en") -> list[dict[str, Any]]:
     window = dt.timedelta(days=config.option("review-overdue", "upcoming_days"))
-    found = []
+    found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
             continue
@@ -62,7 +62,8 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str)
     return Report(
         NAME,
         {"ja": "レビュー期限", "en": "Reviews"},
-        {"ja": f"{today.isoformat()} 時点で、レビュー期限を過ぎた手順、未レビューの手順、{days} 日以内に期限が来る手順。",
+        {"ja": f"{today.isoformat()} 時点で、レビュー期限を過ぎた手順、未レビューの手順、"
+               f"{days} 日以内に期限が来る手順。",
          "en": f"As of {today.isoformat()}: procedures whose review is overdue, that were never reviewed, or that "
                f"are due within {days} days."},
         COLUMNS, rows(kb, config, today, language))

@@ -27,7 +27,7 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date,
          suppressions: list[Suppression] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
     needed = config.option("single-owner", "min_people")
     silenced = {s.procedure: s.reason for s in suppressions if s.rule == "single-owner"}
-    found = []
+    found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
             continue
@@ -60,7 +60,8 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: 
     return Report(
         NAME,
         {"ja": "属人化している手順", "en": "Single-owner procedures"},
-        {"ja": f"実施できる在籍者が {needed} 人未満の運用中の手順（担当者＋バックアップ）。人数の少ない順、月間工数の多い順。",
+        {"ja": f"実施できる在籍者が {needed} 人未満の運用中の手順（担当者＋バックアップ）。"
+               "人数の少ない順、月間工数の多い順。",
          "en": f"Active procedures that fewer than {needed} active people (owner plus backups) can perform; "
                f"riskiest first."},
         COLUMNS, rows(kb, config, today, suppressions))

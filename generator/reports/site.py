@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
@@ -135,7 +136,7 @@ def dashboard(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig
         by_rule.setdefault(problem.code, Counter())[problem.severity] += 1
         department = department_of(kb, problem) or "—"
         by_department.setdefault(department, Counter())[problem.severity] += 1
-    for title, table, anchor in ((words["by_rule"], by_rule, _anchor_rule),
+    for _title, table, anchor in ((words["by_rule"], by_rule, _anchor_rule),
                                  (words["by_department"], by_department, _anchor_department)):
         if not table:
             continue
@@ -200,10 +201,10 @@ def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str) ->
                         f"`{problem.path}:{problem.line}` |")
         if len(found) > FINDINGS_LIMIT:
             rows += ["", words["more"].format(n=len(found) - FINDINGS_LIMIT)]
-        return rows + [""]
+        return [*rows, ""]
 
     if not problems:
-        return "\n".join(parts + [f"*{words['nothing']}*", ""])
+        return "\n".join([*parts, f"*{words['nothing']}*", ""])
     by_rule: dict[str, list[Problem]] = {}
     by_department: dict[str, list[Problem]] = {}
     for problem in problems:
@@ -228,9 +229,8 @@ def _options_text(options: dict[str, Any]) -> str:
         return ""
     shown = []
     for name, value in options.items():
-        if isinstance(value, list):
-            value = ", ".join(value)
-        shown.append(f"`{name}`: {escape(value)}")
+        text = ", ".join(value) if isinstance(value, list) else value
+        shown.append(f"`{name}`: {escape(text)}")
     return "<br>".join(shown)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from ..model import KnowledgeBase
@@ -22,11 +23,11 @@ COLUMNS = [
 STATE = {"missing": {"ja": "手順書なし", "en": "no procedure"}, "draft": {"ja": "下書きのみ", "en": "draft only"}}
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: list[Suppression] = (),
-         language: str = "en") -> list[dict[str, Any]]:  # type: ignore[assignment]
+def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: Sequence[Suppression] = (),
+         language: str = "en") -> list[dict[str, Any]]:
     silenced = {s.procedure: s.reason for s in suppressions if s.rule == "undocumented-task"}
     inventory = kb.sources.get("inventory")
-    found = []
+    found: list[dict[str, Any]] = []
     for task in kb.tasks.values():
         procedure = kb.procedures.get(task.id)
         if procedure is not None and not procedure.is_draft:

@@ -1,7 +1,8 @@
 """What stops if these people leave: procedures left with no active performer, approver or step actor."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..errors import UsageError
 from ..model import KnowledgeBase
@@ -61,8 +62,8 @@ def rows(kb: KnowledgeBase, without: Iterable[str], language: str = "en") -> lis
                           "file": procedure.path})
     # Undocumented work is lost outright when its last performer leaves: nothing is written down.
     for task in kb.tasks.values():
-        procedure = kb.procedures.get(task.id)
-        if procedure is not None and not procedure.is_draft:
+        documented = kb.procedures.get(task.id)
+        if documented is not None and not documented.is_draft:
             continue
         active = [person for person in task.performers if kb.is_active(person)]
         remaining = [person for person in active if person not in gone]

@@ -5,7 +5,8 @@ import csv
 import io
 import json
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..render import escape
 from .base import Report, cell, plain
@@ -13,7 +14,8 @@ from .base import Report, cell, plain
 FORMATS = ("md", "csv", "json", "xlsx")
 
 
-def markdown_table(report: Report, language: str, link: Callable[[str, Any, dict[str, Any]], str] | None = None) -> str:
+def markdown_table(report: Report, language: str,
+                   link: Callable[[str, Any, dict[str, Any]], str | None] | None = None) -> str:
     """The rows as a Markdown table; ``link(kind, value, row)`` may turn a cell into a link."""
     columns = report.columns
     lines = ["| " + " | ".join(escape(column.label(language)) for column in columns) + " |",
@@ -68,7 +70,7 @@ def write_xlsx(report: Report, language: str) -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = report.name[:31]
     sheet.append([column.label(language) for column in report.columns])
     for row in report.rows:

@@ -44,7 +44,8 @@ kpis:
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
 from ..problems import Problem, Severity

@@ -29,7 +29,8 @@ details: |
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity

@@ -31,7 +31,8 @@ steps:
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity

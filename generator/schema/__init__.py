@@ -7,9 +7,10 @@ again to list every error, which it does thoroughly but ten times slower.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from ..load import Source
 from ..problems import Problem, did_you_mean
@@ -17,14 +18,14 @@ from ..problems import Problem, did_you_mean
 KINDS = ("procedure", "people", "roles", "tools", "inventory")
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for ``kind`` (one of ``KINDS``), as shipped in the package."""
     text = resources.files(__package__).joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_validator(kind: str) -> Callable[[Any], Any]:
     import fastjsonschema
 
@@ -51,7 +52,7 @@ def _inline_refs(node: Any, definitions: dict[str, Any] | None = None) -> Any:
     return node
 
 
-@lru_cache(maxsize=None)
+@cache
 def _full_validator(kind: str) -> Any:
     import jsonschema
 
@@ -81,9 +82,10 @@ def check(kind: str, source: Source) -> list[Problem]:
     """Schema problems of one loaded file, each at the line of the offending key or value."""
     try:
         _fast_validator(kind)(source.data)
-        return []
-    except Exception:  # noqa: BLE001 - fastjsonschema's exception; the full validator explains it
+    except Exception:  # noqa: BLE001, S110 - fastjsonschema's exception; the full validator explains it
         pass
+    else:
+        return []
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
     for error in _full_validator(kind).iter_errors(source.data):

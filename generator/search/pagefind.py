@@ -13,6 +13,8 @@ so a query matches what a page says rather than the menu every page repeats.
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
 import logging
 import re
@@ -20,7 +22,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import SopbookError
 
@@ -163,10 +165,8 @@ class PagefindIndexer:
 
     def close(self) -> None:
         if self._process.poll() is None:
-            try:
+            with contextlib.suppress(OSError):
                 self._process.stdin.close()  # type: ignore[union-attr]
-            except OSError:
-                pass
             try:
                 self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
@@ -203,8 +203,7 @@ class PagefindIndexer:
         return answer
 
     def _read_answers(self) -> None:
-        stdout = self._process.stdout
-        assert stdout is not None
+        stdout = cast("io.BufferedReader", self._process.stdout)  # Popen(stdout=PIPE), unbuffered: bufsize=0
         buffer = b""
         while chunk := stdout.read1(1 << 16):
             buffer += chunk
