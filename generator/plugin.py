@@ -22,7 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from . import mermaid, search, site
+from . import assets, search, site
 from .errors import SopbookError
 from .i18n import LANGUAGES
 from .preview import PreviewPages, full_rebuild_hint
@@ -41,9 +41,8 @@ class SopbookConfig(base.Config):
     lint = c.Type(dict, default={})
     today = c.Optional(c.Type(str))
     """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
-    mermaid = c.Choice(("bundled", "cdn"), default="bundled")
-    """``bundled`` draws approval diagrams with the Mermaid shipped in sopbook (works offline); ``cdn`` lets
-    Material fetch it."""
+    mermaid = c.Deprecated(message="the sopbook option '{}' is no longer used: approval flows are drawn when "
+                                   "the site is built, without Mermaid; remove it from mkdocs.yml")
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
 
@@ -73,6 +72,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         config.theme["language"] = self.config.language
         _ensure_markdown_extensions(config)
+        if assets.STYLESHEET not in config.extra_css:
+            config.extra_css.append(assets.STYLESHEET)
         # A --dirty build only rewrites what changed, so it must write into the existing site.
         if self.command in ("build", "gh-deploy") and not self.dirty and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
@@ -105,8 +106,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             if page.source and page.kind == "procedure":
                 file.edit_uri = os.path.relpath(Path(page.source).resolve(), docs_dir.resolve()).replace(os.sep, "/")
             files.append(file)
-        if self.config.mermaid == "bundled":
-            files.append(File.generated(config, mermaid.ASSET, abs_src_path=str(mermaid.bundled_script())))
+        for static in generated.files:
+            if files.get_file_from_path(static.path) is None:
+                files.append(File.generated(config, static.path, abs_src_path=str(static.source)))
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -120,8 +122,6 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             self.progress(self._built_pages, self._total_pages)
         if self.pagefind is not None:
             self.pagefind.add_page(page.url, output)
-        if self.config.mermaid == "bundled":
-            output = mermaid.inject(output, page.url)
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -185,13 +185,7 @@ def _log_problems(problems: list[Any]) -> None:
 
 
 def _ensure_markdown_extensions(config: Any) -> None:
-    """The extensions generated pages use: admonitions (draft, retired, overdue) and Mermaid fences."""
-    from pymdownx.superfences import fence_code_format
-
-    extensions = config.markdown_extensions
-    for name in ("admonition", "pymdownx.superfences"):
-        if name not in extensions:
-            extensions.append(name)
-    fences = config.mdx_configs.setdefault("pymdownx.superfences", {}).setdefault("custom_fences", [])
-    if not any(fence.get("name") == "mermaid" for fence in fences):
-        fences.append({"name": "mermaid", "class": "mermaid", "format": fence_code_format})
+    """The extensions generated pages use: admonitions (draft, retired, overdue notes)."""
+    for name in site.MARKDOWN_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from . import assets
+from .assets import StaticFile
 from .cache import Cache
 from .errors import SopbookError
 from .i18n import Language
@@ -27,6 +29,9 @@ from .problems import Problem, Severity, summarize
 from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions, render_pages
 from .reports import site as reports_site
 from .rules import lint, parse_lint_config
+
+MARKDOWN_EXTENSIONS = ("admonition", "tables")
+"""The Markdown extensions generated pages need; the plugin and ``sopbook generate`` both add them."""
 
 NAV_PAGES_PER_SECTION = 40
 """A section lists its pages in the navigation up to this many; above, its index page lists them.
@@ -60,6 +65,8 @@ class Generated:
     problems: list[Problem]
     language: Language
     validation_problems: list[Problem] = field(default_factory=list)
+    files: list[StaticFile] = field(default_factory=list)
+    """Files copied into the site beside the pages (sopbook's stylesheet, ...)."""
 
     def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
         return navigation(self.pages, self.language, hand_written)
@@ -92,7 +99,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
               for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
-    return Generated(kb, pages, problems, lang, validation.problems)
+    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet()])
 
 
 # --- navigation ---------------------------------------------------------------------------------
@@ -154,14 +161,18 @@ def _title(text: str) -> str:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def write_pages(pages: Iterable[Page], out_dir: Path) -> int:
-    """Write the Markdown tree (what ``sopbook generate`` gives other MkDocs-compatible engines)."""
+def write_pages(pages: Iterable[Page], out_dir: Path, files: Iterable[StaticFile] = ()) -> int:
+    """Write the Markdown tree and the files beside it (what ``sopbook generate`` gives other engines)."""
     count = 0
     for page in pages:
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.markdown, encoding="utf-8")
         count += 1
+    for static in files:
+        target = out_dir / static.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(static.source, target)
     return count
 
 
@@ -193,7 +204,7 @@ _KeepTagsDumper.add_representer(_Tagged, lambda dumper, value: value.node)
 
 def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs") -> str:
     """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
-    taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions the pages use present."""
+    taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
@@ -208,15 +219,10 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     config.pop("site_dir", None)
     extensions = config.setdefault("markdown_extensions", [])
     names = {entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions}
-    for needed in ("tables", "admonition"):
-        if needed not in names:
-            extensions.append(needed)
-    if "pymdownx.superfences" not in names:
-        # The approval flow is a ```mermaid fence; without this it renders as a paragraph of text.
-        tag = "tag:yaml.org,2002:python/name:pymdownx.superfences.fence_code_format"
-        fence_format = _Tagged(tag, yaml.ScalarNode(tag, ""))
-        extensions.append({"pymdownx.superfences": {"custom_fences": [
-            {"name": "mermaid", "class": "mermaid", "format": fence_format}]}})
+    extensions += [name for name in MARKDOWN_EXTENSIONS if name not in names]
+    extra_css = config.setdefault("extra_css", [])
+    if assets.STYLESHEET not in extra_css:
+        extra_css.append(assets.STYLESHEET)
     return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from conftest import PROCEDURE, KnowledgeBaseFactory
@@ -70,7 +71,7 @@ def test_strict_build_makes_every_page(make_kb: KnowledgeBaseFactory) -> None:
         assert (root / "site" / page).is_file(), page
     html = procedure_html(root)
     assert "田中 花子" in html and "2026年4月1日" in html and "15分" in html
-    assert '<pre class="mermaid"><code>flowchart LR' in html
+    assert '<ol class="sopbook-flow" aria-label="承認フロー">' in html
     assert not list(root.glob(".site.*")), "the staging folder was left behind"
 
 
@@ -155,13 +156,17 @@ def test_generate_writes_markdown_that_plain_mkdocs_builds(make_kb: KnowledgeBas
     result = run("generate", "--out", "out")
     assert result.exit_code == 0, result.output
     assert (root / "out" / "docs" / "procedures" / "総務部" / "契約" / "GA-001.md").is_file()
-    assert "sopbook" not in (root / "out" / "mkdocs.yml").read_text(encoding="utf-8").split("plugins:")[1]
+    standalone = yaml.safe_load((root / "out" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert not [entry for entry in standalone["plugins"] if "sopbook" in str(entry)], standalone["plugins"]
     plain = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", "out/mkdocs.yml"],
                            cwd=root, capture_output=True, text=True, check=False)
     assert plain.returncode == 0, plain.stderr
     page = root / "out" / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html"
-    # The approval flow stays a diagram: generate adds the Mermaid fence the pages need.
-    assert '<pre class="mermaid"><code>flowchart LR' in page.read_text(encoding="utf-8")
+    # The approval flow is drawn by sopbook's stylesheet, which generate copies and lists in mkdocs.yml.
+    html = page.read_text(encoding="utf-8")
+    assert '<span class="sopbook-flow__name">総務課長</span>' in html
+    assert 'href="../../../../assets/sopbook/sopbook.css"' in html
+    assert (root / "out" / "site" / "assets" / "sopbook" / "sopbook.css").is_file()
 
 
 def test_demo_builds_strictly(demo_copy: Path) -> None:
@@ -242,27 +247,39 @@ def test_navigation_keeps_long_categories_to_their_index_page() -> None:
     assert nav[-1] == "format.md"
 
 
-def test_bundled_mermaid_loads_only_on_pages_with_a_diagram_before_materials_script(
-        make_kb: KnowledgeBaseFactory) -> None:
-    root = site_kb(make_kb)
-    assert run("build").exit_code == 0
-    asset = root / "site" / "assets" / "sopbook" / "mermaid.min.js"
-    assert asset.stat().st_size > 1_000_000
+def test_approval_flow_is_html_drawn_by_css_with_no_script(make_kb: KnowledgeBaseFactory) -> None:
+    """The flow is a list of real text in the page; no diagram script on any page, and a page with a
+    flow weighs what one without weighs plus the flow's own markup (issue 14)."""
+    without = PROCEDURE.split("approvals:")[0].replace("id: GA-001", "id: GA-002")
+    root = site_kb(make_kb, procedures={"総務部/GA-001.yaml": PROCEDURE, "総務部/GA-002.yaml": without})
+    assert run("build", "--strict").exit_code == 0
     html = procedure_html(root)
-    ours = html.index('<script src="../../../../assets/sopbook/mermaid.min.js"></script>')
-    assert ours < html.index("assets/javascripts/bundle.")
-    assert "mermaid.min.js" not in (root / "site" / "index.html").read_text(encoding="utf-8")
+    flow = re.search(r'<ol class="sopbook-flow".*?</ol>', html, re.S)
+    assert flow is not None
+    names = re.findall(r'<span class="sopbook-flow__name">([^<]*)</span>', flow.group(0))
+    assert names == ["申請", "総務課長", "完了"]
+    assert "条件: 契約金額100万円以上" in flow.group(0) and "期限: 2営業日" in flow.group(0)
+    assert 'sopbook-flow__node--conditional' in flow.group(0)
+    assert 'href="../../../../assets/sopbook/sopbook.css"' in html
+    assert (root / "site" / "assets" / "sopbook" / "sopbook.css").is_file()
+    other = (root / "site" / "procedures" / "総務部" / "契約" / "GA-002" / "index.html").read_text(encoding="utf-8")
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert scripts == re.findall(r'<script src="([^"]+)"', other)
+    assert not [path for path in (root / "site").rglob("*.js") if "mermaid" in path.name]
+    table = re.search(r"<table>.*?</table>", html[html.index("sopbook-flow"):], re.S)
+    assert table is not None
+    assert len(html) - len(other) < len(flow.group(0)) + len(table.group(0)) + 600
 
 
-def test_mermaid_from_the_cdn_when_asked(make_kb: KnowledgeBaseFactory) -> None:
+def test_the_old_mermaid_option_is_reported_and_fails_strict_builds(make_kb: KnowledgeBaseFactory) -> None:
     root = site_kb(make_kb)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    assert "  - sopbook:\n" in text
     config.write_text(text.replace("  - sopbook:\n", "  - sopbook:\n      mermaid: cdn\n"), encoding="utf-8")
     assert run("build").exit_code == 0
-    assert not (root / "site" / "assets" / "sopbook" / "mermaid.min.js").exists()
-    assert "mermaid.min.js" not in procedure_html(root)
+    result = run("build", "--strict")
+    assert result.exit_code != 0
+    assert "'mermaid' is no longer used" in result.output
 
 
 def test_sopbook_serve_is_dirty_for_large_knowledge_bases_unless_told() -> None:

@@ -166,7 +166,7 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
                 if relative.endswith(".md"):
                     hand_written.append(relative)
     pages = [page for page in generated.pages if page.path not in hand_written]
-    count = site.write_pages(pages, target)
+    count = site.write_pages(pages, target, generated.files)
     navigation = site.navigation(pages, generated.language, hand_written)
     (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation), encoding="utf-8")
     click.echo(f"sopbook: wrote {count:,} pages to {target}{os.sep} and {out_dir / 'mkdocs.yml'}", err=True)

@@ -12,7 +12,7 @@ One module per concern, in the order the data flows:
 from __future__ import annotations
 
 from .environment import environment
-from .escaping import Safe, autolink, escape, link, mermaid_label, safe_markdown
+from .escaping import Safe, autolink, escape, link, safe_markdown
 from .options import RenderOptions
 from .pages import LIST_ON_DEPARTMENT_PAGE, Page, Renderer, render_pages
 from .urls import (
@@ -34,6 +34,6 @@ from .views import Index, Note, ProcedureView, Row, StepView, Views
 __all__ = [
     "HOME", "LIST_ON_DEPARTMENT_PAGE", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX",
     "Index", "Note", "Page", "ProcedureView", "RenderOptions", "Renderer", "Row", "Safe", "StepView", "Views",
-    "autolink", "category_folder", "department_folder", "environment", "escape", "link", "mermaid_label",
+    "autolink", "category_folder", "department_folder", "environment", "escape", "link",
     "person_path", "procedure_path", "relative", "render_pages", "safe_markdown", "segment", "tool_path",
 ]

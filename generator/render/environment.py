@@ -5,6 +5,7 @@ in the package (``generator.templates``), so overriding ``procedure.md.j2`` is o
 """
 from __future__ import annotations
 
+import html
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,4 +33,6 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     env.filters["escape_md"] = escape
+    # Raw HTML blocks (the approval flow) are not Markdown: their text is escaped for HTML instead.
+    env.filters["html"] = lambda value: markupsafe.Markup(html.escape(str(value)))  # noqa: S704 - escaped here
     return env

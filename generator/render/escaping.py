@@ -115,19 +115,8 @@ def safe_markdown(value: str | None) -> Safe:
     return Safe("".join(out).rstrip("\n"))
 
 
-def mermaid_label(value: Any) -> str:
-    """Text for inside a quoted Mermaid label: no quotes, tags or backticks that Mermaid would read."""
-    text = " ".join(str(value).split())
-    for char, code in (("#", "#35;"), ("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
-                       ("`", "#96;"), ("|", "#124;"), ("[", "#91;"), ("]", "#93;"),
-                       ("{", "#123;"), ("}", "#125;")):
-        text = text.replace(char, code)
-    return text
-
-
 def link(text: Any, href: str) -> Safe:
     return Safe(f"[{escape(text)}]({href})")
-
 
 
 def autolink(url: str) -> str:
