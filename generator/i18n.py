@@ -196,6 +196,26 @@ LABELS: dict[str, dict[str, str]] = {
         "rules": "Rules",
     },
 }
+# Words of the features that look at the knowledge base over time: provenance, trend, recent
+# changes and feeds, KPI measurements, training records.
+LABELS["ja"].update({
+    "provenance": "出典",
+    "provenance.generated_at": "作成日時",
+    "provenance.commit": "コミット",
+    "provenance.dirty": "未コミットの変更あり",
+    "provenance.no_git": "git 管理外（作業ツリーのファイル）",
+    "provenance.version": "作成ツール",
+    "provenance.today": "判定日",
+})
+LABELS["en"].update({
+    "provenance": "Provenance",
+    "provenance.generated_at": "Generated at",
+    "provenance.commit": "Commit",
+    "provenance.dirty": "with uncommitted changes",
+    "provenance.no_git": "not in git (files of the working tree)",
+    "provenance.version": "Made by",
+    "provenance.today": "Dates judged as of",
+})
 LANGUAGES = tuple(LABELS)
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from . import schema
 from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
-from .load import Source, display_path, load_file, walk_yaml_files
+from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, did_you_mean
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
@@ -225,6 +225,66 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None)
     """Everything ``sopbook validate`` reports, sorted by file and line."""
     with collector_paused():
         sources = read_sources(sop_dir, cache, jobs)
+        problems = list(sources.problems)
+        for source in sources.all():
+            problems.extend(source.problems)
+        problems.extend(cross_check(sources))
+        problems.sort()
+    return Validation(sources, problems)
+
+
+def _is_yaml_name(relative: str) -> bool:
+    parts = relative.split("/")
+    return relative.endswith((".yaml", ".yml")) and not any(part.startswith(".") for part in parts)
+
+
+def validate_files(sop_dir: Path, files: dict[str, bytes],
+                   memo: dict[tuple[str, str], Source] | None = None,
+                   oids: dict[str, str] | None = None) -> Validation:
+    """``validate`` of a knowledge base held in memory (a past commit's tree): path below ``sop_dir`` → bytes.
+
+    The same files are registries and procedures as on disk (``list_files``). ``memo`` (keyed by the
+    file's blob id from ``oids`` and its shown path) lets a history walk parse each version of a file
+    once, however many points of the trend share it.
+    """
+    with collector_paused():
+        names = sorted((name for name in files if _is_yaml_name(name)), key=lambda name: name.split("/"))
+        registry_names: dict[str, str] = {}
+        for name in REGISTRIES:
+            for suffix in (".yaml", ".yml"):
+                if f"{name}{suffix}" in files:
+                    registry_names[name] = f"{name}{suffix}"
+                    break
+        shown_root = display_path(sop_dir)
+        sources = Sources(sop_dir)
+
+        def source_of(name: str, kind: str) -> Source:
+            shown = os.path.join(shown_root, name)
+            key = ((oids or {}).get(name, ""), shown)
+            if memo is not None and key[0] and key in memo:
+                return memo[key]
+            raw = files[name]
+            if len(raw) > MAX_FILE_BYTES:
+                source = Source(shown)
+                source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
+                                               f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
+            else:
+                source = _checked(load_bytes(raw, shown), kind)
+            if memo is not None and key[0]:
+                memo[key] = source
+            return source
+
+        for name in REGISTRIES:
+            if name in registry_names:
+                sources.registries[name] = source_of(registry_names[name], name)
+            else:
+                shown = os.path.join(shown_root, f"{name}.yaml")
+                sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
+                                                f"registry file not found: {shown}"))
+        taken = set(registry_names.values())
+        for name in names:
+            if name not in taken:
+                sources.procedures.append(source_of(name, "procedure"))
         problems = list(sources.problems)
         for source in sources.all():
             problems.extend(source.problems)

@@ -48,7 +48,7 @@ def test_single_owner_lists_riskiest_first_with_reasons(demo) -> None:
     assert "GA-001" not in ids(report) and "GA-008" not in ids(report)  # two people; retired
     hr007 = next(row for row in report.rows if row["id"] == "HR-007")
     assert "個人情報" in hr007["suppressed"]
-    document = json.loads(write(report, "json"))
+    document = json.loads(write(report, "json"))["rows"]
     assert {"id", "title", "department", "owner", "people", "file"} <= set(document[0])
     assert document[0]["people"] == ["ito"] and document[0]["owner"] == "kato"
     counts = [row["people_count"] for row in report.rows]
@@ -119,8 +119,9 @@ def test_csv_starts_with_a_bom_and_round_trips_japanese(demo) -> None:
 
 
 def test_report_command_formats(demo_copy: Path) -> None:
-    json_rows = json.loads(run("report", "reviews", "--format", "json", "--today", "2026-11-25").stdout)
-    assert json_rows[0]["next_review"] == "2025-03-31"
+    document = json.loads(run("report", "reviews", "--format", "json", "--today", "2026-11-25").stdout)
+    assert document["rows"][0]["next_review"] == "2025-03-31"
+    assert document["meta"]["today"] == "2026-11-25" and document["meta"]["sopbook_version"]
     markdown = run("report", "people", "--format", "md", "--language", "en").stdout
     assert markdown.startswith("# People\n") and "| takahashi | 高橋 美咲 |" in markdown
     assert run("report", "nope").exit_code == 2
@@ -148,7 +149,7 @@ def test_whatif_command(demo_copy: Path) -> None:
     assert text.exit_code == 0
     assert "HR-002 退職手続き (人事部): 実施できる人がいなくなる" in text.stdout
     document = json.loads(run("whatif", "--without", "ito", "--without", "tanaka", "--format", "json").stdout)
-    assert {"HR-002", "HR-004", "GA-102"} <= {row["id"] for row in document}
+    assert {"HR-002", "HR-004", "GA-102"} <= {row["id"] for row in document["rows"]}
     markdown = run("whatif", "--without", "suzuki", "--format", "md", "--language", "en").stdout
     assert markdown.startswith("# If 鈴木 一郎 (suzuki) left") and "| procedure | GA-002 |" in markdown
     unknown = run("whatif", "--without", "tanak")

@@ -1,21 +1,28 @@
 """``sopbook report NAME`` and ``sopbook whatif --without ID``."""
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
 from ..cache import Cache
 from ..config import load_project_config
-from ..errors import InvalidKnowledgeBase, UsageError
+from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
+from ..history import Commit, Repository
 from ..model import KnowledgeBase, load_knowledge_base
+from ..model import build as build_model
+from ..provenance import provenance
 from ..reports import REPORTS
+from ..reports import trend as trend_report
 from ..reports import whatif as whatif_report
 from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
 from ..rules import parse_lint_config
-from ..validate import find_sop_dir
+from ..validate import find_sop_dir, validate_files
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
@@ -32,6 +39,54 @@ def _load(sop_dir: str | None) -> tuple[KnowledgeBase, dict]:
     return kb, project.options
 
 
+@dataclass
+class Loaded:
+    """The knowledge base a report reads, and where it came from."""
+
+    kb: KnowledgeBase
+    options: dict[str, Any]
+    folder: Path
+    repository: Repository | None
+    at: Commit | None
+
+
+def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
+    """The knowledge base from the working tree, or (``--at REF``) as a commit held it, read from git."""
+    project = load_project_config()
+    folder = find_sop_dir(sop_dir)
+    repository = Repository.find(folder)
+    if ref is None:
+        kb, options = _load(sop_dir)
+        return Loaded(kb, options, folder, repository, None)
+    if repository is None:
+        raise UsageError(f"--at {ref}: {folder} is not inside a git repository (or git is not installed)")
+    commit = repository.resolve(ref)
+    inside = repository.relative(folder)
+    oids = {name: oid for name, oid in repository.files(commit, inside).items()}
+    if not oids:
+        raise UsageError(f"--at {ref}: {inside or '.'}/ held no files at commit {commit.short}")
+    contents = repository.blobs(list(oids.values()), limit=8 * 1024 * 1024)
+    validation = validate_files(folder, {name: contents.get(oid, b"") for name, oid in oids.items()})
+    if not validation.ok:
+        # 'sopbook validate' reads the working tree, so the errors of the past are listed here.
+        errors = [str(problem) for problem in validation.errors]
+        raise SopbookError("\n".join([*errors, f"the knowledge base had {len(errors)} error(s) at commit "
+                                                f"{commit.short} ({commit.date.date()}); no report is made from it"]))
+    return Loaded(build_model(validation.sources), project.options, folder, repository, commit)
+
+
+def _today(today_text: str | None, options: dict[str, Any], at: Commit | None, at_text: str | None) -> dt.date:
+    """``--today``, else the ``--at`` day (a date, or the day of that commit), else the plugin's ``today``, else today."""
+    if today_text is None and at_text is not None:
+        try:
+            return dt.date.fromisoformat(at_text)
+        except ValueError:
+            pass
+    if today_text is None and at is not None:
+        return at.date.date()
+    return parse_date(today_text, options.get("today"))
+
+
 def _emit(data: bytes, output: str | None, binary: bool) -> None:
     if output is not None:
         try:
@@ -46,25 +101,70 @@ def _emit(data: bytes, output: str | None, binary: bool) -> None:
     sys.stdout.flush()
 
 
+at_option = click.option("--at", "at", metavar="REF",
+                         help="Read the knowledge base as it was at a commit, tag, branch or date (YYYY-MM-DD), "
+                              "from git, without touching the working tree.")
+
+
 @click.command()
-@click.argument("name", type=click.Choice(list(REPORTS)), metavar="NAME")
+@click.argument("name", type=click.Choice([*REPORTS, trend_report.NAME]), metavar="NAME")
 @sop_dir_argument
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write to FILE instead of stdout.")
 @language_option
 @today_option
+@at_option
+@click.option("--since", "since_text", metavar="YYYY-MM-DD",
+              help="trend: the first point (default: the first commit of the knowledge base).")
+@click.option("--every", type=click.Choice(trend_report.EVERY), default="month", show_default=True,
+              help="trend: one point per month, week or commit.")
 def report(name: str, sop_dir: str | None, format_name: str, output: str | None, language: str | None,
-           today_text: str | None) -> None:
-    """Write an auditor report: single-owner, people, undocumented, reviews, dx, findings, suppressions.
+           today_text: str | None, at: str | None, since_text: str | None, every: str) -> None:
+    """Write an auditor report: single-owner, people, undocumented, reviews, dx, findings, suppressions, kpis,
+    training, trend.
 
     CSV is UTF-8 with a BOM so that Excel opens Japanese correctly; xlsx has a header row, filters
-    and frozen panes. The same reports are pages of the site.
+    and frozen panes. Every report states where it came from (time, commit, sopbook version and the
+    day dates were judged by): a list under the table (md), a first line (csv), a sheet (xlsx) or
+    ``meta`` (json). ``--at`` reads the knowledge base as a past commit held it. The same reports are
+    pages of the site.
     """
-    kb, options = _load(sop_dir)
+    if name == trend_report.NAME:
+        _emit(_trend(sop_dir, format_name, language, today_text, at, since_text, every), output,
+              format_name == "xlsx")
+        return
+    loaded = _load_at(sop_dir, at)
+    options = loaded.options
     config = parse_lint_config(options.get("lint"))
     language = language or str(options.get("language", "ja"))
-    built = REPORTS[name](kb, config, parse_date(today_text, options.get("today")), language)
+    today = _today(today_text, options, loaded.at, at)
+    built = REPORTS[name](loaded.kb, config, today, language)
+    built.meta = provenance(loaded.folder, today, repository=loaded.repository, at=loaded.at, ref=at)
     _emit(write(built, format_name, language), output, format_name == "xlsx")
+
+
+def _trend(sop_dir: str | None, format_name: str, language: str | None, today_text: str | None, at: str | None,
+           since_text: str | None, every: str) -> bytes:
+    project = load_project_config()
+    options = project.options
+    folder = find_sop_dir(sop_dir)
+    repository = Repository.find(folder)
+    if repository is None:
+        raise UsageError(f"trend: {folder} is not inside a git repository (or git is not installed); "
+                         f"the trend is read from the repository's history")
+    ref = "HEAD"
+    at_commit = None
+    if at is not None:
+        at_commit = repository.resolve(at)
+        ref = at_commit.id
+    today = _today(today_text, options, at_commit, at)
+    since = parse_date(since_text) if since_text else None
+    config = parse_lint_config(options.get("lint"))
+    language = language or str(options.get("language", "ja"))
+    found, _ = trend_report.points(repository, folder, config, every=every, since=since, today=today, ref=ref)
+    built = trend_report.report(found, every)
+    built.meta = provenance(folder, today, repository=repository, at=at_commit, ref=at)
+    return write(built, format_name, language)
 
 
 def _text(report: Report, language: str) -> str:
@@ -83,14 +183,18 @@ def _text(report: Report, language: str) -> str:
 @click.option("-f", "--format", "format_name", type=click.Choice(["text", "json", "md"]), default="text",
               show_default=True)
 @language_option
-def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, language: str | None) -> None:
+@at_option
+def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, language: str | None,
+           at: str | None) -> None:
     """Show what stops if these people leave: procedures with no performer, approver or step actor left.
 
     Undocumented inventory tasks whose last performer leaves are listed too: that knowledge is lost.
     """
-    kb, options = _load(sop_dir)
-    language = language or str(options.get("language", "ja"))
-    built = whatif_report.report(kb, without, language)
+    loaded = _load_at(sop_dir, at)
+    language = language or str(loaded.options.get("language", "ja"))
+    built = whatif_report.report(loaded.kb, without, language)
+    built.meta = provenance(loaded.folder, _today(None, loaded.options, loaded.at, at),
+                            repository=loaded.repository, at=loaded.at, ref=at)
     if format_name == "text":
         click.echo(_text(built, language), nl=False)
     else:

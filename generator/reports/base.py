@@ -28,6 +28,12 @@ class Report:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     """Each row has at least every column's key; JSON shows the whole row, tables only the columns."""
+    rows_key: str = "rows"
+    """The key of the rows in the JSON document (``{"meta": ..., "rows": [...]}``)."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Provenance (``generator.provenance``): when, from which commit, judged as of which day."""
+    sheet_by: str | None = None
+    """A row key the xlsx writer makes one sheet per value of (the training matrix per department)."""
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["en"]

@@ -8,6 +8,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from ..i18n import language as language_for
+from ..provenance import lines as provenance_lines
 from ..render import escape
 from .base import Report, cell, plain
 
@@ -43,12 +45,25 @@ def write_md(report: Report, language: str) -> bytes:
     else:
         body = markdown_table(report, language)
     text = f"# {escape(report.title_in(language))}\n\n{escape(report.description_in(language))}\n\n{body}"
+    meta = _provenance(report, language)
+    if meta:
+        # A trailing block, so the table stays the first thing a reader sees; one line per fact.
+        text += "\n" + "".join(f"- {escape(label)}: {escape(value)}\n" for label, value in meta)
     return text.encode("utf-8")
+
+
+def _provenance(report: Report, language: str) -> list[tuple[str, str]]:
+    return provenance_lines(report.meta, language_for(language).label)
 
 
 def write_csv(report: Report, language: str) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
+    meta = _provenance(report, language)
+    if meta:
+        # One "#" line before the header: Excel shows it as the first row, pandas and csvkit skip it
+        # with their comment option, and the table below stays a plain table.
+        writer.writerow(["# " + "; ".join(f"{label}: {value}" for label, value in meta)])
     writer.writerow([column.label(language) for column in report.columns])
     for row in report.rows:
         writer.writerow([cell(row.get(column.key)) for column in report.columns])
@@ -57,7 +72,8 @@ def write_csv(report: Report, language: str) -> bytes:
 
 
 def write_json(report: Report, language: str) -> bytes:
-    return (json.dumps(plain(report.rows), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    document = {"meta": plain(report.meta), report.rows_key: plain(report.rows)}
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def _display_width(text: str) -> int:
@@ -66,14 +82,56 @@ def _display_width(text: str) -> int:
 
 def write_xlsx(report: Report, language: str) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     sheet = workbook.worksheets[0]
-    sheet.title = report.name[:31]
+    used: set[str] = set()
+    if report.sheet_by is None:
+        _fill_sheet(sheet, _sheet_title(report.name, used), report.rows, report, language)
+    else:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for row in report.rows:
+            groups.setdefault(str(cell(row.get(report.sheet_by))) or "-", []).append(row)
+        for index, (name, rows) in enumerate(sorted(groups.items()) or [(report.name, [])]):
+            target = sheet if index == 0 else workbook.create_sheet()
+            _fill_sheet(target, _sheet_title(name, used), rows, report, language)
+    meta = _provenance(report, language)
+    if meta:
+        from openpyxl.styles import Font
+
+        info = workbook.create_sheet(_sheet_title(language_for(language).label("provenance"), used))
+        for label, value in meta:
+            info.append([label, value])
+        for row in info.iter_rows(min_col=1, max_col=1):
+            row[0].font = Font(bold=True)
+        info.column_dimensions["A"].width = 24
+        info.column_dimensions["B"].width = 60
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+_SHEET_FORBIDDEN = str.maketrans({char: "_" for char in "[]:*?/\\"})
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """A valid, unique sheet name: Excel allows 31 characters and none of []:*?/\\."""
+    base = (name.translate(_SHEET_FORBIDDEN).strip("'") or "-")[:31]
+    title, number = base, 2
+    while title.lower() in used:
+        suffix = f" ({number})"
+        title, number = base[:31 - len(suffix)] + suffix, number + 1
+    used.add(title.lower())
+    return title
+
+
+def _fill_sheet(sheet: Any, title: str, rows: list[dict[str, Any]], report: Report, language: str) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet.title = title[:31]
     sheet.append([column.label(language) for column in report.columns])
-    for row in report.rows:
+    for row in rows:
         sheet.append([cell(row.get(column.key)) for column in report.columns])
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for position in range(1, len(report.columns) + 1):
@@ -83,14 +141,11 @@ def write_xlsx(report: Report, language: str) -> bytes:
         header.alignment = Alignment(vertical="center", wrap_text=True)
     for position, column in enumerate(report.columns, start=1):
         longest = max([_display_width(str(column.label(language))),
-                       *(_display_width(str(cell(row.get(column.key)))) for row in report.rows[:500])], default=8)
+                       *(_display_width(str(cell(row.get(column.key)))) for row in rows[:500])], default=8)
         sheet.column_dimensions[get_column_letter(position)].width = max(8, min(60, max(column.width, longest) + 2))
     last = get_column_letter(len(report.columns))
-    sheet.auto_filter.ref = f"A1:{last}{max(1, len(report.rows) + 1)}"
+    sheet.auto_filter.ref = f"A1:{last}{max(1, len(rows) + 1)}"
     sheet.freeze_panes = "B2"  # the header row and the id column stay in view
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 WRITERS: dict[str, Callable[[Report, str], bytes]] = {
