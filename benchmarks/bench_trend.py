@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_validate import sopbook  # noqa: E402
-from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
+from bench_validate import sopbook
+from synthetic import mkdocs_yml, write_knowledge_base
 
 TARGET = {"cold": 30.0, "warm": 3.0}
 
@@ -59,9 +59,10 @@ def build_history(root: Path, procedures: int, months: int, start: dt.date) -> N
         # as a maintained knowledge base is (a broken one costs a did-you-mean search per reference).
         number = int(path.stem[1:])
         text = path.read_text(encoding="utf-8")
-        text = re.sub(r"^related: \[(.*)\]$", lambda match: "related: [" + ", ".join(
-            other for other in match.group(1).split(", ") if other and int(other[1:]) < number) + "]",
-            text, flags=re.M)
+        match = re.search(r"^related: \[(.*)\]$", text, flags=re.M)
+        if match:
+            kept = [other for other in match.group(1).split(", ") if other and int(other[1:]) < number]
+            text = text[:match.start()] + f"related: [{', '.join(kept)}]" + text[match.end():]
         path.write_text(text, encoding="utf-8")
     hidden = {path: path.read_text(encoding="utf-8") for path in files[int(procedures * 0.6):]}
     for path in hidden:
@@ -89,7 +90,7 @@ def run(root: Path, cache: Path, today: dt.date) -> float:
     environment = dict(os.environ, SOPBOOK_TREND_CACHE=str(cache))
     command = [*sopbook(), "report", "trend", "--every", "month", "--format", "json", "--today", today.isoformat()]
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True)
+    result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")

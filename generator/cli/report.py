@@ -62,7 +62,7 @@ def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
         raise UsageError(f"--at {ref}: {folder} is not inside a git repository (or git is not installed)")
     commit = repository.resolve(ref)
     inside = repository.relative(folder)
-    oids = {name: oid for name, oid in repository.files(commit, inside).items()}
+    oids = repository.files(commit, inside)
     if not oids:
         raise UsageError(f"--at {ref}: {inside or '.'}/ held no files at commit {commit.short}")
     contents = repository.blobs(list(oids.values()), limit=8 * 1024 * 1024)
@@ -76,7 +76,7 @@ def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
 
 
 def _today(today_text: str | None, options: dict[str, Any], at: Commit | None, at_text: str | None) -> dt.date:
-    """``--today``, else the ``--at`` day (a date, or the day of that commit), else the plugin's ``today``, else today."""
+    """``--today``, else the ``--at`` day (a date, or the commit's day), else the plugin's ``today``, else today."""
     if today_text is None and at_text is not None:
         try:
             return dt.date.fromisoformat(at_text)

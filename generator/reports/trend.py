@@ -16,14 +16,16 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..cache import code_stamp
 from ..history import Commit, Repository
 from ..load import Source, display_path
-from ..model import KnowledgeBase, build as build_model
+from ..model import KnowledgeBase
+from ..model import build as build_model
 from ..problems import Problem, Severity
 from ..rules import RULES, LintConfig, run
 from ..validate import validate_files
@@ -71,7 +73,7 @@ def measure(kb: KnowledgeBase, config: LintConfig, today: dt.date, problems: Ite
 
 
 def point_dates(first: dt.date, last: dt.date, every: str) -> list[dt.date]:
-    """The ends of each month (or week, Monday to Sunday) from ``first``'s to ``last``'s, the last one cut at ``last``."""
+    """The ends of each month (or week, Monday to Sunday) from ``first``'s to ``last``'s, the last cut at ``last``."""
     days: list[dt.date] = []
     if every == "month":
         year, month = first.year, first.month
@@ -175,7 +177,8 @@ class History:
         """The knowledge base at ``commit``, and its validation problems."""
         oids = self.repository.files(commit, self.inside)
         wanted = {name: oid for name, oid in oids.items() if name.endswith((".yaml", ".yml"))}
-        missing = [oid for name, oid in wanted.items() if (oid, os.path.join(self.shown_root, name)) not in self._parsed]
+        missing = [oid for name, oid in wanted.items()
+                   if (oid, os.path.join(self.shown_root, name)) not in self._parsed]
         contents = self.repository.blobs(missing, limit=8 * 1024 * 1024)
         files = {name: contents.get(oid, b"") for name, oid in wanted.items()}
         validation = validate_files(self.sop_dir, files, self._parsed, wanted)
@@ -233,7 +236,8 @@ def flatten(point: dict[str, Any]) -> dict[str, Any]:
 def report(found: list[dict[str, Any]], every: str) -> Report:
     columns = [column if column.key != "coverage" else Column("coverage_percent", column.ja, column.en, 10)
                for column in COLUMNS] + rule_columns()
-    unit = {"month": ("月ごと", "monthly"), "week": ("週ごと", "weekly"), "commit": ("コミットごと", "per commit")}[every]
+    units = {"month": ("月ごと", "monthly"), "week": ("週ごと", "weekly"), "commit": ("コミットごと", "per commit")}
+    unit = units[every]
     return Report(
         NAME,
         {"ja": "ナレッジベースの推移", "en": "Trend over history"},

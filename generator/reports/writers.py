@@ -111,7 +111,7 @@ def write_xlsx(report: Report, language: str) -> bytes:
     return buffer.getvalue()
 
 
-_SHEET_FORBIDDEN = str.maketrans({char: "_" for char in "[]:*?/\\"})
+_SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
