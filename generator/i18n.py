@@ -104,6 +104,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role": "ロール",
         "reports": "レポート",
         "rules": "ルール",
+        "video": "動画マニュアルを見る",
+        "attachments": "書式・添付ファイル",
     },
     "en": {
         "home": "Home",
@@ -194,6 +196,8 @@ LABELS: dict[str, dict[str, str]] = {
         "role": "Role",
         "reports": "Reports",
         "rules": "Rules",
+        "video": "Watch the video manual",
+        "attachments": "Forms and attachments",
     },
 }
 # Words of the features that look at the knowledge base over time: provenance, trend, recent

@@ -14,6 +14,7 @@ from typing import Any
 
 from .cache import Cache, collector_paused
 from .load import Source
+from .media import DEFAULT_MAX_MB
 from .validate import Sources, Validation, validate
 
 BUSINESS_DAY_MINUTES = 8 * 60
@@ -97,6 +98,24 @@ class Task:
 
 
 @dataclass
+class Image:
+    """A screenshot or photo under a step's text; ``file`` as written, relative to the YAML file."""
+
+    file: str
+    alt: str
+    caption: str | None = None
+
+
+@dataclass
+class Attachment:
+    """A form or template: a ``file`` beside the YAML file (copied into the site) or a ``url``."""
+
+    title: str
+    file: str | None = None
+    url: str | None = None
+
+
+@dataclass
 class Step:
     number: int
     """1-based, as shown on the page."""
@@ -108,6 +127,8 @@ class Step:
     duration: str | None = None
     details: str | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
+    images: list[Image] = field(default_factory=list)
+    video: str | None = None
 
     @property
     def minutes(self) -> float | None:
@@ -188,6 +209,7 @@ class Procedure:
     tags: list[str] = field(default_factory=list)
     history: list[HistoryEntry] = field(default_factory=list)
     extensions: dict[str, Any] = field(default_factory=dict)
+    attachments: list[Attachment] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -320,7 +342,9 @@ def procedure_from(source: Source) -> Procedure:
         review=Review(_date(review.get("last_reviewed")), int(review.get("interval_months", 12))),
         steps=[
             Step(index + 1, step["title"], step.get("actor", owner), "actor" in step, step.get("tool"),
-                 step.get("duration"), step.get("details"), _extensions(step))
+                 step.get("duration"), step.get("details"), _extensions(step),
+                 [Image(image["file"], image["alt"], image.get("caption")) for image in step.get("images", [])],
+                 step.get("video"))
             for index, step in enumerate(data.get("steps", []))
         ],
         approvals=[
@@ -337,11 +361,14 @@ def procedure_from(source: Source) -> Procedure:
             for entry in data.get("history", [])
         ],
         extensions=_extensions(data),
+        attachments=[Attachment(entry["title"], entry.get("file"), entry.get("url"))
+                     for entry in data.get("attachments", [])],
     )
 
 
-def load_knowledge_base(sop_dir: Path, cache: Cache | None = None) -> tuple[KnowledgeBase, Validation]:
+def load_knowledge_base(sop_dir: Path, cache: Cache | None = None,
+                        media_max_mb: float = DEFAULT_MAX_MB) -> tuple[KnowledgeBase, Validation]:
     """Validate ``sop_dir`` and build the model of what is valid. Callers decide what errors mean."""
     with collector_paused():
-        validation = validate(sop_dir, cache)
+        validation = validate(sop_dir, cache, media_max_mb=media_max_mb)
         return build(validation.sources), validation

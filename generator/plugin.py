@@ -19,7 +19,7 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
@@ -43,6 +43,8 @@ class SopbookConfig(base.Config):
     """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
     mermaid = c.Deprecated(message="the sopbook option '{}' is no longer used: approval flows are drawn when "
                                    "the site is built, without Mermaid; remove it from mkdocs.yml")
+    media_max_mb = c.Type((int, float), default=2)
+    """Screenshots and attachments larger than this many megabytes get a warning."""
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
 
@@ -61,6 +63,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self.pagefind: PagefindSearch | None = None
         self.dirty = False
         self._hinted = False
+        self._lightbox_pages: set[str] = set()
+        """Generated pages whose glightbox switch sopbook manages (see ``on_page_markdown``)."""
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
 
@@ -115,6 +119,23 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self._total_pages = len(files.documentation_pages())
         self._built_pages = 0
         return files
+
+    # The glightbox plugin (screenshots in a lightbox) re-serialises the content of every page it is on as
+    # a whole HTML document, which makes Material's search lose each page's title (measured: results showed
+    # "経費精算" instead of "ACC-001 経費精算"), and puts its script into every <head>. sopbook's pages already
+    # link each screenshot for the lightbox, so glightbox is switched off for them while it would rewrite
+    # the content, and back on afterwards only where there is an image for its script to open.
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if page.file.generated_by is not None and "glightbox" in config.plugins and "glightbox" not in page.meta:
+            page.meta["glightbox"] = False
+            self._lightbox_pages.add(page.file.src_uri)
+        return markdown
+
+    @event_priority(-100)  # after glightbox's on_page_content, whatever the order of plugins in mkdocs.yml
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        if page.file.src_uri in self._lightbox_pages and 'class="glightbox"' in html:
+            page.meta["glightbox"] = True
+        return html
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         self._built_pages += 1

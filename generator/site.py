@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from . import assets
+from . import assets, media
 from .assets import StaticFile
 from .cache import Cache
 from .errors import SopbookError
@@ -26,12 +26,23 @@ from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
-from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, RenderOptions, render_pages
+from .render import (
+    HOME,
+    PEOPLE_INDEX,
+    PROCEDURES_INDEX,
+    TAGS_INDEX,
+    TOOLS_INDEX,
+    Page,
+    RenderOptions,
+    media_files,
+    render_pages,
+)
 from .reports import site as reports_site
 from .rules import lint, parse_lint_config
 
-MARKDOWN_EXTENSIONS = ("admonition", "tables")
-"""The Markdown extensions generated pages need; the plugin and ``sopbook generate`` both add them."""
+MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
+"""The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
+plugin and ``sopbook generate`` both add them."""
 
 NAV_PAGES_PER_SECTION = 40
 """A section lists its pages in the navigation up to this many; above, its index page lists them.
@@ -87,7 +98,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     if not sop_dir.is_dir():
         raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
     sop_dir = Path(display_path(sop_dir))  # so problems print as sop/...
-    kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir))
+    kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), media.limit(options))
     if not validation.ok:
         raise BuildStopped(validation.problems)
     problems = lint(kb, lint_config, today)
@@ -99,7 +110,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
               for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
-    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet()])
+    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)])
 
 
 # --- navigation ---------------------------------------------------------------------------------

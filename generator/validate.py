@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import schema
+from . import media, schema
 from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
 from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
@@ -88,6 +88,16 @@ def list_files(sop_dir: Path) -> tuple[dict[str, Path], list[Path]]:
     registry_files = set(registries.values())
     procedures = [path for path in walk_yaml_files(sop_dir) if path not in registry_files]
     return registries, procedures
+
+
+def other_files(sop_dir: Path) -> list[Path]:
+    """Every file under ``sop_dir`` that is not YAML (screenshots, forms): validate's answer depends on them."""
+    found = []
+    for folder, dirnames, filenames in os.walk(sop_dir):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [Path(folder, name) for name in sorted(filenames)
+                  if not name.startswith(".") and not name.endswith((".yaml", ".yml"))]
+    return found
 
 
 PARALLEL_THRESHOLD = 400
@@ -221,14 +231,21 @@ def _checked(source: Source, kind: str) -> Source:
     return source
 
 
-def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None) -> Validation:
-    """Everything ``sopbook validate`` reports, sorted by file and line."""
+def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None,
+             media_max_mb: float = media.DEFAULT_MAX_MB) -> Validation:
+    """Everything ``sopbook validate`` reports, sorted by file and line.
+
+    ``media_max_mb``: screenshots and attachments above this size get a warning.
+    """
     with collector_paused():
         sources = read_sources(sop_dir, cache, jobs)
         problems = list(sources.problems)
         for source in sources.all():
             problems.extend(source.problems)
         problems.extend(cross_check(sources))
+        # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
+        problems.extend(media.check((reference for source in sources.procedures
+                                     for reference in media.references(source)), sop_dir, media_max_mb))
         problems.sort()
     return Validation(sources, problems)
 
@@ -303,7 +320,7 @@ def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Res
     if not cache.enabled:
         return compute()  # --no-cache: the walk and the stat of every file would buy nothing (0.2 s at 10,000)
     registries, procedures = list_files(sop_dir)
-    key = stamp([*registries.values(), *procedures], str(Path.cwd()), *options)
+    key = stamp([*registries.values(), *procedures, *other_files(sop_dir)], str(Path.cwd()), *options)
     cached = cache.get(name, key)
     if cached is not None:
         return cached

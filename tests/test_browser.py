@@ -171,3 +171,23 @@ def test_approval_flow_is_drawn_with_javascript_off(page: Any, site_url: str) ->
         flow.screenshot(path=str(ARTIFACTS / "approval-flow-no-js.png"))
     finally:
         context.close()
+
+
+def test_screenshots_load_with_alt_text_and_open_full_size(page: Any, site_url: str) -> None:
+    page.goto(site_url + "procedures/総務部/契約/GA-001/")
+    images = page.locator("article figure img")
+    assert images.count() >= 2
+    for index in range(images.count()):
+        image = images.nth(index)
+        image.scroll_into_view_if_needed()  # lazy-loaded: they load as the reader reaches them
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(),
+                               timeout=10_000)
+        assert len(image.get_attribute("alt") or "") > 10
+        assert image.get_attribute("loading") == "lazy"
+        assert image.get_attribute("width") and image.get_attribute("height")
+    first = images.first
+    full_size = first.locator("xpath=..").get_attribute("href")
+    assert full_size == first.get_attribute("src")
+    assert page.request.get(page.url + full_size).ok
+    first.click()  # the lightbox shows the full-size image over the page
+    page.locator(".glightbox-container .gslide-image img").first.wait_for(timeout=10_000)

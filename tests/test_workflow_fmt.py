@@ -73,7 +73,7 @@ EXPECTED = textwrap.dedent("""\
 def test_key_order_follows_the_schema() -> None:
     order = key_order()
     assert order[""][:8] == ["id", "title", "summary", "department", "category", "status", "version", "owner"]
-    assert order["steps"] == ["title", "actor", "tool", "duration", "details"]
+    assert order["steps"] == ["title", "actor", "tool", "duration", "details", "images", "video"]
     assert order["history"] == ["version", "date", "author", "change"]
 
 

@@ -7,6 +7,8 @@ import sys
 import click
 
 from ..cache import Cache
+from ..config import load_project_config
+from ..media import limit as media_limit
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
@@ -31,8 +33,10 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
     """
     folder = find_sop_dir(sop_dir)
     cache = Cache.beside(folder, enabled=not no_cache)
+    media_max_mb = media_limit(load_project_config().options)
     problems = remembered(folder, cache, "validate",
-                          lambda: keep_until_exit(validate_folder(folder, cache)).problems)
+                          lambda: keep_until_exit(validate_folder(folder, cache, media_max_mb=media_max_mb)).problems,
+                          media_max_mb)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text" and not problems:
         click.echo(f"{folder}: valid", err=True)

@@ -23,6 +23,7 @@ from .urls import (
                    TOOLS_INDEX,
                    category_folder,
                    department_folder,
+                   media_files,
                    person_path,
                    procedure_path,
                    relative,
@@ -34,6 +35,6 @@ from .views import Index, Note, ProcedureView, Row, StepView, Views
 __all__ = [
     "HOME", "LIST_ON_DEPARTMENT_PAGE", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX",
     "Index", "Note", "Page", "ProcedureView", "RenderOptions", "Renderer", "Row", "Safe", "StepView", "Views",
-    "autolink", "category_folder", "department_folder", "environment", "escape", "link",
+    "autolink", "category_folder", "department_folder", "environment", "escape", "link", "media_files",
     "person_path", "procedure_path", "relative", "render_pages", "safe_markdown", "segment", "tool_path",
 ]

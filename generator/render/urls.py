@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from urllib.parse import quote
 
-from ..model import Procedure
+from .. import media
+from ..assets import StaticFile
+from ..model import KnowledgeBase, Procedure
 
 _UNSAFE_IN_PATH = re.compile(r"[\s/\\?#%\"'<>|*:()\[\]{}]+")
 
@@ -18,6 +22,30 @@ def procedure_path(procedure: Procedure) -> str:
     """``procedures/総務部/契約/GA-001.md``: grouped as the navigation is, named by the stable id."""
     name = procedure.id if procedure.id.lower() != "index" else f"{procedure.id}-procedure"
     return f"{category_folder(procedure.department, procedure.category)}/{name}.md"
+
+
+def media_link(procedure: Procedure, file: str, sop_dir: Path) -> str:
+    """A screenshot's or attachment's path from its procedure's page: in a folder named like the page,
+    so in the built site it sits next to the page (``GA-001/media/scan.png`` beside ``GA-001/``)."""
+    return f"{procedure_path(procedure).rsplit('/', 1)[-1][:-3]}/{media.site_name(procedure.path, file, sop_dir)}"
+
+
+def media_files(kb: KnowledgeBase) -> list[StaticFile]:
+    """Every screenshot and attachment file, where the pages link them (relative to the docs folder)."""
+    found: dict[str, StaticFile] = {}
+    for procedure in kb.procedures.values():
+        folder = procedure_path(procedure).rsplit("/", 1)[0]
+        files = [image.file for step in procedure.steps for image in step.images]
+        files += [attachment.file for attachment in procedure.attachments if attachment.file]
+        for file in files:
+            path = f"{folder}/{media_link(procedure, file, kb.sop_dir)}"
+            found.setdefault(path, StaticFile(path, media.resolve(procedure.path, file)))
+    return list(found.values())
+
+
+def link_target(path: str) -> str:
+    """A relative path as a Markdown link target: spaces and brackets would end the link."""
+    return quote(path, safe="/")
 
 
 def department_folder(department: str) -> str:

@@ -8,15 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import media
 from ..i18n import Language
-from ..model import KnowledgeBase, Procedure
+from ..model import Attachment, Image, KnowledgeBase, Procedure
 from .escaping import Safe, escape, link, safe_markdown
-from .urls import category_folder, department_folder, person_path, procedure_path, relative, tool_path
+from .urls import (
+    category_folder,
+    department_folder,
+    link_target,
+    media_link,
+    person_path,
+    procedure_path,
+    relative,
+    tool_path,
+)
+
+_WEB_URL = re.compile(r"^https?://[^\s<>()]+$", re.IGNORECASE)
+"""A link the page may print as a Markdown link target as it is (no space or bracket to end it early)."""
 
 
 @dataclass
@@ -44,11 +58,24 @@ class FlowNode:
 
 
 @dataclass
+class ImageView:
+    """A screenshot as the page links it: ``src`` relative to the page's Markdown file."""
+
+    src: str
+    alt: str
+    caption: str | None
+    width: int | None
+    height: int | None
+
+
+@dataclass
 class StepView:
     number: int
     title: str
     meta: Safe
     details: Safe
+    images: list[ImageView] = field(default_factory=list)
+    video: Safe | None = None
 
 
 @dataclass
@@ -69,6 +96,7 @@ class ProcedureView:
     history: list[list[Any]]
     tags: list[str]
     front_matter: Safe
+    attachments: list[Safe] = field(default_factory=list)
 
 
 class Index:
@@ -195,7 +223,10 @@ class Views:
                 meta.append(f"**{escape(label('tool'))}**: {self.tool(step.tool, here)}")
             if step.duration:
                 meta.append(f"**{escape(label('duration'))}**: {escape(self.lang.duration(step.duration))}")
-            steps.append(StepView(step.number, step.title, Safe(" · ".join(meta)), safe_markdown(step.details)))
+            images = [self.image(procedure, image) for image in step.images]
+            video = link(label("video"), step.video) if step.video and _WEB_URL.match(step.video) else None
+            steps.append(StepView(step.number, step.title, Safe(" · ".join(meta)), safe_markdown(step.details),
+                                  images, video))
 
         approvals = [
             [approval.number, self.actor(approval.approver, here),
@@ -222,7 +253,21 @@ class Views:
                      for entry in procedure.history],
             tags=list(dict.fromkeys(procedure.tags)),
             front_matter=self.front_matter(procedure),
+            attachments=[self.attachment(procedure, attachment) for attachment in procedure.attachments],
         )
+
+    def image(self, procedure: Procedure, image: Image) -> ImageView:
+        size = media.image_size(media.resolve(procedure.path, image.file))
+        width, height = size or (None, None)
+        return ImageView(link_target(media_link(procedure, image.file, self.kb.sop_dir)), image.alt, image.caption,
+                         width, height)
+
+    def attachment(self, procedure: Procedure, attachment: Attachment) -> Safe:
+        if attachment.file:
+            return link(attachment.title, link_target(media_link(procedure, attachment.file, self.kb.sop_dir)))
+        if attachment.url and _WEB_URL.match(attachment.url):
+            return link(attachment.title, attachment.url)
+        return Safe(escape(attachment.title))
 
     def approval_flow(self, procedure: Procedure) -> list[FlowNode]:
         """The approval flow as boxes in order: request → each approver (condition, SLA) → done.

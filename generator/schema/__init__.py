@@ -201,6 +201,13 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
     if validator == "minLength":
         yield source.problem("empty-value", f"{where} must not be empty", *path)
         return
+    if validator == "oneOf" and isinstance(instance, dict) and path and "attachments" in path:
+        both = "file" in instance and "url" in instance
+        yield source.problem("missing-key" if not both else "invalid-value",
+                             f"{where} has both 'file' and 'url'; give one of them" if both
+                             else f"{where} needs 'file' (a form beside this YAML file) or 'url' (a link)",
+                             *path)
+        return
     if validator in ("minimum", "maximum"):
         yield source.problem("invalid-value", f"{where} is {instance!r}: {error.message}", *path)
         return
@@ -225,6 +232,8 @@ def _pattern_message(where: str, path: tuple[Any, ...], instance: Any, error: An
         return f"{where} is {instance!r}, which is not an e-mail address"
     if field == "github":
         return f"{where} is {instance!r}, which is not a GitHub handle"
-    if field == "url":
+    if field == "file":
+        return f"{where} is {instance!r}; write a path relative to this YAML file, such as media/scan-panel.png"
+    if field in ("url", "video"):
         return f"{where} is {instance!r}; write a full URL such as https://example.com/"
     return f"{where} is {instance!r}: {error.message}"
