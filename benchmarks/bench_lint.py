@@ -39,10 +39,10 @@ import datetime as dt, json, time
 from pathlib import Path
 from generator.validate import validate
 from generator.model import build
-from generator.rules import lint
+from generator.rules import run
 start = time.perf_counter(); validation = validate(Path({str(sop)!r}))
 validated = time.perf_counter(); kb = build(validation.sources)
-built = time.perf_counter(); problems = lint(kb, None, dt.date(2026, 11, 25))
+built = time.perf_counter(); problems = run(kb, None, dt.date(2026, 11, 25)).problems
 linted = time.perf_counter()
 print(json.dumps({{"validate": validated - start, "model": built - validated, "lint": linted - built,
                   "findings": len(problems)}}))

@@ -38,7 +38,7 @@ from .render import (
     render_pages,
 )
 from .reports import site as reports_site
-from .rules import lint, parse_lint_config
+from .rules import parse_lint_config, run
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
 """The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
@@ -101,16 +101,16 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), media.limit(options))
     if not validation.ok:
         raise BuildStopped(validation.problems)
-    problems = lint(kb, lint_config, today)
+    result = run(kb, lint_config, today)
     templates_dir = Path(str(options.get("templates_dir") or "templates"))
     if not templates_dir.is_absolute():
         templates_dir = root / templates_dir
     render_options = RenderOptions(lang, templates_dir, material_tags)
-    dashboard = reports_site.dashboard(kb, problems, lint_config, lang.code, today)
+    dashboard = reports_site.dashboard(result, lang.code)
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
-              for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
-    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)])
+              for path, markdown in reports_site.pages(result, lang.code).items()]
+    return Generated(kb, pages, list(result.problems), lang, validation.problems, [assets.stylesheet(), *media_files(kb)])
 
 
 # --- navigation ---------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from openpyxl import load_workbook
 
 from conftest import DEMO_SOP
 from generator.cli import cli
-from generator.model import load_knowledge_base
+from generator.model import KnowledgeBase, load_knowledge_base
 from generator.render import person_path, procedure_path
 from generator.reports import REPORTS, build, whatif
 from generator.reports.site import dashboard, health, pages
 from generator.reports.writers import write
-from generator.rules import RULES, default_config, lint, parse_lint_config
+from generator.rules import RULES, LintConfig, LintResult, parse_lint_config
+from generator.rules import run as lint
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -33,6 +34,10 @@ def demo():
     return kb
 
 
+def linted(kb: KnowledgeBase, config: LintConfig | None = None) -> LintResult:
+    return lint(kb, config, TODAY)
+
+
 def ids(report) -> list[str]:
     return [row["id"] for row in report.rows]
 
@@ -42,7 +47,7 @@ def run(*args: str):
 
 
 def test_single_owner_lists_riskiest_first_with_reasons(demo) -> None:
-    report = build("single-owner", demo, default_config(), TODAY, "ja")
+    report = build("single-owner", linted(demo), "ja")
     assert ids(report)[0] == "HR-004"  # its owner left: worst
     assert {"GA-002", "GA-005", "HR-002", "ACC-004", "HR-007"} <= set(ids(report))
     assert "GA-001" not in ids(report) and "GA-008" not in ids(report)  # two people; retired
@@ -53,12 +58,12 @@ def test_single_owner_lists_riskiest_first_with_reasons(demo) -> None:
     assert document[0]["people"] == ["ito"] and document[0]["owner"] == "kato"
     counts = [row["people_count"] for row in report.rows]
     assert counts == sorted(counts)
-    stricter = build("single-owner", demo, parse_lint_config({"rules": {"single-owner": {"min_people": 3}}}), TODAY)
+    stricter = build("single-owner", linted(demo, parse_lint_config({"rules": {"single-owner": {"min_people": 3}}})))
     assert len(stricter.rows) > len(report.rows)
 
 
 def test_people_counts_sole_holders(demo) -> None:
-    rows = {row["id"]: row for row in build("people", demo, default_config(), TODAY).rows}
+    rows = {row["id"]: row for row in build("people", linted(demo)).rows}
     assert rows["ito"]["sole_procedures"] == ["HR-002", "HR-004"]
     assert rows["ito"]["sole_holder"] == 2 and rows["ito"]["owned"] == 3
     assert rows["matsumoto"]["approves"] == 4 and rows["matsumoto"]["owned"] == 0
@@ -67,7 +72,7 @@ def test_people_counts_sole_holders(demo) -> None:
 
 
 def test_undocumented_lists_inventory_without_procedures(demo) -> None:
-    report = build("undocumented", demo, default_config(), TODAY, "en")
+    report = build("undocumented", linted(demo), "en")
     assert ids(report) == ["GA-101", "ACC-101", "GA-006", "HR-101", "GA-102"]  # most hours first
     ga006 = next(row for row in report.rows if row["id"] == "GA-006")
     assert (ga006["state"], ga006["performers"]) == ("draft only", ["tanaka"])
@@ -75,19 +80,19 @@ def test_undocumented_lists_inventory_without_procedures(demo) -> None:
 
 
 def test_reviews_overdue_then_upcoming(demo) -> None:
-    rows = build("reviews", demo, default_config(), TODAY, "en").rows
+    rows = build("reviews", linted(demo), "en").rows
     states = [row["state_code"] for row in rows]
     assert states == sorted(states, key=["never", "overdue", "upcoming"].index)
     acc006 = next(row for row in rows if row["id"] == "ACC-006")
     assert (acc006["state_code"], acc006["days"], acc006["next_review"]) == ("overdue", 604, dt.date(2025, 3, 31))
     upcoming = {row["id"] for row in rows if row["state_code"] == "upcoming"}
     assert upcoming == {"ACC-007", "HR-005"}
-    wider = build("reviews", demo, parse_lint_config({"rules": {"review-overdue": {"upcoming_days": 365}}}), TODAY)
+    wider = build("reviews", linted(demo, parse_lint_config({"rules": {"review-overdue": {"upcoming_days": 365}}})))
     assert len(wider.rows) > len(rows)
 
 
 def test_dx_lists_paper_waits_and_tools(demo) -> None:
-    rows = build("dx", demo, default_config(), TODAY, "en").rows
+    rows = build("dx", linted(demo), "en").rows
     kinds = {row["kind_code"] for row in rows}
     assert kinds == {"paper", "approval-wait", "tool"}
     assert any(row["id"] == "GA-002" and "押印" in row["detail"] for row in rows)
@@ -110,7 +115,7 @@ def test_xlsx_is_read_back_with_header_filters_frozen_panes_and_japanese(demo_co
 
 
 def test_csv_starts_with_a_bom_and_round_trips_japanese(demo) -> None:
-    data = write(build("undocumented", demo, default_config(), TODAY, "ja"), "csv", "ja")
+    data = write(build("undocumented", linted(demo), "ja"), "csv", "ja")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["ID", "業務", "部門"]
@@ -157,31 +162,29 @@ def test_whatif_command(demo_copy: Path) -> None:
 
 
 def test_site_pages_and_dashboard(demo) -> None:
-    config = default_config()
-    problems = lint(demo, config, TODAY)
-    site = pages(demo, problems, config, "ja", TODAY)
+    result = linted(demo)
+    site = pages(result, "ja")
     assert {f"reports/{name}.md" for name in REPORTS} | {"reports/index.md", "rules/index.md"} <= set(site)
     assert {f"rules/{rule_id}.md" for rule_id in RULES} <= set(site)
     assert "## Why is this bad?" in site["rules/single-owner.md"] and "`min_people`: 2" in site["rules/single-owner.md"]
     suppressions = site["reports/suppressions.md"]
     assert "| inactive-owner | 2026年9月に退職した加藤さんの業務を伊藤さんへ引継ぎ中" in suppressions
-    numbers = health(demo, config, TODAY)
+    numbers = health(result)
     assert (numbers["documented"], numbers["tasks"], numbers["single_owner"], numbers["active"]) == (20, 25, 9, 20)
-    home = dashboard(demo, problems, config, "ja", TODAY)
+    home = dashboard(result, "ja")
     assert "[文書化率（業務棚卸しのうち手順書あり）](reports/undocumented.md) | 20 / 25 (80%)" in home
     assert "(reports/findings.md#rule-single-owner)" in home and "<svg" in home
     assert "[総務部](reports/findings.md#department-総務部)" in home
-    english = dashboard(demo, problems, config, "en", TODAY)
+    english = dashboard(result, "en")
     assert "Inventory documented" in english
 
 
 def test_site_pages_build_with_mkdocs_strict(demo, tmp_path: Path) -> None:
     """The pages' links and anchors resolve in a real MkDocs build (procedure and person pages stubbed)."""
-    config = default_config()
-    problems = lint(demo, config, TODAY)
+    result = linted(demo)
     docs = tmp_path / "docs"
-    files = {"index.md": "# Home\n\n" + dashboard(demo, problems, config, "en", TODAY),
-             **pages(demo, problems, config, "en", TODAY)}
+    files = {"index.md": "# Home\n\n" + dashboard(result, "en"),
+             **pages(result, "en")}
     for procedure in demo.procedures.values():
         files[procedure_path(procedure)] = f"# {procedure.id}\n"
     for person in demo.people:
@@ -192,18 +195,36 @@ def test_site_pages_build_with_mkdocs_strict(demo, tmp_path: Path) -> None:
     (tmp_path / "mkdocs.yml").write_text(
         "site_name: t\nstrict: true\nvalidation:\n  links:\n    anchors: warn\n    unrecognized_links: warn\n",
         encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    built = (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
-    assert "<svg" in built and 'href="findings/#rule-single-owner"' in built
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path,
+                           capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    html = (tmp_path / "site" / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "<svg" in html and 'href="findings/#rule-single-owner"' in html
 
 
 def test_long_reports_are_cut_on_the_site_but_not_in_the_command(demo, monkeypatch) -> None:
     from generator.reports import site
 
     monkeypatch.setattr(site, "PAGE_ROWS_LIMIT", 2)
-    page = pages(demo, [], default_config(), "en", TODAY)["reports/single-owner.md"]
+    page = pages(linted(demo), "en")["reports/single-owner.md"]
     assert page.count("\n| ") == 3  # header and two rows
     assert "The first 2 of 9 rows; `sopbook report single-owner --format xlsx` writes them all." in page
-    assert len(build("single-owner", demo, default_config(), TODAY).rows) == 9
+    assert len(build("single-owner", linted(demo)).rows) == 9
+
+
+def test_reports_list_exactly_what_the_rules_find(demo) -> None:
+    """A report and its rule share one decision: the rows are the findings (plus what x-lint silenced)."""
+    result = linted(demo)
+
+    def found(rule_id: str) -> set[str]:
+        silenced = {s.procedure for s in result.suppressions if s.rule == rule_id and s.findings}
+        return {p.procedure or "" for p in result.problems if p.code == rule_id} | silenced
+
+    assert set(ids(build("single-owner", result))) == found("single-owner") != set()
+    assert set(ids(build("undocumented", result))) == found("undocumented-task") != set()
+    overdue = {row["id"] for row in build("reviews", result).rows if row["state_code"] != "upcoming"}
+    assert overdue == found("review-overdue") != set()
+    waits = {row["id"] for row in build("dx", result).rows if row["kind_code"] == "approval-wait"}
+    assert waits == found("approval-wait") != set()
+    paper = {row["id"] for row in build("dx", result).rows if row["kind_code"] == "paper"}
+    assert paper == found("paper-step") != set()

@@ -11,7 +11,7 @@ import yaml
 from generator.errors import ConfigError
 from generator.model import load_knowledge_base
 from generator.problems import Severity
-from generator.rules import RULES, lint, parse_lint_config, run
+from generator.rules import RULES, parse_lint_config, run
 from generator.rules.approval_wait import target_days
 from generator.rules.base import word_pattern
 
@@ -40,7 +40,7 @@ def _lint_fixture(make_kb, rule_id: str, name: str):
     sop = make_kb({"総務部/GA-001.yaml": text}, **kwargs)
     kb, validation = load_knowledge_base(sop)
     assert validation.problems == [], "the fixture must be a valid knowledge base"
-    return text, [problem for problem in lint(kb, None, TODAY) if problem.code == rule_id]
+    return text, [problem for problem in run(kb, None, TODAY).problems if problem.code == rule_id]
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -120,7 +120,7 @@ def test_config_changes_severity_options_and_switches_rules_off(make_kb) -> None
     kb, _ = load_knowledge_base(sop)
     config = parse_lint_config({"rules": {"single-owner": {"min_people": 3, "level": "error"},
                                           "single-approver": "off", "review-overdue": False}})
-    problems = lint(kb, config, TODAY)
+    problems = run(kb, config, TODAY).problems
     codes = {problem.code for problem in problems}
     assert "single-approver" not in codes and "review-overdue" not in codes
     (finding,) = [p for p in problems if p.code == "single-owner"]
@@ -150,7 +150,7 @@ def test_configured_patterns_replace_the_defaults(make_kb) -> None:
     kb, _ = load_knowledge_base(sop)
     config = parse_lint_config({"rules": {"placeholder": {"words": ["轟"]},
                                           "ask-a-person": {"patterns": [r"kintone に登録"]}}})
-    codes = sorted(p.code for p in lint(kb, config, TODAY) if p.code in ("placeholder", "ask-a-person"))
+    codes = sorted(p.code for p in run(kb, config, TODAY).problems if p.code in ("placeholder", "ask-a-person"))
     assert codes == ["ask-a-person", "placeholder"]
 
 
@@ -189,7 +189,7 @@ def test_x_lint_silences_a_rule_with_a_reason_and_lists_it(make_kb) -> None:
 def test_x_lint_without_a_reason_is_an_error_at_its_line(make_kb, reason: str) -> None:
     sop = make_kb({"総務部/GA-001.yaml": _WITH_IGNORE.format(reason=reason)})
     kb, _ = load_knowledge_base(sop)
-    problems = lint(kb, None, TODAY)
+    problems = run(kb, None, TODAY).problems
     missing = [p for p in problems if p.code == "x-lint" and "without a reason" in p.message]
     assert [(p.path, p.line, p.column) for p in missing] == [("sop/総務部/GA-001.yaml", 12, 5)]
     assert any(p.code == "single-owner" for p in problems)  # not silenced without a reason
@@ -219,4 +219,4 @@ def test_rules_check_only_active_procedures(make_kb) -> None:
     text = (FIXTURES / "single-owner" / "fail.yaml").read_text(encoding="utf-8")
     sop = make_kb({"総務部/GA-001.yaml": text.replace("owner: tanaka", "owner: tanaka\nstatus: retired")})
     kb, _ = load_knowledge_base(sop)
-    assert [p for p in lint(kb, None, TODAY) if p.procedure == "GA-001" and p.code != "undocumented-task"] == []
+    assert [p for p in run(kb, None, TODAY).problems if p.procedure == "GA-001" and p.code != "undocumented-task"] == []

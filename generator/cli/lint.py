@@ -124,7 +124,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
                     if problem.procedure in selected or os.path.normpath(cwd / problem.path) in changed]
         problems += result.problems
         problems.sort()
-        silenced = sum(len(suppression.findings) for suppression in result.suppressions)
+        silenced = result.silenced
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text":
         note = f" ({silenced} finding(s) silenced by x-lint)" if silenced else ""
@@ -146,8 +146,7 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
         with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
             kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
             result = run(kb, config, today)
-            return (sorted([*validation.problems, *result.problems]),
-                    sum(len(suppression.findings) for suppression in result.suppressions))
+            return sorted([*validation.problems, *result.problems]), result.silenced
 
     return remembered(folder, cache, "lint", compute, repr(options), today.isoformat())
 

@@ -21,7 +21,7 @@ from ..reports import trend as trend_report
 from ..reports import whatif as whatif_report
 from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
-from ..rules import parse_lint_config
+from ..rules import parse_lint_config, run
 from ..validate import find_sop_dir, validate_files
 from .lint import parse_date, today_option
 
@@ -138,7 +138,7 @@ def report(name: str, sop_dir: str | None, format_name: str, output: str | None,
     config = parse_lint_config(options.get("lint"))
     language = language or str(options.get("language", "ja"))
     today = _today(today_text, options, loaded.at, at)
-    built = REPORTS[name](loaded.kb, config, today, language)
+    built = REPORTS[name](run(loaded.kb, config, today), language)
     built.meta = provenance(loaded.folder, today, repository=loaded.repository, at=loaded.at, ref=at)
     _emit(write(built, format_name, language), output, format_name == "xlsx")
 

@@ -1,51 +1,34 @@
-"""Auditor reports: each a function of the knowledge base returning rows, written as md, csv, json or xlsx.
+"""Auditor reports: each a pure function of one lint run, returning rows written as md, csv, json or xlsx.
 
-``build(name, kb, config, today, language)`` returns a ``Report`` (title, columns with labels in
-Japanese and English, rows); ``writers.write(report, format, language)`` turns it into bytes. The
-same reports are pages of the site (``site.pages``) and the ``sopbook report`` command.
+``build(name, result, language)`` returns a ``Report`` (title, columns with labels in Japanese and
+English, rows) from a ``LintResult`` (the knowledge base, the lint configuration and date, the
+findings and suppressions); ``writers.write(report, format, language)`` turns it into bytes. The same
+reports are pages of the site (``site.pages``) and the ``sopbook report`` command. A report decides
+nothing a rule decides: it asks the rule module's helper (``single_owner.too_few_people``, ...).
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from ..model import KnowledgeBase
-from ..rules import LintConfig, run
+from ..rules import LintResult
 from . import dx, people, reviews, single_owner, undocumented
 from .base import Column, Report
 from .findings import findings_report, suppressions_report
 
-
-def _single_owner(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
-    return single_owner.report(kb, config, today, run(kb, config, today).suppressions)
-
-
-def _undocumented(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
-    return undocumented.report(kb, config, today, run(kb, config, today).suppressions, language)
-
-
-def _findings(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
-    return findings_report(kb, run(kb, config, today).problems)
-
-
-def _suppressions(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
-    return suppressions_report(run(kb, config, today).suppressions)
-
-
-REPORTS: dict[str, Callable[[KnowledgeBase, LintConfig, dt.date, str], Report]] = {
-    "single-owner": _single_owner,
-    "people": lambda kb, config, today, language: people.report(kb, config, today),
-    "undocumented": _undocumented,
+REPORTS: dict[str, Callable[[LintResult, str], Report]] = {
+    "single-owner": single_owner.report,
+    "people": people.report,
+    "undocumented": undocumented.report,
     "reviews": reviews.report,
     "dx": dx.report,
-    "findings": _findings,
-    "suppressions": _suppressions,
+    "findings": findings_report,
+    "suppressions": suppressions_report,
 }
 """Report name → builder, in the order the site lists them."""
 
 
-def build(name: str, kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = "ja") -> Report:
-    return REPORTS[name](kb, config, today, language)
+def build(name: str, result: LintResult, language: str = "ja") -> Report:
+    return REPORTS[name](result, language)
 
 
 __all__ = ["REPORTS", "Column", "Report", "build"]

@@ -1,11 +1,11 @@
 """Digitisation candidates: paper steps, approval waits against lead-time targets, tools used in many steps."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase
-from ..rules import LintConfig, approval_wait
+from ..rules import LintResult
+from ..rules.approval_wait import waits
+from ..rules.paper_step import paper_words
 from .base import Column, Report
 
 NAME = "dx"
@@ -24,7 +24,8 @@ KIND = {"paper": {"ja": "紙の作業", "en": "paper step"}, "approval-wait": {"
         "tool": {"ja": "多用ツール", "en": "tool in many steps"}}
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = "en") -> list[dict[str, Any]]:
+def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
+    kb, config = result.kb, result.config
     ja = language == "ja"
     paper = config.rules["paper-step"].prepared["pattern"]
     keywords = config.rules["approval-wait"].prepared["lowered"]
@@ -40,28 +41,19 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = 
         for step in procedure.steps:
             if step.tool:
                 tool_steps.setdefault(step.tool, []).append((procedure.id, procedure.department))
-            text = f"{step.title}\n{step.details or ''}"
-            if paper.possible(text.lower()):
-                words = list(dict.fromkeys(match.group(0) for match in paper.pattern.finditer(text)))
+            if paper.possible(f"{step.title}\n{step.details or ''}".lower()):
+                words = paper_words(paper, step)
                 if words:
                     found.append({"kind": kind("paper"), "kind_code": "paper", "id": procedure.id,
                                   "title": procedure.title, "department": procedure.department,
                                   "where": f"{'手順' if ja else 'step'} {step.number}: {step.title}",
                                   "detail": ", ".join(words), "file": procedure.path})
-        timed = [approval for approval in procedure.approvals if approval.sla_minutes]
-        total = sum(approval.sla_minutes or 0 for approval in timed) / BUSINESS_DAY_MINUTES
-        for kpi in procedure.kpis:
-            if not timed or not any(keyword in f"{kpi.name} {kpi.target}".lower() for keyword in keywords):
-                continue
-            target = approval_wait.target_days(kpi.target)
-            if target is None or total <= target:
-                continue
-            slas = " + ".join(approval.sla or "" for approval in timed)
-            detail = (f"承認だけで {total:g} 営業日（{slas}）、目標 {kpi.target}" if ja
-                      else f"approvals alone {total:g} business days ({slas}) against {kpi.target}")
+        for wait in waits(procedure, keywords):
+            detail = (f"承認だけで {wait.days:g} 営業日（{wait.slas}）、目標 {wait.kpi.target}" if ja
+                      else f"approvals alone {wait.days:g} business days ({wait.slas}) against {wait.kpi.target}")
             found.append({"kind": kind("approval-wait"), "kind_code": "approval-wait", "id": procedure.id,
                           "title": procedure.title, "department": procedure.department,
-                          "where": f"KPI: {kpi.name}", "detail": detail, "file": procedure.path})
+                          "where": f"KPI: {wait.kpi.name}", "detail": detail, "file": procedure.path})
     for tool_id, uses in sorted(tool_steps.items(), key=lambda item: (-len(item[1]), item[0])):
         if len(uses) < MANY_STEPS:
             continue
@@ -76,7 +68,7 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = 
     return found
 
 
-def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
+def report(result: LintResult, language: str) -> Report:
     return Report(
         NAME,
         {"ja": "DX の候補", "en": "Digitisation candidates"},
@@ -84,4 +76,4 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str)
                f"使われるツール（同じデータを手で入力し直している可能性）。",
          "en": f"Paper steps (print, stamp, fax, post), approvals that alone exceed a lead-time target, and tools "
                f"used in {MANY_STEPS} or more steps (the same data typed in again by hand)."},
-        COLUMNS, rows(kb, config, today, language))
+        COLUMNS, rows(result, language))

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..model import KnowledgeBase
 from ..problems import Problem
-from ..rules import Suppression
+from ..rules import LintResult, Suppression
 from .base import Column, Report
 
 FINDING_COLUMNS = [
@@ -48,14 +48,14 @@ def suppression_rows(suppressions: Iterable[Suppression]) -> list[dict[str, Any]
             for s in suppressions]
 
 
-def findings_report(kb: KnowledgeBase, problems: Iterable[Problem]) -> Report:
+def findings_report(result: LintResult, language: str) -> Report:
     return Report("findings", {"ja": "指摘の一覧", "en": "Findings"},
                   {"ja": "検証とリントのすべての指摘。", "en": "Every validation problem and lint finding."},
-                  FINDING_COLUMNS, finding_rows(kb, problems))
+                  FINDING_COLUMNS, finding_rows(result.kb, result.problems))
 
 
-def suppressions_report(suppressions: Iterable[Suppression]) -> Report:
+def suppressions_report(result: LintResult, language: str) -> Report:
     return Report("suppressions", {"ja": "除外されたルール（x-lint）", "en": "Silenced rules (x-lint)"},
                   {"ja": "手順が x-lint: ignore で自分について止めたルールと、その理由。",
                    "en": "Rules a procedure silenced for itself with x-lint: ignore, and why."},
-                  SUPPRESSION_COLUMNS, suppression_rows(suppressions))
+                  SUPPRESSION_COLUMNS, suppression_rows(result.suppressions))

@@ -1,11 +1,10 @@
 """Per person: what they own, back up, perform and approve, and how many procedures stop if they leave."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
-from ..rules import LintConfig
+from ..rules import LintResult
 from .base import Column, Report
 
 NAME = "people"
@@ -39,7 +38,8 @@ def critical_people(kb: KnowledgeBase, procedure: Procedure) -> set[str]:
     return critical
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> list[dict[str, Any]]:
+def rows(result: LintResult) -> list[dict[str, Any]]:
+    kb = result.kb
     found: dict[str, dict[str, Any]] = {
         person.id: {"id": person.id, "name": person.name, "department": person.department,
                     "active": person.active, "sole_holder": 0, "owned": 0, "backup": 0, "performs": 0,
@@ -74,7 +74,7 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> list[dict[str
     return listed
 
 
-def report(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> Report:
+def report(result: LintResult, language: str) -> Report:
     return Report(
         NAME,
         {"ja": "担当者別の負荷と属人化", "en": "People"},
@@ -82,4 +82,4 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> Report:
                "退職者は手順に名前が残っている場合だけ表示する。",
          "en": "Per person: procedures owned, backed up, performed and approved, and how many stop if they leave "
                "(sole holder). People who left are listed only while procedures still name them."},
-        COLUMNS, rows(kb, config, today))
+        COLUMNS, rows(result))

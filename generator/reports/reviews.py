@@ -4,8 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..model import KnowledgeBase
-from ..rules import LintConfig
+from ..rules import LintResult
+from ..rules.review_overdue import review_state
 from .base import Column, Report
 
 NAME = "reviews"
@@ -24,21 +24,17 @@ STATE = {"never": {"ja": "未レビュー", "en": "never reviewed"}, "overdue": 
          "upcoming": {"ja": "期限間近", "en": "due soon"}}
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = "en") -> list[dict[str, Any]]:
-    window = dt.timedelta(days=config.option("review-overdue", "upcoming_days"))
+def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
+    kb, today = result.kb, result.today
+    upcoming_days = result.config.option("review-overdue", "upcoming_days")
     found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
             continue
-        due = procedure.review.next_review
-        if due is None:
-            state = "never"
-        elif due < today:
-            state = "overdue"
-        elif due <= today + window:
-            state = "upcoming"
-        else:
+        state = review_state(procedure, today, upcoming_days)
+        if state is None:
             continue
+        due = procedure.review.next_review
         found.append({
             "id": procedure.id,
             "title": procedure.title,
@@ -57,8 +53,9 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = 
     return found
 
 
-def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
-    days = config.option("review-overdue", "upcoming_days")
+def report(result: LintResult, language: str) -> Report:
+    today = result.today
+    days = result.config.option("review-overdue", "upcoming_days")
     return Report(
         NAME,
         {"ja": "レビュー期限", "en": "Reviews"},
@@ -66,4 +63,4 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str)
                f"{days} 日以内に期限が来る手順。",
          "en": f"As of {today.isoformat()}: procedures whose review is overdue, that were never reviewed, or that "
                f"are due within {days} days."},
-        COLUMNS, rows(kb, config, today, language))
+        COLUMNS, rows(result, language))

@@ -1,11 +1,10 @@
 """The auditor's single-owner report: every active procedure fewer than ``min_people`` active people can perform."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from ..model import KnowledgeBase
-from ..rules import LintConfig, Suppression
+from ..rules import LintResult
+from ..rules.single_owner import too_few_people
 from .base import Column, Report
 
 NAME = "single-owner"
@@ -23,16 +22,16 @@ COLUMNS = [
 ]
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date,
-         suppressions: list[Suppression] = ()) -> list[dict[str, Any]]:  # type: ignore[assignment]
-    needed = config.option("single-owner", "min_people")
-    silenced = {s.procedure: s.reason for s in suppressions if s.rule == "single-owner"}
+def rows(result: LintResult) -> list[dict[str, Any]]:
+    kb = result.kb
+    needed = result.config.option("single-owner", "min_people")
+    silenced = result.reasons("single-owner")
     found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
             continue
-        people = kb.performers(procedure)
-        if len(people) >= needed:
+        people = too_few_people(kb, procedure, needed)
+        if people is None:
             continue
         task = kb.task_for(procedure.id)
         found.append({
@@ -55,8 +54,8 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date,
     return found
 
 
-def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: list[Suppression]) -> Report:
-    needed = config.option("single-owner", "min_people")
+def report(result: LintResult, language: str) -> Report:
+    needed = result.config.option("single-owner", "min_people")
     return Report(
         NAME,
         {"ja": "属人化している手順", "en": "Single-owner procedures"},
@@ -64,4 +63,4 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: 
                "人数の少ない順、月間工数の多い順。",
          "en": f"Active procedures that fewer than {needed} active people (owner plus backups) can perform; "
                f"riskiest first."},
-        COLUMNS, rows(kb, config, today, suppressions))
+        COLUMNS, rows(result))

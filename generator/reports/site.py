@@ -7,16 +7,17 @@ no CSS or JavaScript.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import escape, person_path, procedure_path, relative, segment
-from ..rules import RULES, LintConfig, summary
+from ..rules import RULES, LintConfig, LintResult, summary
+from ..rules.review_overdue import review_state
+from ..rules.single_owner import too_few_people
+from ..rules.undocumented_task import undocumented
 from . import REPORTS
 from .base import Report
 from .findings import department_of
@@ -89,27 +90,25 @@ def _anchor_department(department: str) -> str:
     return f"department-{segment(department)}"
 
 
-def health(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> dict[str, int]:
-    """The dashboard's numbers."""
+def health(result: LintResult) -> dict[str, int]:
+    """The dashboard's numbers, decided by the rules' own helpers."""
+    kb = result.kb
     active = [procedure for procedure in kb.procedures.values() if procedure.is_active]
-    needed = config.option("single-owner", "min_people")
-    documented = sum(1 for task in kb.tasks.values()
-                     if task.id in kb.procedures and not kb.procedures[task.id].is_draft)
+    needed = result.config.option("single-owner", "min_people")
     return {
         "tasks": len(kb.tasks),
-        "documented": documented,
+        "documented": len(kb.tasks) - sum(1 for _ in undocumented(kb)),
         "active": len(active),
-        "single_owner": sum(1 for procedure in active if len(kb.performers(procedure)) < needed),
-        "overdue": sum(1 for procedure in active if procedure.review.overdue(today)),
+        "single_owner": sum(1 for procedure in active if too_few_people(kb, procedure, needed) is not None),
+        "overdue": sum(1 for procedure in active if review_state(procedure, result.today) in ("never", "overdue")),
     }
 
 
-def dashboard(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig, language: str,
-              today: dt.date, *, here: str = "index.md") -> str:
+def dashboard(result: LintResult, language: str, *, here: str = "index.md") -> str:
     """Markdown for the home page (``here``): the health numbers with bars, findings by rule and department."""
+    kb, config, problems = result.kb, result.config, result.problems
     words = _labels(language)
-    problems = list(problems)
-    numbers = health(kb, config, today)
+    numbers = health(result)
 
     def to(page: str, anchor: str = "") -> str:
         return relative(here, page) + (f"#{anchor}" if anchor else "")
@@ -264,28 +263,28 @@ def rule_pages(problems: list[Problem], config: LintConfig, language: str) -> di
     return pages
 
 
-def pages(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig, language: str,
-          today: dt.date) -> dict[str, str]:
-    """Path below docs/ → Markdown: ``reports/index.md``, ``reports/<name>.md``, ``rules/index.md``, ``rules/<id>.md``."""
-    problems = sorted(problems)
+def pages(result: LintResult, language: str) -> dict[str, str]:
+    """Path below docs/ → Markdown: ``reports/index.md``, ``reports/<name>.md``, ``rules/index.md``,
+    ``rules/<id>.md``."""
+    kb, problems = result.kb, list(result.problems)
     words = _labels(language)
-    result: dict[str, str] = {}
+    written: dict[str, str] = {}
     listing = []
     for name in REPORTS:
         if name == "findings":
-            result["reports/findings.md"] = _findings_page(kb, problems, language)
+            written["reports/findings.md"] = _findings_page(kb, problems, language)
             listing.append(f"- [{words['findings']}](findings.md) — {words['rows'].format(n=len(problems))}")
             continue
-        report = REPORTS[name](kb, config, today, language)
-        result[f"reports/{name}.md"] = _report_page(report, kb, language)
+        report = REPORTS[name](result, language)
+        written[f"reports/{name}.md"] = _report_page(report, kb, language)
         listing.append(f"- [{escape(report.title_in(language))}]({name}.md) — "
                        f"{words['rows'].format(n=len(report.rows))}: {escape(report.description_in(language))}")
-    result[REPORTS_INDEX] = "\n".join([
+    written[REPORTS_INDEX] = "\n".join([
         f"# {words['reports']}", "", words["reports_intro"], "",
-        dashboard(kb, problems, config, language, today, here=REPORTS_INDEX), "",
+        dashboard(result, language, here=REPORTS_INDEX), "",
         *listing, "", f"[{words['rules']}](../rules/index.md)", ""])
-    result.update(rule_pages(problems, config, language))
-    return result
+    written.update(rule_pages(problems, result.config, language))
+    return written
 
 
 __all__ = ["bar", "dashboard", "health", "pages", "rule_pages"]

@@ -1,12 +1,10 @@
 """Inventory tasks without a procedure (or with only a draft), the work nobody has written down."""
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
 from typing import Any
 
-from ..model import KnowledgeBase
-from ..rules import LintConfig, Suppression
+from ..rules import LintResult
+from ..rules.undocumented_task import undocumented
 from .base import Column, Report
 
 NAME = "undocumented"
@@ -23,15 +21,12 @@ COLUMNS = [
 STATE = {"missing": {"ja": "手順書なし", "en": "no procedure"}, "draft": {"ja": "下書きのみ", "en": "draft only"}}
 
 
-def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: Sequence[Suppression] = (),
-         language: str = "en") -> list[dict[str, Any]]:
-    silenced = {s.procedure: s.reason for s in suppressions if s.rule == "undocumented-task"}
+def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
+    kb = result.kb
+    silenced = result.reasons("undocumented-task")
     inventory = kb.sources.get("inventory")
     found: list[dict[str, Any]] = []
-    for task in kb.tasks.values():
-        procedure = kb.procedures.get(task.id)
-        if procedure is not None and not procedure.is_draft:
-            continue
+    for task, procedure in undocumented(kb):
         state = "missing" if procedure is None else "draft"
         line = inventory.where(task.id, key=True)[0] if inventory is not None else 1
         found.append({
@@ -51,11 +46,10 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: Se
     return found
 
 
-def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, suppressions: list[Suppression],
-           language: str) -> Report:
+def report(result: LintResult, language: str) -> Report:
     return Report(
         NAME,
         {"ja": "文書化されていない業務", "en": "Undocumented work"},
         {"ja": "業務棚卸し（inventory.yaml）にあって、手順書がないか下書きのままの業務。月間工数の多い順。",
          "en": "Tasks of the inventory (inventory.yaml) with no procedure, or only a draft; most hours first."},
-        COLUMNS, rows(kb, config, today, suppressions, language))
+        COLUMNS, rows(result, language))

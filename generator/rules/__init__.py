@@ -27,9 +27,9 @@ import datetime as dt
 import os
 import re
 import threading
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -193,19 +193,10 @@ def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
                        for rule_id, module in RULES.items()})
 
 
-_DEFAULT: LintConfig | None = None
-
-
+@cache
 def default_config() -> LintConfig:
-    global _DEFAULT  # noqa: PLW0603 - goes with the options value (issue 10)
-    if _DEFAULT is None:
-        _DEFAULT = parse_lint_config({})
-    return _DEFAULT
-
-
-def config_from_plugin_options(plugin_options: Mapping[str, Any]) -> LintConfig:
-    """The lint configuration from the whole ``sopbook`` plugin options (its ``lint`` entry)."""
-    return parse_lint_config(plugin_options.get("lint"))
+    """Every rule at its default level and options (what an empty ``lint:`` gives)."""
+    return parse_lint_config({})
 
 
 # --- suppressions -------------------------------------------------------------------------------
@@ -252,36 +243,38 @@ def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression]
 # --- running ------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class LintResult:
-    problems: list[Problem]
+    """One lint run: what it found, what ``x-lint`` silenced, and what it ran on and with.
+
+    Built once per command or build by ``run`` and handed to the reports and the site, which read
+    it and never lint again.
+    """
+
+    kb: KnowledgeBase
+    config: LintConfig
+    today: dt.date
+    problems: tuple[Problem, ...]
     """Findings that were not silenced plus problems in ``x-lint`` blocks, sorted."""
-    suppressions: list[Suppression]
+    suppressions: tuple[Suppression, ...]
     """Every ``x-lint`` ignore with a reason, with the findings it silenced (possibly none)."""
 
+    @property
+    def silenced(self) -> int:
+        """How many findings ``x-lint`` silenced."""
+        return sum(len(suppression.findings) for suppression in self.suppressions)
 
-_last: tuple[Any, LintResult] | None = None
-"""The last full run, so that the site's lint, reports and dashboard of one build lint once."""
+    def reasons(self, rule_id: str) -> dict[str, str]:
+        """Procedure (or inventory task) id → why ``x-lint`` silences ``rule_id`` there."""
+        return {s.procedure: s.reason for s in self.suppressions if s.rule == rule_id}
 
 
 def run(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
         procedures: Iterable[str] | None = None, whole_kb: bool = True) -> LintResult:
     """Run the enabled rules. ``procedures`` limits per-procedure rules to those ids; ``whole_kb``
     says whether rules that look at the whole knowledge base run too."""
-    global _last  # noqa: PLW0603 - goes with LintResult (issue 10)
     config = config or default_config()
     today = today or dt.date.today()
-    if procedures is None and whole_kb:
-        if _last is not None and _last[0][0]() is kb and _last[0][1] is config and _last[0][2] == today:
-            return _last[1]
-        result = _run(kb, config, today, None, True)
-        _last = ((weakref.ref(kb), config, today), result)
-        return result
-    return _run(kb, config, today, procedures, whole_kb)
-
-
-def _run(kb: KnowledgeBase, config: LintConfig, today: dt.date, procedures: Iterable[str] | None,
-         whole_kb: bool) -> LintResult:
     context = Context(kb, today)
     ignores, problems = _read_ignores(kb)
     selected = set(procedures) if procedures is not None else None
@@ -312,7 +305,7 @@ def _run(kb: KnowledgeBase, config: LintConfig, today: dt.date, procedures: Iter
     suppressions = [replace(suppression, findings=tuple(sorted(silenced.get(key, ()))))
                     for key, suppression in sorted(ignores.items())
                     if selected is None or suppression.procedure in selected]
-    return LintResult(problems, suppressions)
+    return LintResult(kb, config, today, tuple(problems), tuple(suppressions))
 
 
 PARALLEL_THRESHOLD = 2000
@@ -366,21 +359,10 @@ def _with_severity(problems: Iterable[Problem], severity: Severity) -> Iterable[
         yield problem if problem.severity is severity else replace(problem, severity=severity)
 
 
-def lint(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | None = None, *,
-         procedures: Iterable[str] | None = None, whole_kb: bool = True) -> list[Problem]:
-    """The sorted findings of every enabled rule (suppressed ones left out)."""
-    return list(run(kb, config, today, procedures=procedures, whole_kb=whole_kb).problems)
-
-
-def suppressions(kb: KnowledgeBase, config: LintConfig | None = None,
-                 today: dt.date | None = None) -> list[Suppression]:
-    return run(kb, config, today).suppressions
-
-
 def summary(module: ModuleType) -> str:
     """The first line of a rule's docstring."""
     return (module.__doc__ or "").strip().splitlines()[0].strip()
 
 
-__all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "config_from_plugin_options",
-           "default_config", "lint", "parse_lint_config", "run", "summary", "suppressions"]
+__all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "default_config",
+           "parse_lint_config", "run", "summary"]

@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
+from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Kpi, Procedure
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -76,20 +77,38 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "lowered": [keyword.lower() for keyword in options["keywords"]]}
 
 
-def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+@dataclass(frozen=True)
+class Wait:
+    """Approvals that alone exceed a lead-time KPI: the KPI (and its index), the business days, the SLAs."""
+
+    index: int
+    kpi: Kpi
+    days: float
+    slas: str
+
+
+def waits(procedure: Procedure, lowered_keywords: list[str]) -> Iterator[Wait]:
+    """The lead-time KPIs of ``procedure`` that its approvals alone exceed.
+
+    The one place the approval-wait decision is made: the rule and the dx report ask here.
+    """
     timed = [approval for approval in procedure.approvals if approval.sla_minutes]
     if not timed or not procedure.kpis:
         return
     total = sum(approval.sla_minutes or 0 for approval in timed) / BUSINESS_DAY_MINUTES
     for index, kpi in enumerate(procedure.kpis):
         haystack = f"{kpi.name} {kpi.target}".lower()
-        if not any(keyword in haystack for keyword in options["lowered"]):
+        if not any(keyword in haystack for keyword in lowered_keywords):
             continue
         target = target_days(kpi.target)
         if target is None or total <= target:
             continue
-        slas = " + ".join(approval.sla or "" for approval in timed)
+        yield Wait(index, kpi, total, " + ".join(approval.sla or "" for approval in timed))
+
+
+def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
+    for wait in waits(procedure, options["lowered"]):
         yield procedure.source.problem(
-            ID, f"approvals alone may take {total:g} business days ({slas}), more than the target "
-            f"'{kpi.target}' of KPI '{kpi.name}'", "kpis", index, "target",
+            ID, f"approvals alone may take {wait.days:g} business days ({wait.slas}), more than the target "
+            f"'{wait.kpi.target}' of KPI '{wait.kpi.name}'", "kpis", wait.index, "target",
             severity=DEFAULT_SEVERITY, procedure=procedure.id)

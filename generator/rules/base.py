@@ -79,6 +79,9 @@ class Words:
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.pattern is not None else None
 
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.pattern is not None else iter(())
+
 
 def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
     """One case-insensitive pattern for a list of words.

@@ -36,9 +36,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import KnowledgeBase, Procedure
+from ..model import KnowledgeBase, Procedure, Step
 from ..problems import Problem, Severity
-from .base import Context, text_position, word_pattern
+from .base import Context, Words, text_position, word_pattern
 
 ID = "paper-step"
 DEFAULT_SEVERITY = Severity.INFO
@@ -52,6 +52,11 @@ def prepare(options: dict[str, Any]) -> dict[str, Any]:
     return {**options, "pattern": word_pattern(options["words"], inflections=True)}
 
 
+def paper_words(words: Words, step: Step) -> list[str]:
+    """The paper words of a step's title and details, each once, as written (the rule's message and the dx report)."""
+    return list(dict.fromkeys(match.group(0) for match in words.finditer(f"{step.title}\n{step.details or ''}")))
+
+
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     pattern = options["pattern"]
     if not pattern.possible(context.text(procedure)[1]):
@@ -61,8 +66,7 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             match = pattern.search(text)
             if match is None:
                 continue
-            both = f"{step.title}\n{step.details or ''}"
-            words = list(dict.fromkeys(m.group(0) for m in pattern.pattern.finditer(both)))
+            words = paper_words(pattern, step)
             line, column = text_position(procedure, ("steps", index, name), text, match.start())
             yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
                           f"step {step.number} '{step.title}' is paper work ({', '.join(words)}): "

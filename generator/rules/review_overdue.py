@@ -33,6 +33,7 @@ review:
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,16 +46,33 @@ DEFAULT_SEVERITY = Severity.WARNING
 OPTIONS: dict[str, Any] = {"upcoming_days": 30}
 
 
+def review_state(procedure: Procedure, today: dt.date, upcoming_days: int = 0) -> str | None:
+    """``never`` (no review yet), ``overdue``, ``upcoming`` (due within ``upcoming_days``) or None.
+
+    The one place the review decision is made: the rule reports ``never`` and ``overdue``, the
+    reviews report lists all three.
+    """
+    due = procedure.review.next_review
+    if due is None:
+        return "never"
+    if due < today:
+        return "overdue"
+    if due <= today + dt.timedelta(days=upcoming_days):
+        return "upcoming"
+    return None
+
+
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     review = procedure.review
     due = review.next_review
-    if due is None:
+    state = review_state(procedure, context.today)
+    if state == "never" or due is None:
         place = ("review",) if "review" in procedure.source.data else ("id",)
         yield procedure.source.problem(ID, "the procedure has never been reviewed; review it and set "
                                        "'review: {last_reviewed: YYYY-MM-DD}'", *place,
                                        severity=DEFAULT_SEVERITY, procedure=procedure.id)
         return
-    if due >= context.today:
+    if state != "overdue":
         return
     days = (context.today - due).days
     yield procedure.source.problem(

@@ -52,10 +52,20 @@ DEFAULT_SEVERITY = Severity.WARNING
 OPTIONS: dict[str, Any] = {"min_people": 2}
 
 
+def too_few_people(kb: KnowledgeBase, procedure: Procedure, min_people: int) -> list[str] | None:
+    """The active people who can perform ``procedure`` when they are fewer than ``min_people``, else None.
+
+    The one place the single-owner decision is made: the rule, the single-owner report and the
+    site's dashboard all ask here.
+    """
+    people = kb.performers(procedure)
+    return people if len(people) < min_people else None
+
+
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     needed = options["min_people"]
-    people = context.performers(procedure)
-    if len(people) >= needed:
+    people = too_few_people(kb, procedure, needed)
+    if people is None:
         return
     if people:
         who = f"only {context.names(people)} can perform this procedure"

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import KnowledgeBase
+from ..model import KnowledgeBase, Procedure, Task
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -49,14 +49,22 @@ OPTIONS: dict[str, Any] = {}
 SCOPE = "kb"
 
 
+def undocumented(kb: KnowledgeBase) -> Iterator[tuple[Task, Procedure | None]]:
+    """Inventory tasks without a procedure, or with only a draft (then with it), in inventory order.
+
+    The one place "documented" is decided: the rule, the undocumented report and the dashboard ask here.
+    """
+    for task in kb.tasks.values():
+        procedure = kb.procedures.get(task.id)
+        if procedure is None or procedure.is_draft:
+            yield task, procedure
+
+
 def check(kb: KnowledgeBase, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     inventory = kb.sources.get("inventory")
     if inventory is None:
         return
-    for task in kb.tasks.values():
-        procedure = kb.procedures.get(task.id)
-        if procedure is not None and not procedure.is_draft:
-            continue
+    for task, procedure in undocumented(kb):
         hours = f", {task.hours_per_month:g} h/month" if task.hours_per_month is not None else ""
         who = f" done by {context.names(task.performers)}" if task.performers else ""
         if procedure is None:
