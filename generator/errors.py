@@ -6,7 +6,11 @@ reported together. These are raised only when there is nothing sensible left to 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
+
+from .problems import Problem, Severity
 
 
 class SopbookError(click.ClickException):
@@ -22,13 +26,32 @@ class UsageError(SopbookError):
 
 
 class ConfigError(UsageError):
-    """The sopbook configuration (in mkdocs.yml or on the command line) is invalid."""
+    """The sopbook configuration (in mkdocs.yml or on the command line) is invalid.
+
+    ``setting`` is the key path of the bad value below the plugin's options (``("lint", "rules",
+    "single-owner", "min_people")``), so that the options reader can say where in mkdocs.yml it is.
+    """
+
+    def __init__(self, message: str, setting: tuple[str | int, ...] = (),
+                 problems: list[tuple[tuple[str | int, ...], str]] | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        self.problems = problems if problems is not None else [(setting, message)]
+        """Each bad value's key path and message (the options reader reports every one at once)."""
 
 
 class InvalidKnowledgeBase(SopbookError):
-    """Validation found errors, so nothing downstream (a site, a report) may be produced."""
+    """The knowledge base has errors, so nothing downstream (a site, a report, CODEOWNERS) is produced.
 
-    def __init__(self, problems: list) -> None:  # list[Problem]; untyped to avoid an import cycle
-        self.problems = problems
-        errors = sum(1 for p in problems if str(p.severity) == "error")
-        super().__init__(f"the knowledge base has {errors} error(s); run 'sopbook validate' to see them")
+    The one way the core stops: the message lists every error as ``path:line:column``, then a count,
+    so every command and the MkDocs plugin say it the same way.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        errors = sorted(problem for problem in problems if problem.severity is Severity.ERROR)
+        files = len({problem.path for problem in errors})
+        lines = [str(problem) for problem in errors]
+        lines.append(f"{len(errors)} error(s) in {files} file(s) of the knowledge base: nothing was written; "
+                     "fix them and run again")
+        super().__init__("\n".join(lines))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -23,16 +23,6 @@ REFUSED_ATTACHMENT_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".js
 """Attachments the site would serve as its own pages or scripts (a ``.md`` would even become a page)."""
 DEFAULT_MAX_MB = 2.0
 """Above this size a media file gets a warning: staff open pages on phones, and Git keeps every version."""
-
-def limit(options: Mapping[str, Any]) -> float:
-    """The ``media_max_mb`` plugin option (a positive number of megabytes), or the default."""
-    from .errors import ConfigError
-
-    value = options.get("media_max_mb", DEFAULT_MAX_MB)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"media_max_mb must be a positive number of megabytes, such as 2, not {value!r}")
-    return float(value)
-
 
 _SVG_ACTIVE = re.compile(rb"<\s*script|<\s*foreignObject|\son[a-z]+\s*=|javascript:|<\s*iframe|<\s*embed|<\s*object",
                          re.IGNORECASE)

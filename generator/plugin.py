@@ -9,10 +9,10 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,34 +23,40 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
-from .errors import SopbookError
-from .i18n import LANGUAGES
+from .errors import ConfigError, SopbookError
+from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator, parse_options
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
-from .search import BACKENDS as SEARCH_BACKENDS
 from .search.pagefind import PagefindSearch
 
 log = logging.getLogger("mkdocs.plugins.sopbook")
 
 
-class SopbookConfig(base.Config):
-    sop_dir = c.Type(str, default="sop")
-    language = c.Choice(LANGUAGES, default="ja")
-    templates_dir = c.Type(str, default="templates")
-    """A folder of templates overriding sopbook's (same file names), relative to mkdocs.yml."""
-    lint = c.Type(dict, default={})
-    today = c.Optional(c.Type(str))
-    """The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."""
-    mermaid = c.Deprecated(message="the sopbook option '{}' is no longer used: approval flows are drawn when "
-                                   "the site is built, without Mermaid; remove it from mkdocs.yml")
-    media_max_mb = c.Type((int, float), default=2)
-    """Screenshots and attachments larger than this many megabytes get a warning."""
-    search = c.Choice(SEARCH_BACKENDS, default="auto")
-    """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
+class _Option(c.BaseConfigOption[Any]):
+    """One of ``options.SETTINGS`` as a MkDocs config option: MkDocs validates with sopbook's own parser."""
+
+    def __init__(self, setting: Setting) -> None:
+        super().__init__()
+        self.setting = setting
+        self.default = setting.default
+
+    def run_validation(self, value: object) -> Any:
+        try:
+            return self.setting.parse(self.setting.name, value)
+        except ConfigError as error:
+            raise c.ValidationError(error.message) from None
 
 
-class SopbookPlugin(BasePlugin[SopbookConfig]):
+SopbookConfig = type("SopbookConfig", (base.Config,), {
+    setting.name: c.Deprecated(message=setting.deprecated) if setting.deprecated else _Option(setting)
+    for setting in SETTINGS})
+"""The plugin's config schema, made from ``options.SETTINGS`` (the one definition of the options)."""
+
+
+class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
     def __init__(self) -> None:
+        self.options: Options | None = None
+        """The validated options; ``material_tags`` is set in on_config, when the plugins are known."""
         self.command = ""
         self.staged: site.StagedSite | None = None
         self.succeeded = False
@@ -68,13 +74,29 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
 
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
+        """MkDocs' validation, then sopbook's own, which says where in mkdocs.yml a bad value is."""
+        errors, warnings = super().load_config(options, config_file_path)
+        path = Path(config_file_path) if config_file_path else None
+        try:
+            self.options = parse_options(options, path.resolve().parent if path else Path.cwd(),
+                                         where=locator(path) if path else None)
+        except ConfigError as error:
+            return [(str(setting[0]) if setting else "", message) for setting, message in error.problems], warnings
+        return errors, warnings
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
     def on_config(self, config: Any) -> None:
-        self.root = Path(config.config_file_path or ".").resolve().parent
-        config.theme["language"] = self.config.language
+        if self.options is None:  # MkDocs always loads the config first; a caller that did not, gets defaults
+            self.load_config({}, config.config_file_path)
+        assert self.options is not None
+        self.options = replace(self.options, material_tags=any(name in config.plugins
+                                                               for name in MATERIAL_TAGS_PLUGINS))
+        self.root = self.options.root
+        config.theme["language"] = self.options.language.code
         _ensure_markdown_extensions(config)
         if assets.STYLESHEET not in config.extra_css:
             config.extra_css.append(assets.STYLESHEET)
@@ -82,16 +104,15 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.command in ("build", "gh-deploy") and not self.dirty and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
             config.site_dir = str(self.staged.path)
-        procedures = search.count_procedures(self.root / self.config.sop_dir)
+        procedures = search.count_procedures(self.options.sop_dir)
         self._hint_dirty_mode(procedures)
         self._choose_search(config, procedures)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.stopped_by = None
-        today = dt.date.fromisoformat(self.config.today) if self.config.today else None
-        material_tags = any(name in config.plugins for name in ("material/tags", "tags"))
+        assert self.options is not None
         try:
-            generated = site.generate(dict(self.config), self.root, today=today, material_tags=material_tags)
+            generated = site.generate(self.options)
         except SopbookError as error:
             self.stopped_by = error
             raise PluginError(error.message) from None
@@ -146,8 +167,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(self.root / self.config.sop_dir))
-        templates = self.root / self.config.templates_dir
+        assert self.options is not None
+        server.watch(str(self.options.sop_dir))
+        templates = self.options.templates_dir
         if templates.is_dir():
             server.watch(str(templates))
         return server
@@ -171,8 +193,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
                 log.info(hint)
 
     def _choose_search(self, config: Any, procedures: int) -> None:
-        backend = search.choose_backend(self.config.search, procedures)
-        log.info(search.describe_choice(self.config.search, backend, procedures))
+        assert self.options is not None
+        backend = search.choose_backend(self.options.search, procedures)
+        log.info(search.describe_choice(self.options.search, backend, procedures))
         if backend == "pagefind":
             self.pagefind = self.pagefind or PagefindSearch(index_once=self.command == "serve" and self.dirty)
             self.pagefind.configure(config)

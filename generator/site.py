@@ -10,35 +10,25 @@ import datetime as dt
 import html
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import assets, media
+from . import assets
 from .assets import StaticFile
 from .cache import Cache
-from .errors import SopbookError
+from .errors import InvalidKnowledgeBase, SopbookError
 from .i18n import Language
-from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
-from .problems import Problem, Severity, summarize
-from .render import (
-    HOME,
-    PEOPLE_INDEX,
-    PROCEDURES_INDEX,
-    TAGS_INDEX,
-    TOOLS_INDEX,
-    Page,
-    RenderOptions,
-    media_files,
-    render_pages,
-)
+from .options import Options, plugin_entries
+from .problems import Problem
+from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, media_files, render_pages
 from .reports import site as reports_site
-from .rules import parse_lint_config, run
+from .rules import run
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
 """The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
@@ -53,18 +43,6 @@ put 100 KB of navigation on each of them (measured: a flat list of 1,000 costs 3
 """
 NAV_PEOPLE_AND_TOOLS = 30
 """People and tools are top-level sections, shown on every page: listed only while they are few."""
-
-
-class BuildStopped(SopbookError):
-    """The knowledge base has errors, so no site is built; the message lists them as file:line lines."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
-        counts = summarize(errors)
-        lines = [str(problem) for problem in errors]
-        lines.append(f"the site was not built: {counts['errors']} error(s) in {counts['files']} file(s)")
-        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -83,34 +61,27 @@ class Generated:
         return navigation(self.pages, self.language, hand_written)
 
 
-def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = None,
-             material_tags: bool = False) -> Generated:
-    """Validate, lint and render the knowledge base of the plugin ``options`` (paths relative to ``root``).
+def generate(options: Options, *, today: dt.date | None = None) -> Generated:
+    """Validate, lint and render the knowledge base of ``options``; ``today`` overrides the option's date.
 
-    Raises ``BuildStopped`` with the file:line errors when the knowledge base is invalid.
+    Raises ``InvalidKnowledgeBase`` with the file:line errors when the knowledge base is invalid.
     """
-    today = today or dt.date.today()
-    lang = language_for(options.get("language"))
-    lint_config = parse_lint_config(options.get("lint"))
-    sop_dir = Path(str(options.get("sop_dir") or "sop"))
-    if not sop_dir.is_absolute():
-        sop_dir = root / sop_dir
+    today = today or options.day()
+    lang = options.language
+    sop_dir = options.sop_dir
     if not sop_dir.is_dir():
         raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
     sop_dir = Path(display_path(sop_dir))  # so problems print as sop/...
-    kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), media.limit(options))
+    kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), options.media_max_mb)
     if not validation.ok:
-        raise BuildStopped(validation.problems)
-    result = run(kb, lint_config, today)
-    templates_dir = Path(str(options.get("templates_dir") or "templates"))
-    if not templates_dir.is_absolute():
-        templates_dir = root / templates_dir
-    render_options = RenderOptions(lang, templates_dir, material_tags)
+        raise InvalidKnowledgeBase(validation.problems)
+    result = run(kb, options.lint, today)
     dashboard = reports_site.dashboard(result, lang.code)
-    pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
+    pages = render_pages(kb, options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
               for path, markdown in reports_site.pages(result, lang.code).items()]
-    return Generated(kb, pages, list(result.problems), lang, validation.problems, [assets.stylesheet(), *media_files(kb)])
+    return Generated(kb, pages, list(result.problems), lang, validation.problems,
+                     [assets.stylesheet(), *media_files(kb)])
 
 
 # --- navigation ---------------------------------------------------------------------------------
@@ -219,11 +190,8 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
-    plugins = config.get("plugins") or ["search"]
-    if isinstance(plugins, dict):
-        plugins = [{name: value} for name, value in plugins.items()]
-    config["plugins"] = [entry for entry in plugins
-                         if entry != "sopbook" and not (isinstance(entry, dict) and "sopbook" in entry)]
+    entries = plugin_entries(config.get("plugins")) if config.get("plugins") else [("search", None)]
+    config["plugins"] = [name if value is None else {name: value} for name, value in entries if name != "sopbook"]
     config.setdefault("site_name", "sopbook")
     config["docs_dir"] = docs_dir
     config["nav"] = nav

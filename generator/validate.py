@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 from . import media, schema
 from .cache import Cache, code_stamp, collector_paused, stamp
-from .errors import UsageError
 from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, did_you_mean
 
@@ -52,26 +51,6 @@ class Validation:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def find_sop_dir(path: str | os.PathLike[str] | None = None) -> Path:
-    """The knowledge base folder: ``path``, or the ``sop_dir`` of ./mkdocs.yml (default ``sop``)."""
-    if path is None:
-        from .config import load_project_config
-
-        configured = load_project_config().sop_dir
-        try:
-            folder = configured.relative_to(Path.cwd())
-        except ValueError:
-            folder = configured
-    else:
-        folder = Path(path)
-    if not folder.exists():
-        hint = "" if path is not None else " (run inside a knowledge base, or pass its sop/ folder)"
-        raise UsageError(f"no knowledge base folder at '{folder}'{hint}")
-    if not folder.is_dir():
-        raise UsageError(f"'{folder}' is not a folder; pass the knowledge base's sop/ folder")
-    return folder
 
 
 def registry_path(sop_dir: Path, name: str) -> Path | None:

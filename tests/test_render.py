@@ -13,6 +13,7 @@ import pytest
 
 from conftest import KnowledgeBaseFactory
 from generator.model import load_knowledge_base
+from generator.options import parse_options
 from generator.render import Page, environment, escape, render_pages, safe_markdown
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -34,7 +35,7 @@ def pages_of(make_kb: KnowledgeBaseFactory, procedure: str, language: str = "ja"
     sop = make_kb({"総務部/GA-001.yaml": procedure, "総務部/GA-002.yaml": SECOND})
     kb, validation = load_knowledge_base(sop)
     assert validation.ok, [str(problem) for problem in validation.problems]
-    return {page.path: page for page in render_pages(kb, {"language": language}, today=TODAY)}
+    return {page.path: page for page in render_pages(kb, parse_options({"language": language}), today=TODAY)}
 
 
 @pytest.mark.parametrize("case", sorted(path.name for path in GOLDEN.iterdir() if path.is_dir()))

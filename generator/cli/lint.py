@@ -10,24 +10,20 @@ from pathlib import Path
 import click
 
 from ..cache import Cache, collector_paused
-from ..config import load_project_config
 from ..errors import UsageError
 from ..model import KnowledgeBase, load_knowledge_base
+from ..options import Options, find_sop_dir, load_project
 from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity
-from ..rules import LintConfig, parse_lint_config, run
-from ..validate import find_sop_dir, remembered
+from ..rules import LintConfig, run
+from ..validate import remembered
 from . import keep_until_exit
 
 
-def parse_date(value: str | None, configured: object = None) -> dt.date:
-    """``--today``, else the plugin's ``today`` option (as the site uses it), else today."""
-    if value is None and configured:
-        value, label = str(configured), "today in mkdocs.yml"
-    else:
-        label = "--today"
+def parse_date(value: str | None, options: Options, label: str = "--today") -> dt.date:
+    """``--today`` (or the option ``label``), else the plugin's ``today`` option (as the site uses it), else today."""
     if value is None:
-        return dt.date.today()
+        return options.day()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -105,15 +101,13 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     warnings with --strict), 2 on a usage or configuration error. Rules are configured under the
     sopbook plugin in mkdocs.yml (lint: {rules: {...}}).
     """
-    project = load_project_config(config_file)
-    config = parse_lint_config(project.options.get("lint"))
-    today = parse_date(today_text, project.options.get("today"))
-    if sop_dir is None and config_file is not None:
-        sop_dir = str(project.sop_dir)
-    folder = find_sop_dir(sop_dir)
+    project = load_project(config_file)
+    config = project.options.lint
+    today = parse_date(today_text, project.options)
+    folder = find_sop_dir(sop_dir, project)
     cache = Cache.beside(folder, enabled=not no_cache)
     if changed_since is None:
-        problems, silenced = _lint_all(folder, cache, config, today, project.options.get("lint"))
+        problems, silenced = _lint_all(folder, cache, config, today, project.options.lint_key)
     else:
         kb, validation = load_knowledge_base(folder, cache)
         changed = changed_files(folder, changed_since)
@@ -138,7 +132,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
 
 
 def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
-              options: object) -> tuple[list[Problem], int]:
+              lint_key: str) -> tuple[list[Problem], int]:
     """(sorted problems, findings silenced by x-lint) of the whole knowledge base, from the run cache
     when no file, option, date or sopbook itself changed since the last run."""
 
@@ -148,7 +142,7 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
             result = run(kb, config, today)
             return sorted([*validation.problems, *result.problems]), result.silenced
 
-    return remembered(folder, cache, "lint", compute, repr(options), today.isoformat())
+    return remembered(folder, cache, "lint", compute, lint_key, today.isoformat())
 
 
 COMMANDS = [lint]

@@ -5,24 +5,23 @@ import datetime as dt
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ..cache import Cache
-from ..config import load_project_config
 from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
 from ..history import Commit, Repository
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
+from ..options import Options, find_sop_dir, load_project
 from ..provenance import provenance
 from ..reports import REPORTS
 from ..reports import trend as trend_report
 from ..reports import whatif as whatif_report
 from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
-from ..rules import parse_lint_config, run
-from ..validate import find_sop_dir, validate_files
+from ..rules import run
+from ..validate import validate_files
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
@@ -30,9 +29,9 @@ language_option = click.option("--language", type=click.Choice(["ja", "en"]),
                                help="Labels in Japanese or English (default: the plugin's language, else ja).")
 
 
-def _load(sop_dir: str | None) -> tuple[KnowledgeBase, dict]:
-    project = load_project_config()
-    folder = find_sop_dir(sop_dir)
+def _load(sop_dir: str | None) -> tuple[KnowledgeBase, Options]:
+    project = load_project()
+    folder = find_sop_dir(sop_dir, project)
     kb, validation = load_knowledge_base(folder, Cache.beside(folder))
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)
@@ -44,7 +43,7 @@ class Loaded:
     """The knowledge base a report reads, and where it came from."""
 
     kb: KnowledgeBase
-    options: dict[str, Any]
+    options: Options
     folder: Path
     repository: Repository | None
     at: Commit | None
@@ -52,8 +51,8 @@ class Loaded:
 
 def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
     """The knowledge base from the working tree, or (``--at REF``) as a commit held it, read from git."""
-    project = load_project_config()
-    folder = find_sop_dir(sop_dir)
+    project = load_project()
+    folder = find_sop_dir(sop_dir, project)
     repository = Repository.find(folder)
     if ref is None:
         kb, options = _load(sop_dir)
@@ -75,7 +74,7 @@ def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
     return Loaded(build_model(validation.sources), project.options, folder, repository, commit)
 
 
-def _today(today_text: str | None, options: dict[str, Any], at: Commit | None, at_text: str | None) -> dt.date:
+def _today(today_text: str | None, options: Options, at: Commit | None, at_text: str | None) -> dt.date:
     """``--today``, else the ``--at`` day (a date, or the commit's day), else the plugin's ``today``, else today."""
     if today_text is None and at_text is not None:
         try:
@@ -84,7 +83,7 @@ def _today(today_text: str | None, options: dict[str, Any], at: Commit | None, a
             pass
     if today_text is None and at is not None:
         return at.date.date()
-    return parse_date(today_text, options.get("today"))
+    return parse_date(today_text, options)
 
 
 def _emit(data: bytes, output: str | None, binary: bool) -> None:
@@ -135,19 +134,18 @@ def report(name: str, sop_dir: str | None, format_name: str, output: str | None,
         return
     loaded = _load_at(sop_dir, at)
     options = loaded.options
-    config = parse_lint_config(options.get("lint"))
-    language = language or str(options.get("language", "ja"))
+    language = language or options.language.code
     today = _today(today_text, options, loaded.at, at)
-    built = REPORTS[name](run(loaded.kb, config, today), language)
+    built = REPORTS[name](run(loaded.kb, options.lint, today), language)
     built.meta = provenance(loaded.folder, today, repository=loaded.repository, at=loaded.at, ref=at)
     _emit(write(built, format_name, language), output, format_name == "xlsx")
 
 
 def _trend(sop_dir: str | None, format_name: str, language: str | None, today_text: str | None, at: str | None,
            since_text: str | None, every: str) -> bytes:
-    project = load_project_config()
+    project = load_project()
     options = project.options
-    folder = find_sop_dir(sop_dir)
+    folder = find_sop_dir(sop_dir, project)
     repository = Repository.find(folder)
     if repository is None:
         raise UsageError(f"trend: {folder} is not inside a git repository (or git is not installed); "
@@ -158,10 +156,9 @@ def _trend(sop_dir: str | None, format_name: str, language: str | None, today_te
         at_commit = repository.resolve(at)
         ref = at_commit.id
     today = _today(today_text, options, at_commit, at)
-    since = parse_date(since_text) if since_text else None
-    config = parse_lint_config(options.get("lint"))
-    language = language or str(options.get("language", "ja"))
-    found, _ = trend_report.points(repository, folder, config, every=every, since=since, today=today, ref=ref)
+    since = parse_date(since_text, options, "--since") if since_text else None
+    language = language or options.language.code
+    found, _ = trend_report.points(repository, folder, options.lint, every=every, since=since, today=today, ref=ref)
     built = trend_report.report(found, every)
     built.meta = provenance(folder, today, repository=repository, at=at_commit, ref=at)
     return write(built, format_name, language)
@@ -191,7 +188,7 @@ def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, lang
     Undocumented inventory tasks whose last performer leaves are listed too: that knowledge is lost.
     """
     loaded = _load_at(sop_dir, at)
-    language = language or str(loaded.options.get("language", "ja"))
+    language = language or loaded.options.language.code
     built = whatif_report.report(loaded.kb, without, language)
     built.meta = provenance(loaded.folder, _today(None, loaded.options, loaded.at, at),
                             repository=loaded.repository, at=loaded.at, ref=at)

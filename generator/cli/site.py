@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from .. import site
-from ..config import load_project_config
 from ..errors import UsageError
+from ..options import Project, find_config_file, load_project
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
 
@@ -20,11 +20,13 @@ config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=Fal
                              help="The site's mkdocs.yml (default: ./mkdocs.yml).")
 
 
-def _config_file(config_file: Path | None) -> Path:
-    path = config_file or next((Path(name) for name in ("mkdocs.yml", "mkdocs.yaml") if Path(name).is_file()), None)
+def _project(config_file: Path | None) -> Project:
+    """mkdocs.yml read and its sopbook options validated before MkDocs starts, so that a bad value is
+    reported at mkdocs.yml:line:column, as by every other command."""
+    path = find_config_file(config_file)
     if path is None or not path.is_file():
         raise UsageError(f"no {config_file or 'mkdocs.yml'} here; run in a knowledge base or pass -f mkdocs.yml")
-    return path
+    return load_project(path)
 
 
 def _progress_line(done: int, total: int) -> None:
@@ -53,7 +55,8 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
     options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
-    config = load_config(config_file=str(_config_file(config_file)), **options)
+    project = _project(config_file)
+    config = load_config(config_file=str(project.config_file), **options)
     plugin = config.plugins.get("sopbook")
     if plugin is not None and sys.stderr.isatty():
         plugin.progress = _progress_line
@@ -106,12 +109,6 @@ def _log_to_stderr(level: int) -> None:
     logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
-def _plugin_names(mkdocs_config: dict[str, Any]) -> set[str]:
-    plugins = mkdocs_config.get("plugins") or []
-    entries = list(plugins) if isinstance(plugins, dict) else plugins
-    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries}
-
-
 @click.command()
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
@@ -124,15 +121,15 @@ def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bo
     """Preview the site at http://127.0.0.1:8000/, rebuilt when a YAML file or a template changes."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    config_path = _config_file(config_file)
+    project = _project(config_file)
     if dirty is None:
-        procedures = count_procedures(load_project_config(config_path).sop_dir)
+        procedures = count_procedures(project.options.sop_dir)
         dirty = choose_dirty(None, procedures)
         if dirty:
             click.echo(f"sopbook serve: --dirty ({procedures} procedures ≥ {DIRTY_FROM_PROCEDURES}): an edit "
                        "rebuilds only the pages it changes; restart after adding or renaming procedures, "
                        "or use --no-dirty", err=True)
-    mkdocs_serve(config_file=str(config_path), dev_addr=dev_addr, open_in_browser=open_browser,
+    mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, open_in_browser=open_browser,
                  build_type="dirty" if dirty else None)
 
 
@@ -148,13 +145,9 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
     is this site's configuration without the sopbook plugin, with the navigation written out:
     `mkdocs build -f OUT/mkdocs.yml` builds the same site.
     """
-    project = load_project_config(config_file)
-    day = today.date() if today else None
-    if project.options.get("today") and day is None:
-        day = dt.date.fromisoformat(str(project.options["today"]))
+    project = load_project(config_file)
     docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
-    material_tags = bool({"tags", "material/tags"} & _plugin_names(project.mkdocs))
-    generated = site.generate(project.options, project.root, today=day, material_tags=material_tags)
+    generated = site.generate(project.options, today=today.date() if today else None)
     target = out_dir / "docs"
     hand_written = []
     if docs_dir.is_dir():

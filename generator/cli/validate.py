@@ -7,12 +7,11 @@ import sys
 import click
 
 from ..cache import Cache
-from ..config import load_project_config
-from ..media import limit as media_limit
+from ..options import find_sop_dir, load_project
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
-from ..validate import find_sop_dir, remembered
+from ..validate import remembered
 from ..validate import validate as validate_folder
 from . import keep_until_exit
 
@@ -31,9 +30,10 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
     Prints every problem as path:line:column and exits 0 when the knowledge base is valid, 1 when it
     has errors, 2 on a usage error.
     """
-    folder = find_sop_dir(sop_dir)
+    project = load_project()
+    folder = find_sop_dir(sop_dir, project)
     cache = Cache.beside(folder, enabled=not no_cache)
-    media_max_mb = media_limit(load_project_config().options)
+    media_max_mb = project.options.media_max_mb
     problems = remembered(folder, cache, "validate",
                           lambda: keep_until_exit(validate_folder(folder, cache, media_max_mb=media_max_mb)).problems,
                           media_max_mb)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import SopbookError, UsageError
+from ..errors import InvalidKnowledgeBase, UsageError
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
 from ..problems import Problem, Severity
@@ -35,7 +35,7 @@ def _exit_on_errors(problems: list[Problem]) -> None:
 
 def _files_to_format(paths: tuple[str, ...]) -> list[Path]:
     if not paths:
-        from ..validate import find_sop_dir
+        from ..options import find_sop_dir
 
         return list(walk_yaml_files(find_sop_dir()))
     files: list[Path] = []
@@ -134,8 +134,8 @@ def new_command(procedure_id: str, title: str, department: str, owner: str, back
     It validates at once; 'sopbook lint' then warns about each TODO left to fill in. Never
     overwrites a file and refuses an id already in use.
     """
+    from ..options import find_sop_dir
     from ..scaffold import new_procedure
-    from ..validate import find_sop_dir
 
     path = new_procedure(find_sop_dir(sop_dir), procedure_id, title, department, owner, category,
                          backups=list(backups))
@@ -157,13 +157,12 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     """
     from ..codeowners import build_codeowners, repository_root
     from ..model import load_knowledge_base
-    from ..validate import find_sop_dir
+    from ..options import find_sop_dir
 
     folder = find_sop_dir(sop_dir)
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
-        report_text(validation.errors, sys.stderr)
-        raise SopbookError("fix the errors above first: CODEOWNERS is written from a valid knowledge base")
+        raise InvalidKnowledgeBase(validation.problems)
     root = repository_root(folder)
     codeowners = build_codeowners(kb, root)
     if codeowners.problems:
@@ -206,7 +205,7 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
     comments are kept; a row with a problem is reported as file:row:column and nothing is written.
     """
     from ..importer import import_spreadsheet, parse_mapping
-    from ..validate import find_sop_dir
+    from ..options import find_sop_dir
 
     folder = find_sop_dir(sop_dir)
     result = import_spreadsheet(spreadsheet, folder, shown=display_path(spreadsheet),
@@ -247,23 +246,19 @@ def spell_command(sop_dir: str | None, lang: str, format_name: str) -> None:
     Each unknown word is reported at the line of the procedure file that holds it. Needs aspell
     and aspell-en.
     """
-    from ..config import load_project_config
     from ..model import load_knowledge_base
+    from ..options import find_sop_dir, load_project
     from ..output import REPORTER_BY_NAME
     from ..render import render_pages
     from ..spell import WORDLIST, check_aspell, find_misspellings, locate, read_wordlist
-    from ..validate import find_sop_dir
 
     check_aspell(lang)  # before the slow part, so a missing aspell is said at once
-    config = load_project_config()
-    folder = find_sop_dir(sop_dir)
+    project = load_project()
+    folder = find_sop_dir(sop_dir, project)
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
-        report_text(validation.errors, sys.stderr)
-        raise SopbookError("fix the errors above first: the pages are rendered from a valid knowledge base")
-    options = dict(config.options)
-    options["templates_dir"] = str(config.root / str(options.get("templates_dir") or "templates"))
-    pages = [page for page in render_pages(kb, options) if page.kind == "procedure"]
+        raise InvalidKnowledgeBase(validation.problems)
+    pages = [page for page in render_pages(kb, project.options) if page.kind == "procedure"]
     wordlist = folder / WORDLIST
     registries = [source.path for source in kb.sources.values()]
     problems = locate(find_misspellings(pages, read_wordlist(wordlist), lang), display_path(wordlist), registries)

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..options import Options
 from .environment import environment
 from .escaping import Safe, autolink, escape, link
-from .options import RenderOptions
 from .urls import (
     HOME,
     PEOPLE_INDEX,
@@ -53,7 +52,7 @@ def _last_updated(procedure: Procedure) -> dt.date | None:
 class Renderer(Views):
     """Renders every page of one knowledge base; views are computed in ``Views``, templates only lay them out."""
 
-    def __init__(self, kb: KnowledgeBase, options: RenderOptions, today: dt.date,
+    def __init__(self, kb: KnowledgeBase, options: Options, today: dt.date,
                  dashboard: str | None = None) -> None:
         super().__init__(kb, options.language, today)
         self.options = options
@@ -183,12 +182,11 @@ class Renderer(Views):
             more_reviews=max(0, len(due) - 20), dashboard=self.dashboard), None, lang.label("home"), "home")
 
 
-def render_pages(kb: KnowledgeBase, options: Mapping[str, Any] | RenderOptions, *, today: dt.date | None = None,
+def render_pages(kb: KnowledgeBase, options: Options, *, today: dt.date | None = None,
                  dashboard: str | None = None) -> list[Page]:
-    """Every generated page of the site, in memory.
+    """Every generated page of the site, in memory; ``today`` overrides the options' date.
 
-    ``options`` is the ``sopbook`` plugin's options (``language``, ``templates_dir``, ...); a relative
-    ``templates_dir`` is taken from the working directory. ``dashboard`` is Markdown for the home page.
+    ``dashboard`` is Markdown for the home page.
     """
-    renderer = Renderer(kb, RenderOptions.from_options(options), today or dt.date.today(), dashboard)
+    renderer = Renderer(kb, options, today or options.day(), dashboard)
     return renderer.pages()

@@ -109,19 +109,20 @@ class Suppression:
 
 def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
     where = f"lint.rules.{rule_id}.{name}"
+    setting = ("lint", "rules", rule_id, name)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(f"{where}: expected true or false, got {value!r}", setting)
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: expected a whole number of at least 0, got {value!r}")
+            raise ConfigError(f"{where}: expected a whole number of at least 0, got {value!r}", setting)
     elif isinstance(default, list):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}: expected a list of texts, got {value!r}")
+            raise ConfigError(f"{where}: expected a list of texts, got {value!r}", setting)
     elif isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a text, got {value!r}")
+        raise ConfigError(f"{where}: expected a text, got {value!r}", setting)
     return value
 
 
@@ -142,7 +143,8 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
         elif word.upper() in Severity.__members__:
             severity = Severity.parse(word)
         else:
-            raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+            raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}",
+                              ("lint", "rules", rule_id))
     elif isinstance(value, dict):
         for name, option in value.items():
             if name in ("level", "severity"):
@@ -152,7 +154,8 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 elif word.upper() in Severity.__members__:
                     severity = Severity.parse(word)
                 else:
-                    raise ConfigError(f"lint.rules.{rule_id}.{name}: expected one of {levels}, got {option!r}")
+                    raise ConfigError(f"lint.rules.{rule_id}.{name}: expected one of {levels}, got {option!r}",
+                                      ("lint", "rules", rule_id, name))
             elif name == "enabled":
                 enabled = bool(option)
             elif name in module.OPTIONS:
@@ -161,14 +164,17 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 known = ["level", *module.OPTIONS]
                 raise ConfigError(
                     f"lint.rules.{rule_id}: unknown option {name!r} for rule {rule_id!r}"
-                    f"{did_you_mean(name, known, cutoff=0.5)}; its options are: {', '.join(known)}")
+                    f"{did_you_mean(name, known, cutoff=0.5)}; its options are: {', '.join(known)}",
+                    ("lint", "rules", rule_id, name))
     else:
-        raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+        raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}",
+                          ("lint", "rules", rule_id))
     prepare = getattr(module, "prepare", None)
     try:
         prepared = prepare(options) if prepare is not None else dict(options)
     except re.error as error:
-        raise ConfigError(f"lint.rules.{rule_id}: invalid regular expression {error.pattern!r}: {error}") from None
+        raise ConfigError(f"lint.rules.{rule_id}: invalid regular expression {error.pattern!r}: {error}",
+                          ("lint", "rules", rule_id)) from None
     return RuleSettings(enabled, severity, options, prepared)
 
 
@@ -177,18 +183,19 @@ def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
     options = options or {}
     if not isinstance(options, Mapping):
         raise ConfigError(f"lint: expected a mapping such as {{rules: {{single-owner: {{min_people: 3}}}}}}, "
-                          f"got {options!r}")
+                          f"got {options!r}", ("lint",))
     for key in options:
         if key != "rules":
             raise ConfigError(f"lint: unknown setting {key!r}{did_you_mean(key, ['rules'], cutoff=0.5)}; "
-                              f"rules are configured under lint.rules")
+                              f"rules are configured under lint.rules", ("lint", key))
     configured = options.get("rules") or {}
     if not isinstance(configured, Mapping):
-        raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}")
+        raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}",
+                          ("lint", "rules"))
     for rule_id in configured:
         if rule_id not in RULES:
             raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}; "
-                              f"the rules are: {', '.join(RULES)}")
+                              f"the rules are: {', '.join(RULES)}", ("lint", "rules", rule_id))
     return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id))
                        for rule_id, module in RULES.items()})
 

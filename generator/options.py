@@ -1,0 +1,363 @@
+"""The ``sopbook`` plugin's options: defined once, validated once, handed to the core as one frozen value.
+
+    plugins:
+      - search:
+          lang: ja
+      - sopbook:
+          sop_dir: sop
+          language: ja
+          lint: {rules: {single-owner: {min_people: 3}}}
+
+``SETTINGS`` is the one definition. The MkDocs plugin builds its config schema from it
+(``plugin.SopbookConfig``), and every command reads the same entry of mkdocs.yml here
+(``load_project``), so a value means the same thing to ``mkdocs build``, ``sopbook build``,
+``sopbook lint`` and ``sopbook report``, and a bad one is the same error from each, at
+``mkdocs.yml:line:column``.
+
+Hand-written rather than MkDocs' ``config_options`` used directly: importing ``mkdocs.config``
+imports Jinja, Markdown and MkDocs' theme machinery (about 0.1 s measured), a cost every
+``sopbook lint`` would pay for four type checks. The plugin wraps these settings in MkDocs'
+``BaseConfigOption`` (see ``plugin.py``), so MkDocs still validates through them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError, UsageError
+from .i18n import LANGUAGES, Language
+from .i18n import language as language_for
+from .media import DEFAULT_MAX_MB as DEFAULT_MEDIA_MAX_MB
+from .problems import did_you_mean
+from .rules import LintConfig, parse_lint_config
+from .search import BACKENDS as SEARCH_BACKENDS
+
+MATERIAL_TAGS_PLUGINS = ("tags", "material/tags")
+CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+
+
+# --- the settings ---------------------------------------------------------------------------------
+
+
+def _text(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{name}: expected a text such as a folder name, got {value!r}", (name,))
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[str, Any], str]:
+    def parse(name: str, value: Any) -> str:
+        if value not in allowed:
+            hint = did_you_mean(str(value), allowed, cutoff=0.5) if isinstance(value, str) else ""
+            raise ConfigError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}{hint}", (name,))
+        return str(value)
+
+    return parse
+
+
+def _date(name: str, value: Any) -> dt.date | None:
+    """A date as YAML gives it (unquoted ``2026-11-25``) or as text (quoted); ``None`` is today."""
+    if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ConfigError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}", (name,))
+
+
+def _megabytes(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"{name}: expected a positive number of megabytes, such as 2, got {value!r}", (name,))
+    return float(value)
+
+
+def _lint(name: str, value: Any) -> LintConfig:
+    return parse_lint_config(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One option of the ``sopbook`` plugin: its default and the function that validates a value."""
+
+    name: str
+    default: Any
+    parse: Callable[[str, Any], Any]
+    """``parse(name, value)`` → the value the core uses; raises ``ConfigError`` naming what is wrong."""
+    help: str
+    deprecated: str | None = None
+    """Set for an option that is accepted but no longer does anything: MkDocs warns with this message."""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("sop_dir", "sop", _text, "The knowledge base folder, relative to mkdocs.yml."),
+    Setting("language", "ja", _choice(*LANGUAGES), "The language of the generated pages and reports."),
+    Setting("templates_dir", "templates", _text,
+            "A folder of templates overriding sopbook's (same file names), relative to mkdocs.yml."),
+    Setting("lint", None, _lint, "The lint rules' levels and options: {rules: {single-owner: {min_people: 3}}}."),
+    Setting("today", None, _date,
+            "The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."),
+    Setting("mermaid", None, lambda name, value: None, "No longer used.",
+            deprecated="the sopbook option '{}' is no longer used: approval flows are drawn when the site is "
+                       "built, without Mermaid; remove it from mkdocs.yml"),
+    Setting("media_max_mb", DEFAULT_MEDIA_MAX_MB, _megabytes,
+            "Screenshots and attachments larger than this many megabytes get a warning."),
+    Setting("search", "auto", _choice(*SEARCH_BACKENDS),
+            "material, pagefind, or auto: Pagefind from search.PAGEFIND_FROM_PROCEDURES procedures on."),
+)
+SETTING_BY_NAME = {setting.name: setting for setting in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Options:
+    """The validated options of one knowledge base: what the core is given instead of a mapping."""
+
+    root: Path
+    """The folder of mkdocs.yml (or the working directory without one): relative folders start here."""
+    sop_dir: Path
+    language: Language
+    templates_dir: Path
+    lint: LintConfig
+    today: dt.date | None
+    """From the ``today`` option; None means the day the command runs."""
+    search: str = "auto"
+    media_max_mb: float = DEFAULT_MEDIA_MAX_MB
+    material_tags: bool = False
+    """Material's tags plugin is on: it, not sopbook, lists the tags."""
+    lint_key: str = field(default="", compare=False)
+    """The ``lint`` option as written, for the run cache's key."""
+
+    def day(self) -> dt.date:
+        """The date reviews are judged against."""
+        return self.today or dt.date.today()
+
+
+def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, material_tags: bool = False,
+                  where: Callable[[tuple[str | int, ...]], str] | None = None) -> Options:
+    """Validate the plugin's options as written; raises one ``ConfigError`` listing every bad value.
+
+    ``where(setting)`` gives ``mkdocs.yml:line:column`` for a key path below the plugin's options.
+    """
+    raw = dict(raw or {})
+    root = root if root is not None else Path.cwd()
+    errors: list[tuple[tuple[str | int, ...], str]] = []
+
+    def fail(error: ConfigError) -> None:
+        place = where(error.setting) if where is not None else ""
+        errors.append((error.setting, f"{place}: {error.message}" if place else error.message))
+
+    values: dict[str, Any] = {}
+    for name in raw:
+        if name not in SETTING_BY_NAME:
+            fail(ConfigError(f"unknown option {name!r} of the sopbook plugin"
+                             f"{did_you_mean(str(name), SETTING_BY_NAME, cutoff=0.5)}; "
+                             f"its options are: {', '.join(SETTING_BY_NAME)}", (name,)))
+    for setting in SETTINGS:
+        try:
+            values[setting.name] = setting.parse(setting.name, raw.get(setting.name, setting.default))
+        except ConfigError as error:
+            fail(error)
+    if errors:
+        raise ConfigError("\n".join(message for _, message in errors), problems=errors)
+    return Options(
+        root=root,
+        sop_dir=root / values["sop_dir"],
+        language=language_for(values["language"]),
+        templates_dir=root / values["templates_dir"],
+        lint=values["lint"],
+        today=values["today"],
+        search=values["search"],
+        media_max_mb=values["media_max_mb"],
+        material_tags=material_tags,
+        lint_key=repr(raw.get("lint")),
+    )
+
+
+# --- mkdocs.yml -----------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """mkdocs.yml as text and nodes: ``!ENV`` and ``!!python/name:`` mean nothing outside MkDocs, and dates
+    stay text so that an impossible one (``2026-13-01``) is this module's error, not PyYAML's traceback."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None
+
+
+_Loader.add_multi_constructor("!", _any_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def plugin_entries(plugins: Any) -> list[tuple[str, Any]]:
+    """``(name, options)`` of each entry of mkdocs.yml's ``plugins``: a list of names and one-key mappings,
+    or one mapping. The one reader of that list (the commands, ``generate``'s mkdocs.yml, the options)."""
+    if plugins is None:
+        return []
+    if isinstance(plugins, Mapping):
+        return [(str(name), value) for name, value in plugins.items()]
+    if not isinstance(plugins, list):
+        raise ConfigError(f"plugins: expected a list of plugins, got {plugins!r}")
+    entries = []
+    for entry in plugins:
+        if isinstance(entry, str):
+            entries.append((entry, None))
+        elif isinstance(entry, Mapping) and len(entry) == 1:
+            ((name, value),) = entry.items()
+            entries.append((str(name), value))
+        else:
+            raise ConfigError(f"plugins: expected a plugin name or 'name: {{options}}', got {entry!r}")
+    return entries
+
+
+@dataclass(frozen=True)
+class Project:
+    """A knowledge base as the commands find it: mkdocs.yml (if any) and the validated options."""
+
+    config_file: Path | None
+    options: Options
+    mkdocs: Mapping[str, Any]
+    """mkdocs.yml as written (tags kept as text), for ``docs_dir`` and the standalone config."""
+
+    @property
+    def root(self) -> Path:
+        return self.options.root
+
+
+def find_config_file(config_file: str | os.PathLike[str] | None = None) -> Path | None:
+    """The given file, else ``mkdocs.yml`` or ``mkdocs.yaml`` in the working directory, else None."""
+    if config_file is not None:
+        return Path(config_file)
+    return next((Path(name) for name in CONFIG_FILES if Path(name).is_file()), None)
+
+
+def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
+    """Read and validate mkdocs.yml's ``sopbook`` options; without mkdocs.yml, the defaults (``./sop``).
+
+    Raises ``ConfigError`` with every bad value at ``mkdocs.yml:line:column``.
+    """
+    path = find_config_file(config_file)
+    if path is None:
+        return Project(None, parse_options({}, Path.cwd()), {})
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        settings = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - a SafeLoader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise ConfigError(f"{where}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    if not isinstance(settings, dict):
+        raise ConfigError(f"{path}:1:1: expected a mapping of settings such as 'site_name: ...'")
+    locate = _Locator(path, node)
+
+    try:
+        entries = plugin_entries(settings.get("plugins"))
+    except ConfigError as error:
+        raise ConfigError(f"{locate(('plugins',), top=True)}: {error.message}") from None
+    raw = next((value for name, value in entries if name == "sopbook"), None)
+    if raw is not None and not isinstance(raw, Mapping):
+        raise ConfigError(f"{locate(())}: the sopbook plugin's options must be a mapping "
+                          f"such as 'sopbook: {{language: ja}}', got {raw!r}")
+    material_tags = any(name in MATERIAL_TAGS_PLUGINS for name, _ in entries)
+    options = parse_options(raw, path.resolve().parent, material_tags=material_tags, where=locate)
+    return Project(path, options, settings)
+
+
+def locator(path: Path) -> Callable[[tuple[str | int, ...]], str]:
+    """``setting → mkdocs.yml:line:column`` for the options in ``path`` (the file name alone if it cannot be read)."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = None
+    return _Locator(path, node)
+
+
+def find_sop_dir(path: str | os.PathLike[str] | None = None, project: Project | None = None) -> Path:
+    """The knowledge base folder a command works on: ``path``, else the ``sop_dir`` option of mkdocs.yml.
+
+    Relative to the working directory when it lies below it, so that problems print as ``sop/...``.
+    """
+    if path is None:
+        configured = (project or load_project()).options.sop_dir
+        try:
+            folder = configured.relative_to(Path.cwd())
+        except ValueError:
+            folder = configured
+    else:
+        folder = Path(path)
+    if not folder.exists():
+        hint = "" if path is not None else " (run inside a knowledge base, or pass its sop/ folder)"
+        raise UsageError(f"no knowledge base folder at '{folder}'{hint}")
+    if not folder.is_dir():
+        raise UsageError(f"'{folder}' is not a folder; pass the knowledge base's sop/ folder")
+    return folder
+
+
+class _Locator:
+    """``mkdocs.yml:line:column`` of a key path below the sopbook plugin's options (or below the top)."""
+
+    def __init__(self, path: Path, root: yaml.Node | None) -> None:
+        self.path = path
+        self.root = root
+        self.plugin = self._plugin_node(root)
+
+    def __call__(self, setting: Iterable[str | int], *, top: bool = False) -> str:
+        node = self.root if top else self.plugin
+        found = node
+        for part in setting:
+            found = _child(found, part)
+            if found is None:
+                break
+            node = found
+        mark = node.start_mark if node is not None else None
+        return f"{self.path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else f"{self.path}"
+
+    @staticmethod
+    def _plugin_node(root: yaml.Node | None) -> yaml.Node | None:
+        plugins = _child(root, "plugins")
+        if isinstance(plugins, yaml.MappingNode):
+            return _child(plugins, "sopbook")
+        if isinstance(plugins, yaml.SequenceNode):
+            for entry in plugins.value:
+                if isinstance(entry, yaml.MappingNode):
+                    found = _child(entry, "sopbook")
+                    if found is not None:
+                        return found
+        return plugins
+
+
+def _child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+    """The value node under ``key`` of a mapping node (the key node when the value is empty)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if getattr(key_node, "value", None) == key:
+                empty = isinstance(value_node, yaml.ScalarNode) and value_node.value == ""
+                return key_node if empty else value_node
+    if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        return node.value[key]
+    return None
