@@ -78,7 +78,7 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     result = run(kb, options.lint, today)
     dashboard = reports_site.dashboard(result, lang.code)
     pages = render_pages(kb, options, today=today, dashboard=dashboard)
-    pages += [Page(path, markdown, None, "", "report")
+    pages += [Page(path, markdown, None, "", "rule" if path.startswith("rules/") else "report")
               for path, markdown in reports_site.pages(result, lang.code).items()]
     return Generated(kb, pages, list(result.problems), lang, validation.problems,
                      [assets.stylesheet(), *media_files(kb)])
@@ -124,7 +124,7 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
     nav.append({lang.label("people"): listing(PEOPLE_INDEX, "person")})
     nav.append({lang.label("tools"): listing(TOOLS_INDEX, "tool")})
     nav.append({lang.label("tags"): TAGS_INDEX})
-    generated = sorted(page.path for page in by_path.values() if page.kind == "report")
+    generated = sorted(page.path for page in by_path.values() if page.kind in ("report", "rule"))
     for section_name, folder in (("reports", "reports/"), ("rules", "rules/")):
         # index.md first: with navigation.indexes it is the section's own page.
         listed = sorted((path for path in generated if path.startswith(folder)),

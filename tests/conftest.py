@@ -1,112 +1,24 @@
-"""Shared fixtures: the demo knowledge base, and a factory for small knowledge bases written to disk."""
+"""Shared fixtures: the demo knowledge base, a factory for small knowledge bases written to disk, and the
+``--regen-golden`` option that rewrites the golden files instead of comparing with them."""
 from __future__ import annotations
 
-import os
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_SOP = ROOT / "sop"
-
-PEOPLE = """\
-tanaka:
-  name: 田中 花子
-  github: hanako-tanaka
-suzuki:
-  name: 鈴木 一郎
-sato:
-  name: 佐藤 健一
-  github: kenichi-sato
-yamada:
-  name: 山田 太郎
-  active: false
-"""
-ROLES = """\
-ga-manager:
-  name: 総務課長
-  members: [sato]
-legal:
-  name: 法務担当
-  members: [tanaka, suzuki]
-"""
-TOOLS = """\
-kintone:
-  name: kintone
-  url: https://example.cybozu.com/
-  owner: tanaka
-cloudsign:
-  name: CloudSign
-"""
-INVENTORY = """\
-GA-001:
-  title: 電子契約の締結
-  department: 総務部
-  performers: [tanaka]
-  hours_per_month: 6
-GA-099:
-  title: 社有車の管理
-  department: 総務部
-  performers: [suzuki]
-  hours_per_month: 4
-"""
-PROCEDURE = """\
-id: GA-001
-title: 電子契約の締結
-summary: 取引先との契約を電子契約サービスで締結する
-department: 総務部
-category: 契約
-status: active
-version: "1.2"
-owner: tanaka
-backups: [suzuki]
-tools: [cloudsign, kintone]
-review:
-  last_reviewed: 2026-04-01
-  interval_months: 12
-steps:
-  - title: 契約書ドラフトの確認
-    actor: legal
-    tool: kintone
-    duration: 15m
-    details: |
-      依頼者から受け取った契約書を kintone に登録する。
-approvals:
-  - approver: ga-manager
-    when: 契約金額100万円以上
-    sla: 2d
-"""
+from tests.support import ROOT, KnowledgeBaseFactory
 
 
-class KnowledgeBaseFactory:
-    """Writes a knowledge base under a temporary folder: registries plus the procedures you give."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", default=False,
+                     help="Rewrite tests/golden/ from what the code produces now (then review the diff).")
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.sop = root / "sop"
 
-    def __call__(self, procedures: dict[str, str] | None = None, *, people: str = PEOPLE, roles: str = ROLES,
-                 tools: str = TOOLS, inventory: str = INVENTORY) -> Path:
-        self.sop.mkdir(parents=True, exist_ok=True)
-        for name, text in (("people", people), ("roles", roles), ("tools", tools), ("inventory", inventory)):
-            if text is not None:
-                (self.sop / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
-        if procedures is None:
-            procedures = {"総務部/GA-001.yaml": PROCEDURE}
-        for relative, text in procedures.items():
-            self.write(relative, text)
-        return self.sop
-
-    def write(self, relative: str, text: str | bytes) -> Path:
-        path = self.sop / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
+@pytest.fixture
+def regen_golden(request: pytest.FixtureRequest) -> bool:
+    """True under ``pytest --regen-golden``: golden tests write their expected files instead of comparing."""
+    return bool(request.config.getoption("--regen-golden"))
 
 
 @pytest.fixture
@@ -129,7 +41,3 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOPBOOK_NO_CACHE", "1")
     return tmp_path
-
-
-def has_executable(name: str) -> bool:
-    return shutil.which(name) is not None or os.path.exists(name)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, has_executable
+from tests.support import ROOT, has_executable
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tmp" / "artifacts"

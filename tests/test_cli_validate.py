@@ -8,8 +8,8 @@ import time
 import jsonschema
 from click.testing import CliRunner
 
-from conftest import DEMO_SOP
 from generator.cli import cli
+from tests.support import DEMO_SOP
 
 
 def run(*args: str):

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import KnowledgeBaseFactory
 from generator.cli import cli
 from generator.errors import ConfigError
 from generator.options import load_project, parse_options, plugin_entries
+from tests.support import KnowledgeBaseFactory
 
 HEAD = "site_name: t\ntheme:\n  name: material\nplugins:\n  - search\n  - sopbook:\n"
 

@@ -1,24 +1,22 @@
 """Golden files pin the Markdown each template produces: tests/golden/<case>/input.yaml → expected.md.
 
-Regenerate after an intended change with ``SOPBOOK_REGEN_GOLDEN=1 pytest tests/test_render.py`` and
-review the diff. A first line ``# language: en`` in input.yaml renders the case in English.
+Regenerate after an intended change with ``pytest tests/test_render.py --regen-golden`` and review the
+diff. A first line ``# language: en`` in input.yaml renders the case in English.
 """
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
 
-from conftest import KnowledgeBaseFactory
 from generator.model import load_knowledge_base
 from generator.options import parse_options
 from generator.render import Page, environment, escape, render_pages, safe_markdown
+from tests.support import KnowledgeBaseFactory
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = dt.date(2026, 11, 25)
-REGENERATE = bool(os.environ.get("SOPBOOK_REGEN_GOLDEN"))
 SECOND = """\
 id: GA-002
 title: 社用印の押印申請
@@ -38,15 +36,16 @@ def pages_of(make_kb: KnowledgeBaseFactory, procedure: str, language: str = "ja"
     return {page.path: page for page in render_pages(kb, parse_options({"language": language}), today=TODAY)}
 
 
-@pytest.mark.parametrize("case", sorted(path.name for path in GOLDEN.iterdir() if path.is_dir()))
-def test_golden(case: str, make_kb: KnowledgeBaseFactory) -> None:
+@pytest.mark.parametrize("case", sorted(path.name for path in GOLDEN.iterdir()
+                                         if (path / "input.yaml").is_file()))
+def test_golden(case: str, make_kb: KnowledgeBaseFactory, regen_golden: bool) -> None:
     text = (GOLDEN / case / "input.yaml").read_text(encoding="utf-8")
     language = "en" if text.startswith("# language: en") else "ja"
     page = pages_of(make_kb, text, language)["procedures/総務部/契約/GA-001.md"]
     expected = GOLDEN / case / "expected.md"
-    if REGENERATE:
+    if regen_golden:
         expected.write_text(page.markdown, encoding="utf-8")
-    assert expected.exists(), f"no {expected}; run with SOPBOOK_REGEN_GOLDEN=1 to write it"
+    assert expected.exists(), f"no {expected}; run pytest with --regen-golden to write it"
     assert page.markdown == expected.read_text(encoding="utf-8")
 
 

@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import DEMO_SOP
 from generator.cli import cli
 from generator.model import KnowledgeBase, load_knowledge_base
 from generator.render import person_path, procedure_path
@@ -23,6 +22,7 @@ from generator.reports.site import dashboard, health, pages
 from generator.reports.writers import write
 from generator.rules import RULES, LintConfig, LintResult, parse_lint_config
 from generator.rules import run as lint
+from tests.support import DEMO_SOP
 
 TODAY = dt.date(2026, 11, 25)
 

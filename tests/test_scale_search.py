@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, has_executable
 from generator.cli import cli
 from generator.errors import SopbookError
 from generator.search import PAGEFIND_FROM_PROCEDURES, choose_backend, describe_choice
 from generator.search.pagefind import WARMUP_PAGES, WARMUP_WORD, PagefindIndexer, check_bundle, page_for_index
+from tests.support import ROOT, has_executable
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from browser import CHROMIUM, chromium, serve_site, time_search

@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from conftest import PROCEDURE, KnowledgeBaseFactory
 from generator.cli import cli
+from tests.support import PROCEDURE, KnowledgeBaseFactory
 
 MKDOCS_YML = """\
 site_name: Test

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from conftest import PROCEDURE
 from generator.cli import cli
+from tests.support import PROCEDURE
 
 runner = CliRunner()
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import PROCEDURE
 from generator.cli import cli
 from generator.spell import english_only
+from tests.support import PROCEDURE
 
 runner = CliRunner()
 needs_aspell = pytest.mark.skipif(shutil.which("aspell") is None,

@@ -39,7 +39,8 @@ class Page:
     """The YAML file the page was made from, as shown to the user (``sop/総務部/GA-001.yaml``)."""
     title: str = ""
     kind: str = ""
-    """``home``, ``procedure``, ``department``, ``category``, ``person``, ``tool``, ``index``, ``tags``."""
+    """``home``, ``procedure``, ``department``, ``category``, ``person``, ``tool``, ``index``, ``tags``, ``report``,
+    ``rule``."""
 
 
 def _last_updated(procedure: Procedure) -> dt.date | None:

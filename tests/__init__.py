@@ -1,0 +1,1 @@
+"""sopbook's tests: a package, so that they import their helpers from ``tests.support``."""

@@ -1,0 +1,114 @@
+"""Helpers the tests share: the repository's paths, a small knowledge base's files, and a factory writing one.
+
+Imported as ``from tests.support import ...``; the fixtures that use them are in conftest.py.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_SOP = ROOT / "sop"
+
+PEOPLE = """\
+tanaka:
+  name: 田中 花子
+  github: hanako-tanaka
+suzuki:
+  name: 鈴木 一郎
+sato:
+  name: 佐藤 健一
+  github: kenichi-sato
+yamada:
+  name: 山田 太郎
+  active: false
+"""
+ROLES = """\
+ga-manager:
+  name: 総務課長
+  members: [sato]
+legal:
+  name: 法務担当
+  members: [tanaka, suzuki]
+"""
+TOOLS = """\
+kintone:
+  name: kintone
+  url: https://example.cybozu.com/
+  owner: tanaka
+cloudsign:
+  name: CloudSign
+"""
+INVENTORY = """\
+GA-001:
+  title: 電子契約の締結
+  department: 総務部
+  performers: [tanaka]
+  hours_per_month: 6
+GA-099:
+  title: 社有車の管理
+  department: 総務部
+  performers: [suzuki]
+  hours_per_month: 4
+"""
+PROCEDURE = """\
+id: GA-001
+title: 電子契約の締結
+summary: 取引先との契約を電子契約サービスで締結する
+department: 総務部
+category: 契約
+status: active
+version: "1.2"
+owner: tanaka
+backups: [suzuki]
+tools: [cloudsign, kintone]
+review:
+  last_reviewed: 2026-04-01
+  interval_months: 12
+steps:
+  - title: 契約書ドラフトの確認
+    actor: legal
+    tool: kintone
+    duration: 15m
+    details: |
+      依頼者から受け取った契約書を kintone に登録する。
+approvals:
+  - approver: ga-manager
+    when: 契約金額100万円以上
+    sla: 2d
+"""
+
+
+class KnowledgeBaseFactory:
+    """Writes a knowledge base under a temporary folder: registries plus the procedures you give."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.sop = root / "sop"
+
+    def __call__(self, procedures: dict[str, str] | None = None, *, people: str = PEOPLE, roles: str = ROLES,
+                 tools: str = TOOLS, inventory: str = INVENTORY) -> Path:
+        self.sop.mkdir(parents=True, exist_ok=True)
+        for name, text in (("people", people), ("roles", roles), ("tools", tools), ("inventory", inventory)):
+            if text is not None:
+                (self.sop / f"{name}.yaml").write_text(textwrap.dedent(text), encoding="utf-8")
+        if procedures is None:
+            procedures = {"総務部/GA-001.yaml": PROCEDURE}
+        for relative, text in procedures.items():
+            self.write(relative, text)
+        return self.sop
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.sop / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+
+def has_executable(name: str) -> bool:
+    return shutil.which(name) is not None or os.path.exists(name)
