@@ -26,7 +26,7 @@ from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .options import Options, plugin_entries
 from .problems import Problem
-from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, media_files, render_pages
+from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, Renderer, Safe, media_files
 from .reports import site as reports_site
 from .rules import run
 
@@ -76,10 +76,11 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)
     result = run(kb, options.lint, today)
-    dashboard = reports_site.dashboard(result, lang.code)
-    pages = render_pages(kb, options, today=today, dashboard=dashboard)
+    renderer = Renderer(kb, options, today)
+    renderer.dashboard = Safe(reports_site.dashboard(result, lang.code, env=renderer.env))
+    pages = renderer.pages()
     pages += [Page(path, markdown, None, "", "rule" if path.startswith("rules/") else "report")
-              for path, markdown in reports_site.pages(result, lang.code).items()]
+              for path, markdown in reports_site.pages(result, lang.code, renderer.env).items()]
     return Generated(kb, pages, list(result.problems), lang, validation.problems,
                      [assets.stylesheet(), *media_files(kb)])
 

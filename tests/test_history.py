@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import DEMO_SOP
 from generator.cli import cli
 from generator.history import Repository
 from generator.model import load_knowledge_base
 from generator.reports import trend
 from generator.rules import default_config, run
+from tests.support import DEMO_SOP
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

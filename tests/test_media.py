@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 from PIL import Image
 
-from conftest import PROCEDURE, KnowledgeBaseFactory
 from generator.cli import cli
+from tests.support import PROCEDURE, KnowledgeBaseFactory
 
 MKDOCS_YML = """\
 site_name: Test

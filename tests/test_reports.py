@@ -15,8 +15,9 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from generator.cli import cli
+from generator.i18n import language as language_for
 from generator.model import KnowledgeBase, load_knowledge_base
-from generator.render import person_path, procedure_path
+from generator.render import environment, person_path, procedure_path
 from generator.reports import REPORTS, build, whatif
 from generator.reports.site import dashboard, health, pages
 from generator.reports.writers import write
@@ -229,3 +230,15 @@ def test_reports_list_exactly_what_the_rules_find(demo) -> None:
     assert waits == found("approval-wait") != set()
     paper = {row["id"] for row in build("dx", result).rows if row["kind_code"] == "paper"}
     assert paper == found("paper-step") != set()
+
+
+def test_a_knowledge_base_overrides_the_report_rule_and_dashboard_templates(demo, tmp_path: Path) -> None:
+    (tmp_path / "report.md.j2").write_text("custom report {{ title }}\n", encoding="utf-8")
+    (tmp_path / "rule.md.j2").write_text("custom rule {{ rule.id }}\n", encoding="utf-8")
+    (tmp_path / "dashboard.md.j2").write_text("custom dashboard {{ health | length }}\n", encoding="utf-8")
+    env = environment(tmp_path, language_for("en"))
+    written = pages(linted(demo), "en", env)
+    assert written["reports/single-owner.md"] == "custom report Single-owner procedures\n"
+    assert written["rules/placeholder.md"] == "custom rule placeholder\n"
+    assert "custom dashboard 3" in written["reports/index.md"]
+    assert written["rules/index.md"].startswith("# Lint rules")  # not overridden: sopbook's own

@@ -13,6 +13,7 @@ from typing import Any
 import jinja2
 import markupsafe
 
+from ..i18n import Language
 from .escaping import escape
 
 
@@ -22,8 +23,11 @@ def _finalize(value: Any) -> markupsafe.Markup:
     return markupsafe.Markup(escape(value))  # noqa: S704 - escaped for Markdown just now
 
 
-def environment(templates_dir: Path | None = None) -> jinja2.Environment:
-    """Templates from ``templates_dir`` first, then sopbook's defaults; every printed value escaped for Markdown."""
+def environment(templates_dir: Path | None = None, language: Language | None = None) -> jinja2.Environment:
+    """Templates from ``templates_dir`` first, then sopbook's defaults; every printed value escaped for Markdown.
+
+    With ``language``, templates have ``t(key)`` (a label in that language) and ``language`` (its code).
+    """
     loaders: list[jinja2.BaseLoader] = []
     if templates_dir is not None and templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
@@ -35,4 +39,6 @@ def environment(templates_dir: Path | None = None) -> jinja2.Environment:
     env.filters["escape_md"] = escape
     # Raw HTML blocks (the approval flow) are not Markdown: their text is escaped for HTML instead.
     env.filters["html"] = lambda value: markupsafe.Markup(html.escape(str(value)))  # noqa: S704 - escaped here
+    if language is not None:
+        env.globals.update(t=language.label, language=language.code)
     return env

@@ -58,8 +58,7 @@ class Renderer(Views):
         super().__init__(kb, options.language, today)
         self.options = options
         self.dashboard = Safe(dashboard or "")
-        self.env = environment(options.templates_dir)
-        self.env.globals.update(t=self.lang.label, language=self.lang.code)
+        self.env = environment(options.templates_dir, options.language)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

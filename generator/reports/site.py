@@ -11,9 +11,12 @@ import html
 from collections import Counter
 from typing import Any
 
+import jinja2
+
+from ..i18n import language as language_for
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
-from ..render import escape, person_path, procedure_path, relative, segment
+from ..render import Safe, environment, escape, person_path, procedure_path, relative, segment
 from ..rules import RULES, LintConfig, LintResult, summary
 from ..rules.review_overdue import review_state
 from ..rules.single_owner import too_few_people
@@ -104,30 +107,42 @@ def health(result: LintResult) -> dict[str, int]:
     }
 
 
-def dashboard(result: LintResult, language: str, *, here: str = "index.md") -> str:
+def _words(language: str) -> dict[str, Safe]:
+    """The labels of the report pages: Markdown written by sopbook (backticks, braces), printed as is."""
+    return {key: Safe(text) for key, text in _labels(language).items()}
+
+
+def _environment(env: jinja2.Environment | None, language: str) -> jinja2.Environment:
+    return env if env is not None else environment(None, language_for(language))
+
+
+def dashboard(result: LintResult, language: str, *, here: str = "index.md",
+              env: jinja2.Environment | None = None) -> str:
     """Markdown for the home page (``here``): the health numbers with bars, findings by rule and department."""
     kb, config, problems = result.kb, result.config, result.problems
-    words = _labels(language)
+    words = _words(language)
     numbers = health(result)
 
-    def to(page: str, anchor: str = "") -> str:
-        return relative(here, page) + (f"#{anchor}" if anchor else "")
+    def to(page: str, anchor: str = "") -> Safe:
+        return Safe(relative(here, page) + (f"#{anchor}" if anchor else ""))
 
     def ratio(part: int, whole: int) -> str:
         return words["of"].format(a=part, b=whole) + f" ({_percent(part, whole)})"
 
+    def share(part: int, whole: int, colour: str) -> Safe:
+        return Safe(bar(part / whole if whole else 0, colour, _percent(part, whole)))
+
     needed = config.option("single-owner", "min_people")
-    lines = [
-        f"| {words['dashboard']} | {words['count']} | {words['share']} |",
-        "|---|---:|---|",
-        f"| [{words['documented']}]({to('reports/undocumented.md')}) | {ratio(numbers['documented'], numbers['tasks'])} | "
-        f"{bar(numbers['documented'] / numbers['tasks'] if numbers['tasks'] else 0, '#2e7d32', _percent(numbers['documented'], numbers['tasks']))} |",
-        f"| [{words['bus_factor'].format(n=needed)}]({to('reports/single-owner.md')}) | "
-        f"{ratio(numbers['single_owner'], numbers['active'])} | "
-        f"{bar(numbers['single_owner'] / numbers['active'] if numbers['active'] else 0, '#c62828', _percent(numbers['single_owner'], numbers['active']))} |",
-        f"| [{words['overdue']}]({to('reports/reviews.md')}) | {ratio(numbers['overdue'], numbers['active'])} | "
-        f"{bar(numbers['overdue'] / numbers['active'] if numbers['active'] else 0, '#ef6c00', _percent(numbers['overdue'], numbers['active']))} |",
-        "",
+    rows = [
+        {"title": words["documented"], "href": to("reports/undocumented.md"),
+         "ratio": ratio(numbers["documented"], numbers["tasks"]),
+         "bar": share(numbers["documented"], numbers["tasks"], "#2e7d32")},
+        {"title": Safe(words["bus_factor"].format(n=needed)), "href": to("reports/single-owner.md"),
+         "ratio": ratio(numbers["single_owner"], numbers["active"]),
+         "bar": share(numbers["single_owner"], numbers["active"], "#c62828")},
+        {"title": words["overdue"], "href": to("reports/reviews.md"),
+         "ratio": ratio(numbers["overdue"], numbers["active"]),
+         "bar": share(numbers["overdue"], numbers["active"], "#ef6c00")},
     ]
     by_rule: dict[str, Counter[Severity]] = {}
     by_department: dict[str, Counter[Severity]] = {}
@@ -135,22 +150,24 @@ def dashboard(result: LintResult, language: str, *, here: str = "index.md") -> s
         by_rule.setdefault(problem.code, Counter())[problem.severity] += 1
         department = department_of(kb, problem) or "—"
         by_department.setdefault(department, Counter())[problem.severity] += 1
-    for _title, table, anchor in ((words["by_rule"], by_rule, _anchor_rule),
-                                 (words["by_department"], by_department, _anchor_department)):
+    tables = []
+    for head, table, anchor in ((words["rule"], by_rule, _anchor_rule),
+                                (words["department"], by_department, _anchor_department)):
         if not table:
             continue
         most = max(sum(counts.values()) for counts in table.values())
-        head = words["rule"] if table is by_rule else words["department"]
-        lines += [f"| {head} | {words['errors']} | {words['warnings']} | {words['infos']} | {words['findings']} |",
-                  "|---|---:|---:|---:|---|"]
         order = sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-        for key, counts in order:
-            total = sum(counts.values())
-            colour = "#c62828" if counts[Severity.ERROR] else "#f9a825" if counts[Severity.WARNING] else "#0277bd"
-            lines.append(f"| [{escape(key)}]({to('reports/findings.md', anchor(key))}) | {counts[Severity.ERROR]} | "
-                         f"{counts[Severity.WARNING]} | {counts[Severity.INFO]} | {bar(total / most, colour, str(total))} |")
-        lines.append("")
-    return "\n".join(lines)
+        tables.append({"head": head, "rows": [
+            {"name": key, "href": to("reports/findings.md", anchor(key)), "errors": counts[Severity.ERROR],
+             "warnings": counts[Severity.WARNING], "infos": counts[Severity.INFO],
+             "bar": Safe(bar(sum(counts.values()) / most, _colour(counts), str(sum(counts.values()))))}
+            for key, counts in order]})
+    return _environment(env, language).get_template("dashboard.md.j2").render(
+        words=words, health=rows, tables=tables)
+
+
+def _colour(counts: Counter[Severity]) -> str:
+    return "#c62828" if counts[Severity.ERROR] else "#f9a825" if counts[Severity.WARNING] else "#0277bd"
 
 
 class _Linker:
@@ -168,59 +185,53 @@ class _Linker:
         return None
 
 
-def _report_page(report: Report, kb: KnowledgeBase, language: str) -> str:
-    here = f"reports/{report.name}.md"
-    words = _labels(language)
-    parts = [f"# {escape(report.title_in(language))}", "", escape(report.description_in(language)), ""]
-    if report.rows:
-        shown = report
-        if len(report.rows) > PAGE_ROWS_LIMIT:
-            shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
-        parts += [markdown_table(shown, language, _Linker(kb, here))]
-        if shown is not report:
-            parts += [words["cut"].format(shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name), ""]
-    else:
-        parts += [f"*{words['nothing']}*", ""]
-    return "\n".join(parts)
+def _report_page(report: Report, kb: KnowledgeBase, language: str, env: jinja2.Environment) -> str:
+    words = _words(language)
+    shown, cut = report, None
+    if len(report.rows) > PAGE_ROWS_LIMIT:
+        shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
+        cut = Safe(words["cut"].format(shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name))
+    table = (Safe(markdown_table(shown, language, _Linker(kb, f"reports/{report.name}.md")).rstrip("\n"))
+             if report.rows else None)
+    return env.get_template("report.md.j2").render(
+        words=words, report=report, title=report.title_in(language), description=report.description_in(language),
+        table=table, cut=cut)
 
 
-def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str) -> str:
+def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str, env: jinja2.Environment) -> str:
     here = "reports/findings.md"
-    words = _labels(language)
+    words = _words(language)
     link = _Linker(kb, here)
-    parts = [f"# {words['findings']}", ""]
 
-    def table(found: list[Problem], with_rule: bool) -> list[str]:
-        rows = [f"| {words['procedure']} | {words['rule'] if with_rule else words['severity']} | {words['message']} | "
-                f"{words['place']} |", "|---|---|---|---|"]
-        for problem in found[:FINDINGS_LIMIT]:
-            procedure = link("procedure", problem.procedure, {}) or escape(problem.procedure or "")
-            second = escape(problem.code) if with_rule else str(problem.severity)
-            rows.append(f"| {procedure} | {second} | {escape(problem.message)} | "
-                        f"`{problem.path}:{problem.line}` |")
-        if len(found) > FINDINGS_LIMIT:
-            rows += ["", words["more"].format(n=len(found) - FINDINGS_LIMIT)]
-        return [*rows, ""]
+    def group(anchor: str, title: str, found: list[Problem], with_rule: bool) -> dict[str, Any]:
+        rows = [{"procedure": Safe(link("procedure", problem.procedure, {}) or escape(problem.procedure or "")),
+                 "second": problem.code if with_rule else str(problem.severity),
+                 "message": problem.message,
+                 "place": Safe(f"`{problem.path}:{problem.line}`")}
+                for problem in found[:FINDINGS_LIMIT]]
+        more = (Safe(words["more"].format(n=len(found) - FINDINGS_LIMIT)) if len(found) > FINDINGS_LIMIT
+                else None)
+        return {"anchor": Safe(html.escape(anchor)), "title": Safe(title), "count": len(found),
+                "second": words["rule"] if with_rule else words["severity"], "rows": rows, "more": more}
 
-    if not problems:
-        return "\n".join([*parts, f"*{words['nothing']}*", ""])
-    by_rule: dict[str, list[Problem]] = {}
-    by_department: dict[str, list[Problem]] = {}
-    for problem in problems:
-        by_rule.setdefault(problem.code, []).append(problem)
-        by_department.setdefault(department_of(kb, problem) or "—", []).append(problem)
-    parts += [f"## {words['by_rule']}", ""]
-    for rule_id in sorted(by_rule, key=lambda code: (list(RULES).index(code) if code in RULES else -1, code)):
-        title = (f"[{escape(rule_id)}]({relative(here, f'rules/{rule_id}.md')})" if rule_id in RULES
-                 else escape(rule_id))
-        parts += [f'<a id="{_anchor_rule(rule_id)}"></a>', "", f"### {title} ({len(by_rule[rule_id])})", ""]
-        parts += table(by_rule[rule_id], with_rule=False)
-    parts += [f"## {words['by_department']}", ""]
-    for department in sorted(by_department):
-        parts += [f'<a id="{html.escape(_anchor_department(department))}"></a>', "",
-                  f"### {escape(department)} ({len(by_department[department])})", ""]
-        parts += table(by_department[department], with_rule=True)
-    return "\n".join(parts)
+    sections = []
+    if problems:
+        by_rule: dict[str, list[Problem]] = {}
+        by_department: dict[str, list[Problem]] = {}
+        for problem in problems:
+            by_rule.setdefault(problem.code, []).append(problem)
+            by_department.setdefault(department_of(kb, problem) or "—", []).append(problem)
+        rule_groups = []
+        for rule_id in sorted(by_rule, key=lambda code: (list(RULES).index(code) if code in RULES else -1, code)):
+            title = (f"[{escape(rule_id)}]({relative(here, f'rules/{rule_id}.md')})" if rule_id in RULES
+                     else escape(rule_id))
+            rule_groups.append(group(_anchor_rule(rule_id), title, by_rule[rule_id], with_rule=False))
+        department_groups = [group(_anchor_department(department), escape(department), by_department[department],
+                                   with_rule=True)
+                             for department in sorted(by_department)]
+        sections = [{"title": words["by_rule"], "groups": rule_groups},
+                    {"title": words["by_department"], "groups": department_groups}]
+    return env.get_template("findings.md.j2").render(words=words, sections=sections)
 
 
 def _options_text(options: dict[str, Any]) -> str:
@@ -233,57 +244,58 @@ def _options_text(options: dict[str, Any]) -> str:
     return "<br>".join(shown)
 
 
-def rule_pages(problems: list[Problem], config: LintConfig, language: str) -> dict[str, str]:
-    words = _labels(language)
+def rule_pages(problems: list[Problem], config: LintConfig, language: str,
+               env: jinja2.Environment | None = None) -> dict[str, str]:
+    env = _environment(env, language)
+    words = _words(language)
     counts = Counter(problem.code for problem in problems)
-    index = [f"# {words['rules']}", "", words["rules_intro"], "",
-             f"| {words['rule']} | {words['severity']} | {words['enabled']} | {words['in_this_kb']} | |",
-             "|---|---|---|---:|---|"]
+    rules = []
     pages: dict[str, str] = {}
     for rule_id, module in RULES.items():
         settings = config.rules[rule_id]
-        index.append(f"| [{rule_id}]({rule_id}.md) | {settings.severity} | "
-                     f"{words['yes'] if settings.enabled else words['no']} | {counts[rule_id]} | "
-                     f"{escape(summary(module))} |")
         documentation = (module.__doc__ or "").strip()
-        body = documentation.split("\n", 1)[1].strip() if "\n" in documentation else ""
-        found = (f"[{counts[rule_id]}](../reports/findings.md#{_anchor_rule(rule_id)})" if counts[rule_id]
-                 else "0")
-        pages[f"rules/{rule_id}.md"] = "\n".join([
-            f"# {rule_id}", "", summary(module), "",
-            "| | |", "|---|---|",
-            f"| {words['severity']} | {settings.severity}"
-            f"{'' if settings.severity is module.DEFAULT_SEVERITY else f' (default {module.DEFAULT_SEVERITY})'} |",
-            f"| {words['enabled']} | {words['yes'] if settings.enabled else words['no']} |",
-            f"| {words['options']} | {_options_text(dict(settings.options)) or words['none']} |",
-            f"| {words['in_this_kb']} | {found} |", "",
-            body, "",
-        ])
-    pages[RULES_INDEX] = "\n".join(index) + "\n"
+        default = "" if settings.severity is module.DEFAULT_SEVERITY else f" (default {module.DEFAULT_SEVERITY})"
+        rule = {
+            "id": rule_id,
+            "href": Safe(f"{rule_id}.md"),
+            "severity": Safe(f"{settings.severity}{default}"),
+            "enabled": words["yes"] if settings.enabled else words["no"],
+            "count": counts[rule_id],
+            "summary": Safe(summary(module)),
+            "options": Safe(_options_text(dict(settings.options))) or words["none"],
+            "found": Safe(f"[{counts[rule_id]}](../reports/findings.md#{_anchor_rule(rule_id)})" if counts[rule_id]
+                          else "0"),
+            "documentation": Safe(documentation.split("\n", 1)[1].strip() if "\n" in documentation else ""),
+        }
+        rules.append({**rule, "severity": settings.severity, "summary": summary(module)})
+        pages[f"rules/{rule_id}.md"] = env.get_template("rule.md.j2").render(words=words, rule=rule)
+    pages[RULES_INDEX] = env.get_template("rules.md.j2").render(words=words, rules=rules)
     return pages
 
 
-def pages(result: LintResult, language: str) -> dict[str, str]:
+def pages(result: LintResult, language: str, env: jinja2.Environment | None = None) -> dict[str, str]:
     """Path below docs/ → Markdown: ``reports/index.md``, ``reports/<name>.md``, ``rules/index.md``,
-    ``rules/<id>.md``."""
+    ``rules/<id>.md``, each through its template."""
+    env = _environment(env, language)
     kb, problems = result.kb, list(result.problems)
-    words = _labels(language)
+    words = _words(language)
     written: dict[str, str] = {}
-    listing = []
+    listing: list[dict[str, str | None]] = []
     for name in REPORTS:
         if name == "findings":
-            written["reports/findings.md"] = _findings_page(kb, problems, language)
-            listing.append(f"- [{words['findings']}](findings.md) — {words['rows'].format(n=len(problems))}")
+            written["reports/findings.md"] = _findings_page(kb, problems, language, env)
+            listing.append({"title": words["findings"], "href": Safe("findings.md"),
+                            "rows": Safe(words["rows"].format(n=len(problems))), "description": None})
             continue
         report = REPORTS[name](result, language)
-        written[f"reports/{name}.md"] = _report_page(report, kb, language)
-        listing.append(f"- [{escape(report.title_in(language))}]({name}.md) — "
-                       f"{words['rows'].format(n=len(report.rows))}: {escape(report.description_in(language))}")
-    written[REPORTS_INDEX] = "\n".join([
-        f"# {words['reports']}", "", words["reports_intro"], "",
-        dashboard(result, language, here=REPORTS_INDEX), "",
-        *listing, "", f"[{words['rules']}](../rules/index.md)", ""])
-    written.update(rule_pages(problems, result.config, language))
+        written[f"reports/{name}.md"] = _report_page(report, kb, language, env)
+        listing.append({"title": report.title_in(language), "href": Safe(f"{name}.md"),
+                        "rows": Safe(words["rows"].format(n=len(report.rows))),
+                        "description": report.description_in(language)})
+    written[REPORTS_INDEX] = env.get_template("reports.md.j2").render(
+        words=words, dashboard=Safe(dashboard(result, language, here=REPORTS_INDEX, env=env)), reports=listing,
+        rules_href=Safe("../rules/index.md"))
+    written.update(rule_pages(problems, result.config, language, env))
     return written
 
 
