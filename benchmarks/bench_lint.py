@@ -35,6 +35,7 @@ CPU: list[float] = []
 def in_process(sop: Path) -> dict[str, float]:
     """One cold run of each stage in a fresh interpreter (so nothing is warm from the last run)."""
     code = f"""
+import gc; gc.disable()  # as 'sopbook lint' runs (generator.cli.main)
 import datetime as dt, json, time
 from pathlib import Path
 from generator.validate import validate

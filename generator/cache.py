@@ -12,14 +12,12 @@ A cache that cannot be read or written is ignored; it never changes a result, on
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,23 +26,6 @@ from . import __version__
 
 _FORMAT = 1
 DIRNAME = ".sopbook-cache"
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while building large acyclic data.
-
-    Loading 10,000 procedures allocates a million dicts and lists; every few thousand allocations
-    the collector walks all of them looking for cycles there are none of. Measured: building the
-    model of 10,000 procedures takes 0.53 s with it and 0.18 s without.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def digest(data: bytes) -> str:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .problems import Problem, Severity
 from .schema import schema
+from .speed import in_parallel
 from .validate import REGISTRIES
 
 _NESTED_LISTS = {"steps": "step", "approvals": "approval", "kpis": "kpi", "faq": "faq", "history": "history"}
@@ -101,17 +101,11 @@ PARALLEL_THRESHOLD = 200
 
 def format_files(files: list[tuple[Path, str]], jobs: int | None = None) -> list[Formatted]:
     """``format_file`` for each (path, shown path), in worker processes when there are many."""
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < PARALLEL_THRESHOLD:
-        return [format_file(path, shown) for path, shown in files]
-    import multiprocessing
+    return in_parallel(_format_chunk, None, files, threshold=PARALLEL_THRESHOLD, jobs=jobs, min_chunk=10)
 
-    try:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(workers) as pool:
-            return pool.starmap(format_file, files, chunksize=max(10, len(files) // (workers * 8)))
-    except (ValueError, OSError):  # no fork on this platform, or no processes to be had
-        return [format_file(path, shown) for path, shown in files]
+
+def _format_chunk(_: None, files: Sequence[tuple[Path, str]]) -> list[Formatted]:
+    return [format_file(path, shown) for path, shown in files]
 
 
 def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, collector_paused
+from .cache import Cache
 from .load import Source
 from .media import DEFAULT_MAX_MB
 from .validate import Sources, Validation, validate
@@ -369,6 +369,5 @@ def procedure_from(source: Source) -> Procedure:
 def load_knowledge_base(sop_dir: Path, cache: Cache | None = None,
                         media_max_mb: float = DEFAULT_MAX_MB) -> tuple[KnowledgeBase, Validation]:
     """Validate ``sop_dir`` and build the model of what is valid. Callers decide what errors mean."""
-    with collector_paused():
-        validation = validate(sop_dir, cache, media_max_mb=media_max_mb)
-        return build(validation.sources), validation
+    validation = validate(sop_dir, cache, media_max_mb=media_max_mb)
+    return build(validation.sources), validation

@@ -28,6 +28,7 @@ from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator,
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
 from .search.pagefind import PagefindSearch
+from .speed import collector_paused
 
 log = logging.getLogger("mkdocs.plugins.sopbook")
 
@@ -112,7 +113,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self.stopped_by = None
         assert self.options is not None
         try:
-            generated = site.generate(self.options)
+            with collector_paused():  # see speed.py: a large model is built faster without it
+                generated = site.generate(self.options)
         except SopbookError as error:
             self.stopped_by = error
             raise PluginError(error.message) from None

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import media, schema
-from .cache import Cache, code_stamp, collector_paused, stamp
+from .cache import Cache, code_stamp, stamp
 from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, did_you_mean
+from .speed import in_parallel
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -156,40 +156,18 @@ def _parse_one(task: tuple[str, str, str]) -> tuple[tuple[int, int] | None, Sour
     return (info.st_size, info.st_mtime_ns), _checked(load_file(Path(path), shown, info.st_size), kind)
 
 
-def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_chunk(_: None, tasks: Sequence[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
     return [_parse_one(task) for task in tasks]
 
 
 def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD or threading.active_count() > 1:
-        # Forking a process that runs other threads (mkdocs serve's web server) can copy a lock
-        # some thread holds and hang the child; there the per-file cache keeps rebuilds small anyway.
-        return _parse_chunk(tasks)
-    import multiprocessing
-
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # no fork (Windows, macOS default): spawning re-imports everything, not worth it
-        return _parse_chunk(tasks)
-    for kind in {kind for _, _, kind in tasks}:
-        schema.prepare(kind)  # compile once here rather than once in every worker
-    # This process parses a share too: its results need no pickling, and it would otherwise idle.
+    if len(tasks) >= PARALLEL_THRESHOLD:
+        for kind in {kind for _, _, kind in tasks}:
+            schema.prepare(kind)  # compiled once here, before the workers fork, rather than once in each
     # A worker's share costs it the pickling on top, so this process takes a little more than an
     # equal share (measured on 2 cores at 10,000 files: 45% here 2.1 s, 55% 1.9 s, 60% 2.05 s).
-    own = min(len(tasks), int(len(tasks) / workers * 1.1))
-    rest = tasks[own:]
-    size = max(50, len(rest) // ((workers - 1) * 8))
-    chunks = [rest[start:start + size] for start in range(0, len(rest), size)]
-    try:
-        pool = context.Pool(workers - 1)
-    except OSError:  # no processes to be had (a sandbox, a limit): parse here instead
-        return _parse_chunk(tasks)
-    with pool:
-        pending = pool.map_async(_parse_chunk, chunks, chunksize=1)
-        mine = _parse_chunk(tasks[:own])
-        results = pending.get()
-    return mine + [item for chunk in results for item in chunk]
+    return in_parallel(_parse_chunk, None, tasks, threshold=PARALLEL_THRESHOLD, jobs=jobs, own_share=1.1,
+                       min_chunk=50)
 
 
 def _checked(source: Source, kind: str) -> Source:
@@ -216,16 +194,15 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None,
 
     ``media_max_mb``: screenshots and attachments above this size get a warning.
     """
-    with collector_paused():
-        sources = read_sources(sop_dir, cache, jobs)
-        problems = list(sources.problems)
-        for source in sources.all():
-            problems.extend(source.problems)
-        problems.extend(cross_check(sources))
-        # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
-        problems.extend(media.check((reference for source in sources.procedures
-                                     for reference in media.references(source)), sop_dir, media_max_mb))
-        problems.sort()
+    sources = read_sources(sop_dir, cache, jobs)
+    problems = list(sources.problems)
+    for source in sources.all():
+        problems.extend(source.problems)
+    problems.extend(cross_check(sources))
+    # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
+    problems.extend(media.check((reference for source in sources.procedures
+                                 for reference in media.references(source)), sop_dir, media_max_mb))
+    problems.sort()
     return Validation(sources, problems)
 
 
@@ -243,49 +220,48 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
     file's blob id from ``oids`` and its shown path) lets a history walk parse each version of a file
     once, however many points of the trend share it.
     """
-    with collector_paused():
-        names = sorted((name for name in files if _is_yaml_name(name)), key=lambda name: name.split("/"))
-        registry_names: dict[str, str] = {}
-        for name in REGISTRIES:
-            for suffix in (".yaml", ".yml"):
-                if f"{name}{suffix}" in files:
-                    registry_names[name] = f"{name}{suffix}"
-                    break
-        shown_root = display_path(sop_dir)
-        sources = Sources(sop_dir)
+    names = sorted((name for name in files if _is_yaml_name(name)), key=lambda name: name.split("/"))
+    registry_names: dict[str, str] = {}
+    for name in REGISTRIES:
+        for suffix in (".yaml", ".yml"):
+            if f"{name}{suffix}" in files:
+                registry_names[name] = f"{name}{suffix}"
+                break
+    shown_root = display_path(sop_dir)
+    sources = Sources(sop_dir)
 
-        def source_of(name: str, kind: str) -> Source:
-            shown = os.path.join(shown_root, name)
-            key = ((oids or {}).get(name, ""), shown)
-            if memo is not None and key[0] and key in memo:
-                return memo[key]
-            raw = files[name]
-            if len(raw) > MAX_FILE_BYTES:
-                source = Source(shown)
-                source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
-                                               f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
-            else:
-                source = _checked(load_bytes(raw, shown), kind)
-            if memo is not None and key[0]:
-                memo[key] = source
-            return source
+    def source_of(name: str, kind: str) -> Source:
+        shown = os.path.join(shown_root, name)
+        key = ((oids or {}).get(name, ""), shown)
+        if memo is not None and key[0] and key in memo:
+            return memo[key]
+        raw = files[name]
+        if len(raw) > MAX_FILE_BYTES:
+            source = Source(shown)
+            source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
+                                           f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
+        else:
+            source = _checked(load_bytes(raw, shown), kind)
+        if memo is not None and key[0]:
+            memo[key] = source
+        return source
 
-        for name in REGISTRIES:
-            if name in registry_names:
-                sources.registries[name] = source_of(registry_names[name], name)
-            else:
-                shown = os.path.join(shown_root, f"{name}.yaml")
-                sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
-                                                f"registry file not found: {shown}"))
-        taken = set(registry_names.values())
-        for name in names:
-            if name not in taken:
-                sources.procedures.append(source_of(name, "procedure"))
-        problems = list(sources.problems)
-        for source in sources.all():
-            problems.extend(source.problems)
-        problems.extend(cross_check(sources))
-        problems.sort()
+    for name in REGISTRIES:
+        if name in registry_names:
+            sources.registries[name] = source_of(registry_names[name], name)
+        else:
+            shown = os.path.join(shown_root, f"{name}.yaml")
+            sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
+                                            f"registry file not found: {shown}"))
+    taken = set(registry_names.values())
+    for name in names:
+        if name not in taken:
+            sources.procedures.append(source_of(name, "procedure"))
+    problems = list(sources.problems)
+    for source in sources.all():
+        problems.extend(source.problems)
+    problems.extend(cross_check(sources))
+    problems.sort()
     return Validation(sources, problems)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cache import Cache, collector_paused
+from ..cache import Cache
 from ..errors import UsageError
 from ..model import KnowledgeBase, load_knowledge_base
 from ..options import Options, find_sop_dir, load_project
@@ -137,10 +137,9 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
     when no file, option, date or sopbook itself changed since the last run."""
 
     def compute() -> tuple[list[Problem], int]:
-        with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
-            kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
-            result = run(kb, config, today)
-            return sorted([*validation.problems, *result.problems]), result.silenced
+        kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
+        result = run(kb, config, today)
+        return sorted([*validation.problems, *result.problems]), result.silenced
 
     return remembered(folder, cache, "lint", compute, lint_key, today.isoformat())
 

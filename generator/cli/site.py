@@ -15,6 +15,7 @@ from ..errors import UsageError
 from ..options import Project, find_config_file, load_project
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
+from ..speed import collector_paused
 
 config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
                              help="The site's mkdocs.yml (default: ./mkdocs.yml).")
@@ -147,7 +148,8 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
     """
     project = load_project(config_file)
     docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
-    generated = site.generate(project.options, today=today.date() if today else None)
+    with collector_paused():  # see speed.py: a large model is built faster without it
+        generated = site.generate(project.options, today=today.date() if today else None)
     target = out_dir / "docs"
     hand_written = []
     if docs_dir.is_dir():
