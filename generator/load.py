@@ -25,6 +25,8 @@ try:
 except AttributeError:  # PyYAML built without libyaml: slower, same results
     _Loader = yaml.SafeLoader
 
+_BLOCK_STYLES = ("|", ">")
+
 KeyPath = tuple  # tuple[str | int, ...]: ("steps", 2, "actor")
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -224,7 +226,7 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
         source.empty = True
         return source
     # Most files hold no "&" at all: a substring test is far cheaper than the regex walking every character.
-    builder = _Builder(source, guarded="&" in text and _ANCHOR.search(text) is not None)
+    builder = _Builder(source, guarded="&" in text and _ANCHOR.search(text) is not None, text=text)
     try:
         source.data = builder.build(node, 0)
         source._marks = array("I", builder.marks)
@@ -356,8 +358,9 @@ class _Builder:
     mapping each key followed by its value); ``_unpack`` walks the data in the same order.
     """
 
-    def __init__(self, source: Source, guarded: bool) -> None:
+    def __init__(self, source: Source, guarded: bool, text: str = "") -> None:
         self.source = source
+        self.text = text
         self.marks: list[int] = []
         # Only a document with aliases can share nodes, so only then can it expand exponentially or
         # refer to itself; the checks cost a third of the build time, so plain documents skip them.
@@ -429,9 +432,32 @@ class _Builder:
             result[key] = self.build(value_node, depth + 1)
         return result
 
+    def _text_start(self, node: yaml.ScalarNode) -> tuple[int, int]:
+        """Where the text of a ``|`` or ``>`` block starts: the line after the indicator, at the block's indentation.
+
+        The node itself starts at the indicator; a problem inside the text needs the text's own first
+        line and column, whatever the block's indentation (2 spaces past the key, or 8).
+        """
+        text, mark = self.text, node.start_mark
+        newline = text.find("\n", mark.index)
+        if newline < 0:
+            return mark.line + 1, mark.column + 1
+        position = newline + 1
+        # Leading blank lines are part of the text; the first other line sets the indentation.
+        while position < len(text):
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            line = text[position:end]
+            if line.strip(" \r"):
+                return mark.line + 2, len(line) - len(line.lstrip(" ")) + 1
+            position = end + 1
+        return mark.line + 2, mark.column + 1
+
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag = node.tag
         if tag == _STR:
+            if node.style in _BLOCK_STYLES:
+                self.marks[-2:] = self._text_start(node)
             return node.value
         if tag not in _SCALAR_TAGS:
             if tag != "!":

@@ -220,3 +220,17 @@ def test_rules_check_only_active_procedures(make_kb) -> None:
     sop = make_kb({"総務部/GA-001.yaml": text.replace("owner: tanaka", "owner: tanaka\nstatus: retired")})
     kb, _ = load_knowledge_base(sop)
     assert [p for p in run(kb, None, TODAY).problems if p.procedure == "GA-001" and p.code != "undocumented-task"] == []
+
+
+@pytest.mark.parametrize("indent", [6, 8, 12])
+def test_a_finding_inside_a_block_is_at_its_column_however_deep_the_block(make_kb, indent: int) -> None:
+    """The loader records where a block's text starts; the rules do not guess it from the key."""
+    pad = " " * indent
+    sop = make_kb({"総務部/GA-001.yaml": (
+        "id: GA-001\ntitle: 電子契約の締結\ndepartment: 総務部\nowner: tanaka\nbackups: [suzuki]\n"
+        "review: {last_reviewed: 2026-04-01}\nsteps:\n  - title: 確認\n    tool: kintone\n    details: |\n"
+        f"{pad}一行目\n{pad}\n{pad}  続き TODO 確認する\n")})
+    kb, _ = load_knowledge_base(sop)
+    (problem,) = [p for p in run(kb, None, TODAY).problems if p.code == "placeholder"]
+    text_line = 13  # "  続き TODO": two spaces more than the block, then "続き "
+    assert (problem.line, problem.column) == (text_line, indent + 1 + 2 + 3)

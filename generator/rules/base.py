@@ -134,16 +134,15 @@ def procedure_texts(procedure: Procedure) -> Iterator[tuple[tuple[str | int, ...
 def text_position(procedure: Procedure, path: tuple[str | int, ...], text: str, offset: int) -> tuple[int, int]:
     """The line and column of character ``offset`` of a text value, also inside a ``|`` block.
 
-    A value with line breaks is a block scalar: its node starts at the ``|`` and its content starts
-    on the next line, indented two spaces past the key (the way every procedure is written).
+    The loader records where a block's text starts (the line after the ``|``, at the block's own
+    indentation), so a line break in the text is a line down in the file, at that column.
     """
     line, column = procedure.where(*path)
     if "\n" not in text:
         return line, column + offset
     before = text[:offset]
     start_of_line = before.rfind("\n") + 1
-    _, key_column = procedure.where(*path, key=True)
-    return line + 1 + before.count("\n"), key_column + 2 + (offset - start_of_line)
+    return line + before.count("\n"), column + (offset - start_of_line)
 
 
 def quote(text: str, limit: int = 40) -> str:
