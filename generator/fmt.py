@@ -34,7 +34,8 @@ _NESTED_LISTS = {"steps": "step", "approvals": "approval", "kpis": "kpi", "faq":
 """Procedure keys holding a list of mappings → the schema definition of one item."""
 
 
-def _yaml() -> YAML:
+def round_trip_yaml() -> YAML:
+    """ruamel.yaml set up for sopbook's canonical style (fmt, and import writing registries)."""
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -155,12 +156,12 @@ def _format_once(text: str, data: Any, path: str, kind: str) -> str | Problem:
 
 
 def _load(text: str) -> Any:
-    return _yaml().load(text)
+    return round_trip_yaml().load(text)
 
 
 def _dump(data: Any) -> str:
     stream = io.StringIO()
-    _yaml().dump(data, stream)
+    round_trip_yaml().dump(data, stream)
     return stream.getvalue()
 
 

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .errors import UsageError
+from .fmt import round_trip_yaml
 from .problems import Problem, Severity
+from .schema import id_pattern
 
 FIELDS = ("id", "title", "department", "performers", "hours_per_month", "frequency")
 """What a column can hold; ``frequency`` is kept as ``x-frequency`` (the inventory format has no such key)."""
@@ -40,7 +41,6 @@ DEFAULT_HEADERS: dict[str, str] = {
                      "hours/month"], "hours_per_month"),
     **dict.fromkeys(["frequency", "頻度", "周期", "実施頻度"], "frequency"),
 }
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NAME_SEPARATORS = re.compile(r"[、,，;；/／・\n]+")
 
 
@@ -211,20 +211,12 @@ def table_from_cells(cells: list[list[str]], shown: str, mapping: dict[str, str]
 
 # --- merging ----------------------------------------------------------------------------------------
 
-def _yaml() -> YAML:
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    return yaml
-
-
 def _load_registry(path: Path, shown: str) -> tuple[str, CommentedMap]:
     if not path.exists():
         return "", CommentedMap()
     text = path.read_text(encoding="utf-8")
     try:
-        data = _yaml().load(text)
+        data = round_trip_yaml().load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
@@ -238,7 +230,7 @@ def _load_registry(path: Path, shown: str) -> tuple[str, CommentedMap]:
 
 def _dump(data: CommentedMap) -> str:
     stream = io.StringIO()
-    _yaml().dump(data, stream)
+    round_trip_yaml().dump(data, stream)
     return stream.getvalue()
 
 
@@ -312,7 +304,7 @@ class _People:
     def _new_id(self, name: str) -> str:
         """``Yamada Taro`` → ``yamada-taro``; a Japanese name → ``person-001`` (ids are ASCII)."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
-        base = slug if name.strip().isascii() and slug and _ID.match(slug) else "person"
+        base = slug if name.strip().isascii() and slug and id_pattern().fullmatch(slug) else "person"
         if base != "person" and base not in self.people:
             return base
         number = 1
@@ -347,7 +339,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             problem(row, "department", f"部署 (department) of {title!r} is empty")
             continue
         task_id = values.get("id", "")
-        if task_id and not _ID.match(task_id):
+        if task_id and not id_pattern().fullmatch(task_id):
             problem(row, "id", f"id {task_id!r} is not a valid id (letters, digits, '_', '.', '-'; e.g. GA-101)")
             continue
         task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
@@ -425,7 +417,7 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
     shown = shown or str(path)
     if not path.is_file():
         raise UsageError(f"no such file: '{shown}'")
-    if not _ID.match(f"{id_prefix}-001"):
+    if not id_pattern().fullmatch(f"{id_prefix}-001"):
         raise UsageError(f"--id-prefix {id_prefix!r} does not make valid ids")
     table = table_from_cells(read_cells(path, sheet, encoding), shown, mapping or {})
     inventory_path, people_path = sop_dir / "inventory.yaml", sop_dir / "people.yaml"

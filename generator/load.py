@@ -115,11 +115,6 @@ class Source:
         """Key path → (line, column) of the value; 1-based."""
         return self._unpacked()[0]
 
-    @property
-    def key_positions(self) -> dict[KeyPath, tuple[int, int]]:
-        """Key path → (line, column) of the mapping key that introduces the value."""
-        return self._unpacked()[1]
-
     def _unpacked(self) -> tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]]:
         if self._tables is None:
             values: dict[KeyPath, tuple[int, int]] = {}

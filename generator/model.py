@@ -130,10 +130,6 @@ class Step:
     images: list[Image] = field(default_factory=list)
     video: str | None = None
 
-    @property
-    def minutes(self) -> float | None:
-        return duration_minutes(self.duration)
-
 
 @dataclass
 class Approval:
@@ -279,10 +275,6 @@ class KnowledgeBase:
             if self.is_active(person):
                 seen.setdefault(person, None)
         return list(seen)
-
-    def referencing(self, procedure_id: str) -> list[Procedure]:
-        """Procedures whose ``related`` names ``procedure_id`` (the other direction of the link)."""
-        return [p for p in self.procedures.values() if procedure_id in p.related]
 
     def task_for(self, procedure_id: str) -> Task | None:
         return self.tasks.get(procedure_id)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UsageError
-from .schema import KINDS, schema
+from .schema import KINDS, id_pattern, schema
 from .validate import REGISTRIES, registry_path
 
 SOPBOOK_REPO = "https://github.com/example-co/sopbook"
@@ -25,7 +25,6 @@ SOPBOOK_REPO = "https://github.com/example-co/sopbook"
 SCHEMA_DIR = "schema"
 """Where ``init`` writes the JSON Schemas, relative to the knowledge base root (for editors)."""
 
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
@@ -183,7 +182,7 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
                   category: str | None = None, today: dt.date | None = None,
                   backups: list[str] | None = None) -> Path:
     """Write a commented skeleton to ``sop_dir/<department>/<id>-<title>.yaml``; refuse to overwrite or reuse."""
-    if not _ID.match(procedure_id):
+    if not id_pattern().fullmatch(procedure_id):
         raise UsageError(f"'{procedure_id}' is not a valid id: start with a letter or digit, then letters, digits, "
                          f"'_', '.', '-' (e.g. GA-010)")
     if not title.strip() or not department.strip():

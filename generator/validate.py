@@ -7,7 +7,6 @@ approver, author, tool, member and related procedure named in one file exists in
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -297,12 +296,9 @@ def _entry_ok(entry: Any) -> bool:
     return isinstance(entry, dict)
 
 
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
 def _is_id(value: Any) -> bool:
     """Only well-formed ids are looked up: a malformed one already has its schema error."""
-    return isinstance(value, str) and _ID.match(value) is not None
+    return isinstance(value, str) and schema.id_pattern().fullmatch(value) is not None
 
 
 class _Resolver:

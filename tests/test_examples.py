@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.schema import KINDS, id_pattern, schema
 from generator.validate import validate
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -49,3 +50,18 @@ def test_invalid_example_reports_exactly_what_it_expects(example: Path, make_kb)
                     and (line is None or (p.line, p.column) == (line, column))]
         assert matching, f"expected {line}:{column} {code} '{fragment}' in:\n" + "\n".join(map(str, problems))
     assert len(problems) == len(expected), "unexpected extra problems:\n" + "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_schema_says_what_an_id_is_as_the_procedure_schema_does(kind: str) -> None:
+    """Each registry schema needs its own copy of the id pattern (editors open one schema at a time);
+    the copies and the code's id_pattern() are one definition."""
+    assert schema(kind)["definitions"]["id"]["pattern"] == id_pattern().pattern
+
+
+@pytest.mark.parametrize(("value", "valid"), [
+    ("GA-001", True), ("tanaka", True), ("a.b_c-1", True), ("GA..001", False), ("-GA", False),
+    ("GA-001\n", False), ("総務", False), ("x" * 64, True), ("x" * 65, False),
+])
+def test_the_id_pattern_matches_whole_ids_only(value: str, valid: bool) -> None:
+    assert (id_pattern().fullmatch(value) is not None) is valid

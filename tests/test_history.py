@@ -81,7 +81,7 @@ def expected(snapshot: Path, day: dt.date) -> dict:
     kb, validation = load_knowledge_base(snapshot)
     errors = sum(1 for problem in validation.problems if str(problem.severity) == "error")
     config = default_config()
-    return trend.measure(kb, config, day, run(kb, config, day).problems, errors)
+    return trend.measure(run(kb, config, day), errors)
 
 
 def test_monthly_points_match_what_each_commit_holds(history, tmp_path, monkeypatch) -> None:

@@ -19,7 +19,8 @@ from generator.i18n import language as language_for
 from generator.model import KnowledgeBase, load_knowledge_base
 from generator.render import environment, person_path, procedure_path
 from generator.reports import REPORTS, build, whatif
-from generator.reports.site import dashboard, health, pages
+from generator.reports.health import health
+from generator.reports.site import dashboard, pages
 from generator.reports.writers import write
 from generator.rules import RULES, LintConfig, LintResult, parse_lint_config
 from generator.rules import run as lint

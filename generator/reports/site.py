@@ -18,12 +18,10 @@ from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import Safe, environment, escape, person_path, procedure_path, relative, segment
 from ..rules import RULES, LintConfig, LintResult, summary
-from ..rules.review_overdue import review_state
-from ..rules.single_owner import too_few_people
-from ..rules.undocumented_task import undocumented
 from . import REPORTS
 from .base import Report
 from .findings import department_of
+from .health import health
 from .writers import markdown_table
 
 REPORTS_INDEX = "reports/index.md"
@@ -91,20 +89,6 @@ def _anchor_rule(rule_id: str) -> str:
 
 def _anchor_department(department: str) -> str:
     return f"department-{segment(department)}"
-
-
-def health(result: LintResult) -> dict[str, int]:
-    """The dashboard's numbers, decided by the rules' own helpers."""
-    kb = result.kb
-    active = [procedure for procedure in kb.procedures.values() if procedure.is_active]
-    needed = result.config.option("single-owner", "min_people")
-    return {
-        "tasks": len(kb.tasks),
-        "documented": len(kb.tasks) - sum(1 for _ in undocumented(kb)),
-        "active": len(active),
-        "single_owner": sum(1 for procedure in active if too_few_people(kb, procedure, needed) is not None),
-        "overdue": sum(1 for procedure in active if review_state(procedure, result.today) in ("never", "overdue")),
-    }
 
 
 def _words(language: str) -> dict[str, Safe]:

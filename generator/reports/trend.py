@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,10 @@ from ..load import Source, display_path
 from ..model import KnowledgeBase
 from ..model import build as build_model
 from ..problems import Problem, Severity
-from ..rules import RULES, LintConfig, run
+from ..rules import RULES, LintConfig, LintResult, run
 from ..validate import validate_files
 from .base import Column, Report
+from .health import health
 
 NAME = "trend"
 EVERY = ("month", "week", "commit")
@@ -47,25 +47,22 @@ COLUMNS = [
 ]
 
 
-def measure(kb: KnowledgeBase, config: LintConfig, today: dt.date, problems: Iterable[Problem],
-            errors: int = 0) -> dict[str, Any]:
-    """The numbers of one point: what the dashboard shows, and the findings of each rule."""
-    active = [procedure for procedure in kb.procedures.values() if procedure.is_active]
-    needed = config.option("single-owner", "min_people")
+def measure(result: LintResult, errors: int = 0) -> dict[str, Any]:
+    """The numbers of one point: what the dashboard shows (the same ``health``), and the findings of each rule."""
+    kb = result.kb
+    numbers = health(result)
     covered = sum(1 for task in kb.tasks.values()
                   if task.id in kb.procedures and kb.procedures[task.id].is_active)
-    documented = sum(1 for task in kb.tasks.values()
-                     if task.id in kb.procedures and not kb.procedures[task.id].is_draft)
     findings = dict.fromkeys(RULES, 0)
-    for problem in problems:
+    for problem in result.problems:
         if problem.code in findings:
             findings[problem.code] += 1
     return {
         "procedures": len(kb.procedures),
-        "active": len(active),
-        "single_owner": sum(1 for procedure in active if len(kb.performers(procedure)) < needed),
-        "undocumented": len(kb.tasks) - documented,
-        "reviews_overdue": sum(1 for procedure in active if procedure.review.overdue(today)),
+        "active": numbers["active"],
+        "single_owner": numbers["single_owner"],
+        "undocumented": numbers["tasks"] - numbers["documented"],
+        "reviews_overdue": numbers["overdue"],
         "coverage": round(covered / len(kb.tasks), 4) if kb.tasks else None,
         "errors": errors,
         "findings": findings,
@@ -190,7 +187,7 @@ class History:
         if numbers is None:
             kb, problems = self.knowledge_base(commit)
             errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
-            numbers = measure(kb, self.config, day, run(kb, self.config, day).problems, errors)
+            numbers = measure(run(kb, self.config, day), errors)
             self.computed += 1
             if tree:
                 self.cache.put(tree, day, numbers)

@@ -7,6 +7,7 @@ again to list every error, which it does thoroughly but ten times slower.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
@@ -23,6 +24,21 @@ def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for ``kind`` (one of ``KINDS``), as shipped in the package."""
     text = resources.files(__package__).joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
     return json.loads(text)
+
+
+def id_pattern() -> re.Pattern[str]:
+    """What an id may look like (a procedure, person, role, tool or task id), from the procedure schema.
+
+    The one definition: validate, import and init use it through here, and a test holds the copy each
+    registry schema needs (a JSON Schema cannot share it across files an editor opens one by one)
+    equal to it. Use ``fullmatch``: a ``$`` alone would let a trailing line break through.
+    """
+    return _id_pattern()
+
+
+@cache
+def _id_pattern() -> re.Pattern[str]:
+    return re.compile(schema("procedure")["definitions"]["id"]["pattern"])
 
 
 @cache
