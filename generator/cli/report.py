@@ -14,6 +14,7 @@ from ..history import Commit, Repository
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
 from ..options import Options, find_sop_dir, load_project
+from ..problems import did_you_mean
 from ..provenance import provenance
 from ..reports import REPORTS
 from ..reports import trend as trend_report
@@ -189,7 +190,11 @@ def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, lang
     """
     loaded = _load_at(sop_dir, at)
     language = language or loaded.options.language.code
-    built = whatif_report.report(loaded.kb, without, language)
+    for person in without:
+        if person not in loaded.kb.people:
+            raise UsageError(f"--without: {person!r} is not a person in people.yaml"
+                             f"{did_you_mean(person, loaded.kb.people)}")
+    built = whatif_report.report(loaded.kb, tuple(dict.fromkeys(without)), language)
     built.meta = provenance(loaded.folder, _today(None, loaded.options, loaded.at, at),
                             repository=loaded.repository, at=loaded.at, ref=at)
     if format_name == "text":
