@@ -39,14 +39,16 @@ COMMANDS = [("lint",), ("report", "single-owner"), ("whatif", "--without", "tana
     ("      today: 2026-13-01\n", "mkdocs.yml:7:14", "today: expected a date as YYYY-MM-DD, got '2026-13-01'"),
     ("      today: not-a-date\n", "mkdocs.yml:7:14", "today: expected a date as YYYY-MM-DD, got 'not-a-date'"),
     ("      language: fr\n", "mkdocs.yml:7:17", "language: expected one of ja, en, got 'fr'"),
-    ("      media_max_mb: 0\n", "mkdocs.yml:7:21", "media_max_mb: expected a positive number of megabytes, such as 2, got 0"),
+    ("      media_max_mb: 0\n", "mkdocs.yml:7:21",
+     "media_max_mb: expected a positive number of megabytes, such as 2, got 0"),
     ("      lint: {rules: {single-owner: {min_people: -1}}}\n", "mkdocs.yml:7:49",
      "lint.rules.single-owner.min_people: expected a whole number of at least 0, got -1"),
     ("      lint:\n        rules:\n          single-ower: off\n", "mkdocs.yml:9:24",
      "lint.rules: unknown rule 'single-ower' (did you mean 'single-owner'?)"),
     ("      langauge: en\n", "mkdocs.yml:7:17",
      "unknown option 'langauge' of the sopbook plugin (did you mean 'language'?)"),
-], ids=["impossible-date", "not-a-date", "language-fr", "media-zero", "negative-option", "unknown-rule", "unknown-option"])
+], ids=["impossible-date", "not-a-date", "language-fr", "media-zero", "negative-option", "unknown-rule",
+        "unknown-option"])
 def test_a_bad_option_is_the_same_error_from_every_command(make_kb: KnowledgeBaseFactory, command: tuple[str, ...],
                                                           options: str, where: str, message: str) -> None:
     write_config(make_kb, options)
