@@ -183,7 +183,7 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
 # --- mkdocs.yml -----------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """mkdocs.yml as text and nodes: ``!ENV`` and ``!!python/name:`` mean nothing outside MkDocs, and dates
     stay text so that an impossible one (``2026-13-01``) is this module's error, not PyYAML's traceback."""
 
@@ -264,13 +264,17 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    loader = _Loader(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        settings = yaml.load(text, Loader=_Loader) or {}  # noqa: S506 - a SafeLoader
+        node = loader.get_single_node()  # one parse gives the positions and the values
+        settings = loader.construct_document(node) if node is not None else {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         raise ConfigError(f"{where}: invalid YAML: {getattr(error, 'problem', error)}") from None
+    finally:
+        loader.dispose()
+    settings = settings or {}
     if not isinstance(settings, dict):
         raise ConfigError(f"{path}:1:1: expected a mapping of settings such as 'site_name: ...'")
     locate = _Locator(path, node)

@@ -7,12 +7,9 @@ one-shot commands and the MkDocs plugin pauses it around a build's generation; t
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -56,6 +53,12 @@ def in_parallel(work: Callable[[Shared, Sequence[Item]], list[Result]], shared: 
     workers = jobs if jobs is not None else cores()
     if workers <= 1 or len(items) < threshold or threading.active_count() > 1:
         return work(shared, items)
+    # Imported here, when there is work to share: concurrent.futures and multiprocessing cost a warm
+    # 'sopbook validate' (which parses nothing) a tenth of its time.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork here: spawning would re-import everything and pickle ``shared``
