@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import KnowledgeBase, Procedure
+from ..model import KnowledgeBase, Procedure, days_after
 from .environment import environment
 from .escaping import Safe, autolink, escape, link
 from .options import RenderOptions
@@ -164,7 +164,7 @@ class Renderer(Views):
         dated = [(day, procedure) for procedure in kb.procedures.values() if (day := _last_updated(procedure))]
         recent = [[self.procedure_link(procedure.id, HOME), lang.date(day)]
                   for day, procedure in sorted(dated, key=lambda pair: (pair[0], pair[1].id), reverse=True)[:10]]
-        due_soon = self.today + dt.timedelta(days=60)
+        due_soon = days_after(self.today, 60)
         due = []
         for procedure in kb.procedures.values():
             if procedure.status == "retired":

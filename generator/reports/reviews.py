@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..model import KnowledgeBase
+from ..model import KnowledgeBase, days_after
 from ..rules import LintConfig
 from .base import Column, Report
 
@@ -25,7 +25,7 @@ STATE = {"never": {"ja": "未レビュー", "en": "never reviewed"}, "overdue": 
 
 
 def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = "en") -> list[dict[str, Any]]:
-    window = dt.timedelta(days=config.option("review-overdue", "upcoming_days"))
+    window = config.option("review-overdue", "upcoming_days")
     found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
@@ -35,7 +35,7 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str = 
             state = "never"
         elif due < today:
             state = "overdue"
-        elif due <= today + window:
+        elif due <= days_after(today, window):
             state = "upcoming"
         else:
             continue
