@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 
@@ -60,6 +60,52 @@ class Problem:
         return record
 
 
+MAX_PER_FILE = 100
+"""Problems printed for one file; the rest are counted on one last line. A file with 100,000 problems
+is a wrong file or one systematic mistake, and 27 MB of output help nobody fix it."""
+
+
+@dataclass(frozen=True, order=True)
+class Omitted(Problem):
+    """The last line of a file's problems when there were more than ``MAX_PER_FILE``: how many more."""
+
+    count: int = field(compare=False, default=0)
+
+
+def omitted(path: str, line: int, count: int, severity: Severity = Severity.ERROR) -> Omitted:
+    return Omitted(path, line, 1, "too-many-problems", severity,
+                   f"… and {count:,} more problem(s) in this file, not shown; fix the ones above and run again",
+                   None, count)
+
+
+def cap_per_file(problems: Iterable[Problem], hidden: Mapping[str, int] | None = None,
+                 limit: int = MAX_PER_FILE) -> list[Problem]:
+    """``problems`` sorted, at most ``limit`` a file, the rest of each file counted in one ``Omitted`` line.
+
+    ``hidden``: problems a stage counted without describing (path → count); earlier ``Omitted`` lines
+    are counted in again, so capping twice (validate, then lint on top) gives one line with the sum.
+    """
+    by_path: dict[str, list[Problem]] = {}
+    extra: dict[str, int] = dict(hidden or {})
+    for problem in problems:
+        if isinstance(problem, Omitted):
+            extra[problem.path] = extra.get(problem.path, 0) + problem.count
+        else:
+            by_path.setdefault(problem.path, []).append(problem)
+    result: list[Problem] = []
+    for path in sorted(by_path.keys() | extra.keys()):
+        found = sorted(by_path.get(path, []))
+        shown, rest = found[:limit], found[limit:]
+        result += shown
+        count = len(rest) + extra.get(path, 0)
+        if count:
+            # On the last line with a problem, so that it sorts after every problem shown.
+            line = max((problem.line for problem in found), default=1)
+            severity = max((problem.severity for problem in rest), default=Severity.ERROR)
+            result.append(omitted(path, line + 1, count, severity))
+    return result
+
+
 def did_you_mean(word: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
     """`` (did you mean 'tanaka'?)`` for the closest choice, or nothing when none is close."""
     match = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=cutoff)
@@ -72,11 +118,12 @@ def summarize(problems: Iterable[Problem]) -> dict[str, int]:
     files: set[str] = set()
     for problem in problems:
         files.add(problem.path)
+        number = problem.count if isinstance(problem, Omitted) else 1
         if problem.severity is Severity.ERROR:
-            counts["errors"] += 1
+            counts["errors"] += number
         elif problem.severity is Severity.WARNING:
-            counts["warnings"] += 1
+            counts["warnings"] += number
         else:
-            counts["infos"] += 1
+            counts["infos"] += number
     counts["files"] = len(files)
     return counts

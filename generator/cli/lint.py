@@ -14,7 +14,7 @@ from ..config import load_project_config
 from ..errors import UsageError
 from ..model import KnowledgeBase, load_knowledge_base
 from ..output import REPORTER_BY_NAME
-from ..problems import Problem, Severity
+from ..problems import Problem, Severity, cap_per_file
 from ..rules import LintConfig, parse_lint_config, run
 from ..validate import find_sop_dir, remembered
 from . import keep_until_exit
@@ -122,8 +122,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
         cwd = Path.cwd().resolve()
         problems = [problem for problem in validation.problems
                     if problem.procedure in selected or os.path.normpath(cwd / problem.path) in changed]
-        problems += result.problems
-        problems.sort()
+        problems = cap_per_file([*problems, *result.problems])
         silenced = sum(len(suppression.findings) for suppression in result.suppressions)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text":
@@ -146,7 +145,7 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
         with collector_paused():  # the rules allocate findings beside a million live objects: see cache.py
             kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
             result = run(kb, config, today)
-            return (sorted([*validation.problems, *result.problems]),
+            return (cap_per_file([*validation.problems, *result.problems]),
                     sum(len(suppression.findings) for suppression in result.suppressions))
 
     return remembered(folder, cache, "lint", compute, repr(options), today.isoformat())
