@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -17,8 +18,8 @@ from typing import Any, TypeVar
 from . import media, schema
 from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
-from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
-from .problems import Problem, Severity, did_you_mean
+from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
+from .problems import Problem, Severity, cap_per_file, did_you_mean
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -77,7 +78,9 @@ def find_sop_dir(path: str | os.PathLike[str] | None = None) -> Path:
 def registry_path(sop_dir: Path, name: str) -> Path | None:
     for suffix in (".yaml", ".yml"):
         candidate = sop_dir / f"{name}{suffix}"
-        if candidate.is_file():
+        # lexists, not is_file: a people.yaml that is a pipe or a link outside is refused by the reader
+        # with the reason, rather than called missing.
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -118,8 +121,9 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     current: dict[str, tuple[int, int, Source]] = {}
 
     shown_root = display_path(sop_dir)
+    root = str(sop_dir)
     prefix = len(str(sop_dir)) + 1
-    wanted: list[tuple[str, str, str]] = []  # (path, shown, kind) in report order
+    wanted: list[tuple[str, str, str, str]] = []  # (path, shown, kind) in report order
     for name in REGISTRIES:
         registry = registry_files.get(name)
         if registry is None:
@@ -129,31 +133,34 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
                 f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
                 f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
             continue
-        wanted.append((str(registry), display_path(registry), name))
+        wanted.append((str(registry), display_path(registry), name, root))
     for procedure_file in procedure_files:
-        # Resolving each of 10,000 paths costs a second; they all lie below sop_dir.
-        wanted.append((str(procedure_file), os.path.join(shown_root, str(procedure_file)[prefix:]), "procedure"))
+        # Resolving each of 10,000 paths costs a second; they all lie below sop_dir (which, when it is
+        # ".", is not written in front of them).
+        text = str(procedure_file)
+        inner = text[prefix:] if text.startswith(root + os.sep) else str(procedure_file.relative_to(sop_dir))
+        wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
 
     loaded: dict[str, Source] = {}
-    to_parse: list[tuple[str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
-    for path, shown, kind in (wanted if previous else ()):
+    to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
+    for path, shown, kind, _ in (wanted if previous else ()):
         try:
             info = os.stat(path)
         except OSError:
-            to_parse.append((path, shown, kind))
+            to_parse.append((path, shown, kind, root))
             continue
         hit = previous.get(shown)
         if hit is not None and hit[0] == info.st_size and hit[1] == info.st_mtime_ns:
             loaded[shown] = hit[2]
             current[shown] = hit
         else:
-            to_parse.append((path, shown, kind))
-    for (_path, shown, _kind), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
+            to_parse.append((path, shown, kind, root))
+    for (_path, shown, _kind, _root), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
         if stat_key is not None:
             current[shown] = (*stat_key, source)
 
-    for _path, shown, kind in wanted:
+    for _path, shown, kind, _root in wanted:
         if kind == "procedure":
             sources.procedures.append(loaded[shown])
         else:
@@ -167,21 +174,27 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     return sources
 
 
-def _parse_one(task: tuple[str, str, str]) -> tuple[tuple[int, int] | None, Source]:
+def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None, Source]:
     """Read, parse and schema-check one file; returns its (size, mtime) stamp for the cache."""
-    path, shown, kind = task
+    path, shown, kind, root = task
+    if kind == "procedure":
+        limit, what = MAX_FILE_BYTES, "procedure file"
+    else:
+        limit, what = MAX_REGISTRY_BYTES, "registry file"
     try:
         info = os.stat(path)
     except OSError:
-        return None, _checked(load_file(Path(path), shown), kind)
-    return (info.st_size, info.st_mtime_ns), _checked(load_file(Path(path), shown, info.st_size), kind)
+        return None, _checked(load_file(Path(path), shown, root=Path(root), limit=limit, what=what), kind)
+    size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    source = load_file(Path(path), shown, size, root=Path(root), limit=limit, what=what)
+    return (info.st_size, info.st_mtime_ns), _checked(source, kind)
 
 
-def _parse_chunk(tasks: list[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_chunk(tasks: list[tuple[str, str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
     return [_parse_one(task) for task in tasks]
 
 
-def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD or threading.active_count() > 1:
         # Forking a process that runs other threads (mkdocs serve's web server) can copy a lock
@@ -193,7 +206,7 @@ def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tupl
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork (Windows, macOS default): spawning re-imports everything, not worth it
         return _parse_chunk(tasks)
-    for kind in {kind for _, _, kind in tasks}:
+    for kind in {kind for _, _, kind, _ in tasks}:
         schema.prepare(kind)  # compile once here rather than once in every worker
     # This process parses a share too: its results need no pickling, and it would otherwise idle.
     # A worker's share costs it the pickling on top, so this process takes a little more than an
@@ -246,7 +259,7 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None,
         # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
         problems.extend(media.check((reference for source in sources.procedures
                                      for reference in media.references(source)), sop_dir, media_max_mb))
-        problems.sort()
+        problems = cap_per_file(problems)
     return Validation(sources, problems)
 
 
@@ -281,7 +294,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
             if memo is not None and key[0] and key in memo:
                 return memo[key]
             raw = files[name]
-            if len(raw) > MAX_FILE_BYTES:
+            if len(raw) > (MAX_FILE_BYTES if kind == "procedure" else MAX_REGISTRY_BYTES):
                 source = Source(shown)
                 source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
                                                f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
@@ -306,7 +319,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
         for source in sources.all():
             problems.extend(source.problems)
         problems.extend(cross_check(sources))
-        problems.sort()
+        problems = cap_per_file(problems)
     return Validation(sources, problems)
 
 

@@ -33,18 +33,21 @@ def _exit_on_errors(problems: list[Problem]) -> None:
 
 # --- fmt --------------------------------------------------------------------------------------------
 
-def _files_to_format(paths: tuple[str, ...]) -> list[Path]:
+def _files_to_format(paths: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """(file, the folder it must not leave through a symlink) for each file to format."""
     if not paths:
         from ..validate import find_sop_dir
 
-        return list(walk_yaml_files(find_sop_dir()))
-    files: list[Path] = []
+        folder = find_sop_dir()
+        return [(path, folder) for path in walk_yaml_files(folder)]
+    files: list[tuple[Path, Path]] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(walk_yaml_files(path))
-        elif path.is_file():
-            files.append(path)
+            files.extend((found, path) for found in walk_yaml_files(path))
+        elif path.exists() or path.is_symlink():
+            # Named one by one (as pre-commit does), a file still may not be a link out of the project.
+            files.append((path, Path.cwd()))
         else:
             raise UsageError(f"no such file or folder: '{name}'")
     return files
@@ -66,7 +69,8 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     files = _files_to_format(paths)
     problems: list[Problem] = []
     changed: list[str] = []
-    for path, formatted in zip(files, format_files([(path, display_path(path)) for path in files]), strict=True):
+    for (path, _), formatted in zip(files, format_files([(path, display_path(path), root) for path, root in files]),
+                                    strict=True):
         shown = formatted.path
         problems.extend(formatted.problems)
         if not formatted.changed:
