@@ -145,10 +145,10 @@ def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
     if formatted.text is None or formatted.text == text:
         return replace(formatted, original=original)
     reason = _what_is_lost(text, before.data, formatted.text, path)
-    if reason is not None and not text.endswith("\n") and formatted.text.endswith("\n"):
-        # The final line break fmt adds is what changed a '|' text that ends the file: leave it out.
-        if _what_is_lost(text, before.data, formatted.text[:-1], path) is None:
-            return replace(formatted, original=original, text=formatted.text[:-1])
+    # The final line break fmt adds may be what changed a '|' text that ends the file: leave it out.
+    if (reason is not None and not text.endswith("\n") and formatted.text.endswith("\n")
+            and _what_is_lost(text, before.data, formatted.text[:-1], path) is None):
+        return replace(formatted, original=original, text=formatted.text[:-1])
     if reason is not None:
         line, message = reason
         return Formatted(path, original, None, [Problem(path, line, 1, "fmt-unsafe", Severity.ERROR,
@@ -286,10 +286,10 @@ def _same_values(before: Any, after: Any, path: tuple[Any, ...]) -> bool:
         return _is_version(path) and isinstance(before, (int, float)) and isinstance(after, str)
     if isinstance(before, dict):
         return before.keys() == after.keys() and all(
-            _same_values(value, after[key], path + (key,)) for key, value in before.items())
+            _same_values(value, after[key], (*path, key)) for key, value in before.items())
     if isinstance(before, list):
         return len(before) == len(after) and all(
-            _same_values(value, after[index], path + (index,)) for index, value in enumerate(before))
+            _same_values(value, after[index], (*path, index)) for index, value in enumerate(before))
     return bool(before == after)
 
 
@@ -297,13 +297,13 @@ def _first_difference(before: Any, after: Any, path: tuple[Any, ...]) -> tuple[A
     if isinstance(before, dict) and isinstance(after, dict):
         for key, value in before.items():
             if key not in after:
-                return path + (key,)
-            if not _same_values(value, after[key], path + (key,)):
-                return _first_difference(value, after[key], path + (key,))
+                return (*path, key)
+            if not _same_values(value, after[key], (*path, key)):
+                return _first_difference(value, after[key], (*path, key))
     if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
         for index, value in enumerate(before):
-            if not _same_values(value, after[index], path + (index,)):
-                return _first_difference(value, after[index], path + (index,))
+            if not _same_values(value, after[index], (*path, index)):
+                return _first_difference(value, after[index], (*path, index))
     return path
 
 

@@ -111,7 +111,8 @@ def check(kind: str, source: Source) -> list[Problem]:
 def _count(kind: str, error: Any) -> int:
     """How many problems ``_describe`` would make of ``error``, without making them."""
     instance = error.instance
-    if error.validator == "additionalProperties" and isinstance(instance, dict) and "propertyNames" not in error.schema_path:
+    if (error.validator == "additionalProperties" and isinstance(instance, dict)
+            and "propertyNames" not in error.schema_path):
         if kind != "procedure" and not error.absolute_path:
             return 0
         allowed = error.schema.get("properties", {})
