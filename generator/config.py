@@ -5,6 +5,7 @@ from the same file here, so both doors see one configuration.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -12,6 +13,10 @@ from typing import Any, cast
 import yaml
 
 from .errors import ConfigError
+from .files import Refused, read_text
+
+CONFIG_BYTES = 1024 * 1024
+"""mkdocs.yml is a page or two; a megabyte is not a configuration."""
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -64,15 +69,16 @@ def load_project_config(config_file: str | Path | None = None) -> ProjectConfig:
     path = Path(config_file) if config_file is not None else None
     if path is None:
         for name in ("mkdocs.yml", "mkdocs.yaml"):
-            if Path(name).is_file():
+            if os.path.lexists(name):  # a pipe or a link out is refused below, with the reason
                 path = Path(name)
                 break
     if path is None:
         return ProjectConfig(Path.cwd(), None)
     try:
-        mkdocs_config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}  # noqa: S506 - a SafeLoader
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+        text = read_text(path, root=None, limit=CONFIG_BYTES, what=path.name)
+        mkdocs_config = yaml.load(text, Loader=_TolerantLoader) or {}  # noqa: S506 - a SafeLoader
+    except Refused as refused:
+        raise ConfigError(f"{path}:1:1: {refused.reason}") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

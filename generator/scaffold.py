@@ -220,13 +220,13 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
 
 def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     """The owner (or a backup) must be an active person of people.yaml, or the skeleton would not validate."""
-    from .load import load_file
+    from .load import MAX_REGISTRY_BYTES, load_file
     from .problems import did_you_mean
 
     people_file = registry_path(sop_dir, "people")
     if people_file is None:
         raise UsageError(f"no people.yaml in {sop_dir}; add the owner there first")
-    people = load_file(people_file).data
+    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry file").data
     if not isinstance(people, dict):
         raise UsageError(f"{people_file} cannot be read; run 'sopbook validate' to see why")
     if owner not in people:

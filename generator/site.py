@@ -20,7 +20,9 @@ import yaml
 from . import assets, media
 from .assets import StaticFile
 from .cache import Cache
+from .config import CONFIG_BYTES
 from .errors import SopbookError
+from .files import Refused, read_text
 from .i18n import Language
 from .i18n import language as language_for
 from .load import display_path
@@ -218,7 +220,11 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
+        try:
+            text = read_text(config_file, root=None, limit=CONFIG_BYTES, what=config_file.name)
+        except Refused as refused:
+            raise SopbookError(f"{config_file}:1:1: {refused.reason}") from None
+        config = yaml.load(text, Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
     plugins = config.get("plugins") or ["search"]
     if isinstance(plugins, dict):
         plugins = [{name: value} for name, value in plugins.items()]

@@ -9,6 +9,7 @@ the author must change, not a page they never edit.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,7 +19,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import SopbookError, UsageError
+from .files import Refused, read_text
+from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, display_path
 from .problems import Problem, Severity
 from .render import Page
 
@@ -62,10 +65,14 @@ def english_only(markdown: str) -> str:
 
 
 def read_wordlist(path: Path) -> list[str]:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
+    try:
+        text = read_text(path, root=path.parent, limit=MAX_FILE_BYTES, what="word list")
+    except Refused as refused:
+        raise SopbookError(f"{display_path(path)}:1:1: {refused.reason}") from None
     words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         word = line.split("#", 1)[0].strip()
         if word:
             words.append(word)
@@ -118,8 +125,8 @@ def locate(misspellings: Iterable[Misspelling], wordlist_path: str, registries: 
     def lines_of(path: str) -> list[str]:
         if path not in texts:
             try:
-                texts[path] = Path(path).read_text(encoding="utf-8").splitlines()
-            except OSError:
+                texts[path] = read_text(path, root=None, limit=MAX_REGISTRY_BYTES).splitlines()
+            except Refused:
                 texts[path] = []
         return texts[path]
 

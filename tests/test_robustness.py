@@ -209,3 +209,65 @@ def test_fmt_has_the_size_limit_of_validate(make_kb) -> None:
 def test_fmt_keeps_a_version_as_the_text_it_was() -> None:
     formatted = format_text("title: t\nid: GA-1\nversion: 1.10\n", "x.yaml")
     assert formatted.text == 'id: GA-1\ntitle: t\nversion: "1.10"\n'
+
+
+# --- templates, mkdocs.yml, docs/ -------------------------------------------------------------------
+
+def test_a_syntax_error_in_an_overriding_template_names_its_file_and_line(demo_copy: Path, tmp_path: Path) -> None:
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "procedure.md.j2").write_text("# {{ view.title }}\n\n{% if view.steps %}\n",
+                                                           encoding="utf-8")
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "templates/procedure.md.j2:3: error template-syntax:" in result.output, result.output
+
+
+def test_an_unknown_variable_in_an_overriding_template_names_its_file_and_line(demo_copy: Path,
+                                                                               tmp_path: Path) -> None:
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "person.md.j2").write_text("# {{ person.name }}\n\n{{ no_such_thing }}\n",
+                                                        encoding="utf-8")
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "templates/person.md.j2:3: error template:" in result.output, result.output
+
+
+def test_a_template_linked_out_of_templates_is_not_read(demo_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.j2"
+    secret.write_text("SECRET-TEMPLATE {{ 7 * 7 }}\n", encoding="utf-8")
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "tags.md.j2").unlink(missing_ok=True)
+    (demo_copy / "templates" / "tags.md.j2").symlink_to(secret)
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "outside-link" in result.output
+    assert not list((tmp_path / "out").rglob("*.md")) or "SECRET-TEMPLATE" not in "".join(
+        path.read_text(encoding="utf-8") for path in (tmp_path / "out").rglob("*.md"))
+
+
+@pytest.mark.parametrize("out", [".", "./"])
+def test_generate_does_not_overwrite_the_projects_own_mkdocs_yml(demo_copy: Path, out: str) -> None:
+    before = (demo_copy / "mkdocs.yml").read_bytes()
+    result = run("generate", "--out", out)
+    assert result.exit_code == 2
+    assert "would overwrite the project's own mkdocs.yml" in result.output
+    assert (demo_copy / "mkdocs.yml").read_bytes() == before
+
+
+def test_generate_does_not_copy_a_docs_file_linked_out_of_docs(demo_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY\n", encoding="utf-8")
+    (demo_copy / "docs").mkdir(exist_ok=True)
+    (demo_copy / "docs" / "notes.md").symlink_to(secret)
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "docs/notes.md:1:1: warning outside-link" in result.output
+    assert not (tmp_path / "out" / "docs" / "notes.md").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_mkdocs_yml_as_a_named_pipe_is_refused(make_kb, tmp_path: Path) -> None:
+    make_kb()
+    os.mkfifo(tmp_path / "mkdocs.yml")
+    result = sopbook("lint", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and "named pipe" in result.stderr

@@ -13,6 +13,8 @@ import click
 from .. import site
 from ..config import load_project_config
 from ..errors import UsageError
+from ..files import Refused, read_bytes
+from ..load import display_path
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
 
@@ -149,27 +151,50 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
     `mkdocs build -f OUT/mkdocs.yml` builds the same site.
     """
     project = load_project_config(config_file)
+    docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
+    _refuse_to_overwrite_the_project(project.config_file, docs_dir, out_dir)
     day = today.date() if today else None
     if project.options.get("today") and day is None:
         day = dt.date.fromisoformat(str(project.options["today"]))
-    docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
     material_tags = bool({"tags", "material/tags"} & _plugin_names(project.mkdocs))
     generated = site.generate(project.options, project.root, today=day, material_tags=material_tags)
     target = out_dir / "docs"
     hand_written = []
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(docs_dir).as_posix()
-                (target / relative).parent.mkdir(parents=True, exist_ok=True)
-                (target / relative).write_bytes(path.read_bytes())
-                if relative.endswith(".md"):
-                    hand_written.append(relative)
+            if path.is_dir():
+                continue
+            relative = path.relative_to(docs_dir).as_posix()
+            try:
+                content = read_bytes(path, root=docs_dir, limit=DOCS_FILE_BYTES, what="file")
+            except Refused as refused:
+                # Never copied: a link out of docs/ would publish whatever it points to.
+                click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
+                continue
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            (target / relative).write_bytes(content)
+            if relative.endswith(".md"):
+                hand_written.append(relative)
     pages = [page for page in generated.pages if page.path not in hand_written]
     count = site.write_pages(pages, target, generated.files)
     navigation = site.navigation(pages, generated.language, hand_written)
     (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation), encoding="utf-8")
     click.echo(f"sopbook: wrote {count:,} pages to {target}{os.sep} and {out_dir / 'mkdocs.yml'}", err=True)
+
+
+DOCS_FILE_BYTES = 100 * 1024 * 1024
+"""A hand-written page, image or PDF in docs/; above this it is not copied."""
+
+
+def _refuse_to_overwrite_the_project(config_file: Path | None, docs_dir: Path, out_dir: Path) -> None:
+    """``generate --out .`` would replace the project's own mkdocs.yml and write pages into its docs/."""
+    target = out_dir.resolve()
+    if config_file is not None and (target / "mkdocs.yml").resolve() == config_file.resolve():
+        raise UsageError(f"--out {out_dir} would overwrite the project's own {display_path(config_file)}; "
+                         f"write to another folder, e.g. --out build/markdown")
+    if (target / "docs").resolve() == docs_dir.resolve():
+        raise UsageError(f"--out {out_dir} would write the generated pages into the project's own "
+                         f"{display_path(docs_dir)}/; write to another folder, e.g. --out build/markdown")
 
 
 COMMANDS = [build, serve, generate]

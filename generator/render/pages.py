@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure, days_after
-from .environment import environment
+from .environment import environment, template_errors
 from .escaping import Safe, autolink, escape, link
 from .options import RenderOptions
 from .urls import (
@@ -190,5 +190,6 @@ def render_pages(kb: KnowledgeBase, options: Mapping[str, Any] | RenderOptions, 
     ``options`` is the ``sopbook`` plugin's options (``language``, ``templates_dir``, ...); a relative
     ``templates_dir`` is taken from the working directory. ``dashboard`` is Markdown for the home page.
     """
-    renderer = Renderer(kb, RenderOptions.from_options(options), today or dt.date.today(), dashboard)
-    return renderer.pages()
+    with template_errors():
+        renderer = Renderer(kb, RenderOptions.from_options(options), today or dt.date.today(), dashboard)
+        return renderer.pages()
