@@ -222,7 +222,10 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
         click.echo(f"ignored columns: {', '.join(result.ignored_columns)} (use --map COLUMN=FIELD to import one)",
                    err=True)
     summary = (f"inventory: {len(result.added)} added, {len(result.updated)} updated, {result.kept} kept; "
-               f"people: {len(result.people_added)} added"
+               + (f"{len(result.merged_rows)} repeated row(s) merged into the task above them "
+                  f"(row {', '.join(map(str, result.merged_rows[:10]))}"
+                  f"{' …' if len(result.merged_rows) > 10 else ''}); " if result.merged_rows else "")
+               + f"people: {len(result.people_added)} added"
                + (f" ({', '.join(result.people_added)}: give them readable ids and github handles)"
                   if result.people_added else ""))
     if dry_run:
