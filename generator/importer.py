@@ -422,10 +422,10 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             fields["x-frequency"] = values["frequency"]
         if task_id:
             seen[task_id] = row.number
-        elif (key := (_squash(title), _squash(department))) in new_tasks:
+        elif (task_key := (_squash(title), _squash(department))) in new_tasks:
             # The same task twice in the sheet (a copied row, a second performer on a line of its own):
             # one task, its performers together; differing hours or frequencies cannot both be right.
-            first_row, first = new_tasks[key]
+            first_row, first = new_tasks[task_key]
             conflict = next((name for name in ("hours_per_month", "x-frequency")
                              if name in fields and name in first and fields[name] != first[name]), None)
             if conflict is not None:
@@ -441,7 +441,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             table.merged.append(row.number)
             continue
         else:
-            new_tasks[key] = (row, fields)
+            new_tasks[task_key] = (row, fields)
         planned.append((row, task_id, fields))
     if problems:
         return [], [], [], problems
