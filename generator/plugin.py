@@ -28,6 +28,7 @@ from .i18n import LANGUAGES
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
 from .search import BACKENDS as SEARCH_BACKENDS
+from .search import titles
 from .search.pagefind import PagefindSearch
 
 log = logging.getLogger("mkdocs.plugins.sopbook")
@@ -113,6 +114,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         for static in generated.files:
             if files.get_file_from_path(static.path) is None:
                 files.append(File.generated(config, static.path, abs_src_path=str(static.source)))
+        if self.pagefind is not None:
+            index = self.pagefind.title_index(generated.kb.procedures.values(), lambda path: _url(files, path))
+            files.append(File.generated(config, titles.INDEX_PATH, content=index))
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -186,6 +190,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.staged is not None:
             self.staged.commit() if self.succeeded else self.staged.abandon()
             self.staged = None
+
+
+def _url(files: Files, path: str) -> str | None:
+    file = files.get_file_from_path(path)
+    return file.url if file is not None else None
 
 
 def _log_problems(problems: list[Any]) -> None:
