@@ -177,16 +177,24 @@
       return box.inputEl ? box.inputEl.value : "";
     }
 
+    // The list is aria-busy while Pagefind's results are still to come under the title matches.
+    function stillSearching() {
+      if (box.resultsEl) box.resultsEl.setAttribute("aria-busy", "true");
+    }
+
     function showTitleMatches() {
       generation++;
       var matches = query().trim() ? titleMatches(query()) : [];
       showing = matches.length ? query() : null;
-      if (showing !== null) showResults.call(box, { results: matches.map(asResult) });
+      if (showing !== null) {
+        showResults.call(box, { results: matches.map(asResult) });
+        stillSearching();
+      }
     }
 
     // While Pagefind searches, the title matches stay in the list (its loading state would empty it).
     box.showLoadingState = function () {
-      if (showing !== null && showing === query()) return;
+      if (showing !== null && showing === query()) return stillSearching();
       return showLoading.apply(box, arguments);
     };
 
