@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT, has_executable
 from generator.cli import cli
 from generator.search.pagefind import page_for_index
 from generator.search.titles import TitleEntry, index_json
 
-from conftest import ROOT, has_executable
-
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from browser import CHROMIUM, chromium, serve_site  # noqa: E402
-from synthetic import mkdocs_yml, write_knowledge_base  # noqa: E402
+from browser import CHROMIUM, chromium, serve_site
+from synthetic import mkdocs_yml, write_knowledge_base
 
 WORD = "棚卸"
 TITLED = "P00003"      # 棚卸 in its title, once

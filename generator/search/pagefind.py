@@ -22,8 +22,8 @@ import re
 import subprocess
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any, cast
 
 from ..errors import SopbookError

@@ -23,8 +23,8 @@ names each folder once).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from ..model import Procedure
 from ..render import procedure_path
