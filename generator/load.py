@@ -19,6 +19,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .files import Refused, read_bytes
+from .i18n import _
 from .problems import Problem, Severity
 
 try:
@@ -234,11 +235,11 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
         line, column = _offset_to_line_col(text, position) if position is not None else (1, 1)
         reason = getattr(error, "reason", None) or str(error).splitlines()[0]
         source.problems.append(Problem(path, line, column, "yaml-syntax", Severity.ERROR,
-                                       f"invalid YAML: {reason}"))
+                                       _("load.invalid-yaml", detail=reason)))
         return source
     except RecursionError:
         source.problems.append(Problem(path, 1, 1, "yaml-syntax", Severity.ERROR,
-                                       f"invalid YAML: nested deeper than {MAX_DEPTH} levels"))
+                                       _("load.invalid-yaml", detail=_("load.too-deep", depth=MAX_DEPTH))))
         return source
     if node is None:
         source.empty = True
@@ -259,13 +260,13 @@ def decode(raw: bytes, source: Source) -> str | None:
     wide = wide_encoding(raw)
     if wide is not None:
         source.problems.append(Problem(path, 1, 1, "encoding", Severity.ERROR,
-                                       f"file is {wide}; save it as UTF-8"))
+                                       _("load.wide", encoding=wide)))
         return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         source.problems.append(Problem(path, line, 1, "binary-file", Severity.ERROR,
-                                       "binary file (contains NUL bytes); a procedure must be a UTF-8 text file"))
+                                       _("load.binary")))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -275,11 +276,11 @@ def decode(raw: bytes, source: Source) -> str | None:
         hint = ""
         try:
             raw.decode("cp932")
-            hint = " (it looks like Shift_JIS; save it as UTF-8)"
+            hint = _("load.shift-jis")
         except UnicodeDecodeError:
             pass
         source.problems.append(Problem(path, line, column, "encoding", Severity.ERROR,
-                                       f"not valid UTF-8 at byte {error.start}{hint}"))
+                                       _("load.not-utf8", offset=error.start, hint=hint)))
         return None
     return text
 
@@ -320,17 +321,17 @@ def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Proble
     offending = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
     problem = error.problem or "invalid YAML"
     if offending == "\t" or "'\\t'" in problem:
-        message = "tab character: indent YAML with spaces, not tabs"
+        message = _("load.tab")
     elif "expected a single document" in str(error) or "but found another document" in problem:
-        message = "more than one YAML document ('---') in the file; put one procedure per file"
+        message = _("load.documents")
     else:
         message = problem
         if error.context:
             message = f"{error.context.rstrip()}, {problem}"
         context = error.context_mark
         if context is not None and mark is not None and (context.line, context.column) != (mark.line, mark.column):
-            message += f" (the construct started at line {context.line + 1}, column {context.column + 1})"
-    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, f"invalid YAML: {message}")
+            message += _("load.construct-started", line=context.line + 1, column=context.column + 1)
+    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, _("load.invalid-yaml", detail=message))
 
 
 class _Abort(Exception):
@@ -424,27 +425,27 @@ class _Builder:
         mark = node.start_mark
         self.marks += (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
-            raise self._fail(node, "yaml-too-deep", f"nested deeper than {MAX_DEPTH} levels")
+            raise self._fail(node, "yaml-too-deep", _("load.too-deep", depth=MAX_DEPTH))
         if self.guarded:
             self.count += 1
             if self.count > MAX_NODES:
                 raise self._fail(node, "yaml-too-large",
-                                 f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)")
+                                 _("load.too-large", count=f"{MAX_NODES:,}"))
         cls = node.__class__
         if cls is yaml.ScalarNode:  # a class test, not isinstance: this runs for every value
             return self._scalar(node)  # type: ignore[arg-type]
         identity = id(node)
         if self.guarded:
             if identity in self.active:
-                raise self._fail(node, "yaml-recursive", "an alias refers to the value that contains it")
+                raise self._fail(node, "yaml-recursive", _("load.recursive"))
             self.active.add(identity)
         try:
             if cls is yaml.SequenceNode:
                 if node.tag != _SEQ:
-                    self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+                    self._error(node, "yaml-tag", _("load.tag", tag=node.tag))
                 return [self.build(item, depth + 1) for item in node.value]
             if node.tag != _MAP:
-                self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+                self._error(node, "yaml-tag", _("load.tag", tag=node.tag))
             return self._mapping(node, depth)  # type: ignore[arg-type]
         finally:
             if self.guarded:
@@ -456,10 +457,10 @@ class _Builder:
         marks = self.marks
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._error(key_node, "yaml-merge", "YAML merge keys ('<<') are not supported; write the keys out")
+                self._error(key_node, "yaml-merge", _("load.merge"))
                 continue
             if key_node.__class__ is not yaml.ScalarNode:
-                self._error(key_node, "yaml-key", "a key must be a plain word or text, not a list or mapping")
+                self._error(key_node, "yaml-key", _("load.key-type"))
                 continue
             key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
             if key.__class__ is not str:
@@ -470,8 +471,7 @@ class _Builder:
             key_mark = key_node.start_mark
             if key in first_seen:
                 self._error(key_node, "duplicate-key",
-                            f"duplicate key {key!r} (first at line {first_seen[key]}); the later value would "
-                            f"silently win")
+                            _("load.duplicate-key", key=key, line=first_seen[key]))
                 continue
             first_seen[key] = key_mark.line + 1
             marks += (key_mark.line + 1, key_mark.column + 1)
@@ -484,7 +484,7 @@ class _Builder:
             return node.value
         if tag not in _SCALAR_TAGS:
             if tag != "!":
-                self._error(node, "yaml-tag", f"unsupported YAML tag {tag!r}")
+                self._error(node, "yaml-tag", _("load.tag", tag=tag))
             return node.value
         try:
             value = SafeConstructor.yaml_constructors[tag](_constructor, node)

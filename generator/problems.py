@@ -11,6 +11,8 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .i18n import _
+
 
 class Severity(enum.IntEnum):
     """How bad a problem is; higher is worse, so ``max()`` gives the worst."""
@@ -109,7 +111,7 @@ def cap_per_file(problems: Iterable[Problem], hidden: Mapping[str, int] | None =
 def did_you_mean(word: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
     """`` (did you mean 'tanaka'?)`` for the closest choice, or nothing when none is close."""
     match = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=cutoff)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return _("hint.did-you-mean", choice=match[0]) if match else ""
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

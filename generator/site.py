@@ -23,8 +23,7 @@ from .cache import Cache
 from .config import CONFIG_BYTES
 from .errors import SopbookError
 from .files import Refused, read_text
-from .i18n import Language
-from .i18n import language as language_for
+from .i18n import Language, activate
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
@@ -92,7 +91,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     Raises ``BuildStopped`` with the file:line errors when the knowledge base is invalid.
     """
     today = today or dt.date.today()
-    lang = language_for(options.get("language"))
+    lang = activate(options.get("language"))
     lint_config = parse_lint_config(options.get("lint"))
     sop_dir = Path(str(options.get("sop_dir") or "sop"))
     if not sop_dir.is_absolute():

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from . import media, schema
 from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
+from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, cap_per_file, did_you_mean
 
@@ -130,8 +131,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
             shown = display_path(sop_dir / f"{name}.yaml")
             sources.problems.append(Problem(
                 shown, 1, 1, "missing-registry", Severity.ERROR,
-                f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
-                f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
+                _("validate.missing-registry", path=shown, files=", ".join(n + ".yaml" for n in REGISTRIES))))
             continue
         wanted.append((str(registry), display_path(registry), name, root))
     for procedure_file in procedure_files:
@@ -168,7 +168,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     if not procedure_files:
         shown = display_path(sop_dir)
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
-                                        f"no procedure files (*.yaml) found under {shown}/"))
+                                        _("validate.no-procedures", path=shown)))
     if to_parse or current.keys() != previous.keys():
         cache.put("sources", code_stamp(), current, background=len(current) > PARALLEL_THRESHOLD)
     return sources
@@ -206,7 +206,7 @@ def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list
         context = multiprocessing.get_context("fork")
     except ValueError:  # no fork (Windows, macOS default): spawning re-imports everything, not worth it
         return _parse_chunk(tasks)
-    for kind in {kind for _, _, kind, _ in tasks}:
+    for kind in {task[2] for task in tasks}:
         schema.prepare(kind)  # compile once here rather than once in every worker
     # This process parses a share too: its results need no pickling, and it would otherwise idle.
     # A worker's share costs it the pickling on top, so this process takes a little more than an
@@ -231,8 +231,7 @@ def _checked(source: Source, kind: str) -> Source:
     if source.empty:
         if kind == "procedure":
             source.problems.append(Problem(source.path, 1, 1, "empty-file", Severity.ERROR,
-                                           "empty file: a procedure needs at least id, title, department, "
-                                           "owner and steps"))
+                                           _("validate.empty-file")))
         else:
             source.data = {}
         return source
@@ -389,12 +388,12 @@ class _Resolver:
         if not _is_id(value) or not self.people_known or value in self.people:
             return None
         if value in self.roles:
-            return source.problem("not-a-person",
-                                  f"{label} {value!r} is a role; {label} must be a person from "
-                                  f"{self._registry('people')}", *path, procedure=procedure)
+            return source.problem("not-a-person", _("validate.not-a-person", label=label, value=value,
+                                                    registry=self._registry("people")),
+                                  *path, procedure=procedure)
         return source.problem("unknown-person",
-                              f"{label} {value!r} is not in {self._registry('people')}"
-                              f"{did_you_mean(value, self.people)}", *path, procedure=procedure)
+                              _("validate.unknown-person", label=label, value=value, registry=self._registry("people"),
+                                hint=did_you_mean(value, self.people)), *path, procedure=procedure)
 
     def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
@@ -403,8 +402,8 @@ class _Resolver:
         if not (self.people_known and self.roles_known):
             return None
         return source.problem("unknown-person",
-                              f"{label} {value!r} is neither a person in {self._registry('people')} nor a role "
-                              f"in {self._registry('roles')}{did_you_mean(value, self.people | self.roles)}",
+                              _("validate.unknown-actor", label=label, value=value, people=self._registry("people"),
+                                roles=self._registry("roles"), hint=did_you_mean(value, self.people | self.roles)),
                               *path, procedure=procedure)
 
     def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
@@ -412,7 +411,8 @@ class _Resolver:
         if not _is_id(value) or not self.tools_known or value in self.tools:
             return None
         return source.problem("unknown-tool",
-                              f"{label} {value!r} is not in {self._registry('tools')}{did_you_mean(value, self.tools)}",
+                              _("validate.unknown-tool", label=label, value=value, registry=self._registry("tools"),
+                                hint=did_you_mean(value, self.tools)),
                               *path, procedure=procedure)
 
 
@@ -436,25 +436,25 @@ def cross_check(sources: Sources) -> list[Problem]:
         for role_id in _mapping(roles_source):
             if role_id in resolve.people:
                 problems.append(roles_source.problem(
-                    "id-conflict", f"{role_id!r} is both a person in {resolve._registry('people')} and a role; "
-                    f"people and roles share one id space, rename one", role_id, key=True))
+                    "id-conflict", _("validate.id-conflict", value=role_id, people=resolve._registry("people")),
+                    role_id, key=True))
         for role_id, role in _mapping(roles_source).items():
             if _entry_ok(role):
                 for index, member in _items(role, "members"):
-                    add(resolve.person(roles_source, member, f"role {role_id!r} member",
+                    add(resolve.person(roles_source, member, _("where.role-member", role=role_id),
                                        (role_id, "members", index), None))
     tools_source = sources.registries.get("tools")
     if tools_source is not None:
         for tool_id, tool in _mapping(tools_source).items():
             if _entry_ok(tool) and "owner" in tool:
-                add(resolve.person(tools_source, tool["owner"], f"tool {tool_id!r} owner",
+                add(resolve.person(tools_source, tool["owner"], _("where.tool-owner", tool=tool_id),
                                    (tool_id, "owner"), None))
     inventory_source = sources.registries.get("inventory")
     if inventory_source is not None:
         for task_id, task in _mapping(inventory_source).items():
             if _entry_ok(task):
                 for index, performer in _items(task, "performers"):
-                    add(resolve.person(inventory_source, performer, f"task {task_id!r} performer",
+                    add(resolve.person(inventory_source, performer, _("where.task-performer", task=task_id),
                                        (task_id, "performers", index), None))
 
     # Procedure ids are unique; remember where each was first seen.
@@ -468,7 +468,7 @@ def cross_check(sources: Sources) -> list[Problem]:
             other = first[procedure_id]
             line, column = other.where("id")
             problems.append(source.problem(
-                "duplicate-id", f"procedure id {procedure_id!r} is already used by {other.path}:{line}:{column}",
+                "duplicate-id", _("validate.duplicate-id", value=procedure_id, place=f"{other.path}:{line}:{column}"),
                 "id", procedure=procedure_id))
         else:
             first[procedure_id] = source
@@ -479,33 +479,33 @@ def cross_check(sources: Sources) -> list[Problem]:
             continue
         procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
         if "owner" in data:
-            add(resolve.person(source, data["owner"], "owner", ("owner",), procedure_id))
+            add(resolve.person(source, data["owner"], _("where.owner"), ("owner",), procedure_id))
         for index, backup in _items(data, "backups"):
-            add(resolve.person(source, backup, "backup", ("backups", index), procedure_id))
+            add(resolve.person(source, backup, _("where.backup"), ("backups", index), procedure_id))
         for index, tool in _items(data, "tools"):
-            add(resolve.tool(source, tool, "tool", ("tools", index), procedure_id))
+            add(resolve.tool(source, tool, _("where.tool"), ("tools", index), procedure_id))
         for index, step in _items(data, "steps"):
             if not isinstance(step, dict):
                 continue
             if "actor" in step:
-                add(resolve.actor(source, step["actor"], f"step {index + 1} actor",
+                add(resolve.actor(source, step["actor"], _("where.step-actor", n=index + 1),
                                   ("steps", index, "actor"), procedure_id))
             if "tool" in step:
-                add(resolve.tool(source, step["tool"], f"step {index + 1} tool",
+                add(resolve.tool(source, step["tool"], _("where.step-tool", n=index + 1),
                                  ("steps", index, "tool"), procedure_id))
         for index, approval in _items(data, "approvals"):
             if isinstance(approval, dict) and "approver" in approval:
-                add(resolve.actor(source, approval["approver"], f"approval {index + 1} approver",
+                add(resolve.actor(source, approval["approver"], _("where.approval-approver", n=index + 1),
                                   ("approvals", index, "approver"), procedure_id))
         for index, entry in _items(data, "history"):
             if isinstance(entry, dict) and "author" in entry:
-                add(resolve.person(source, entry["author"], "history author",
+                add(resolve.person(source, entry["author"], _("where.history-author"),
                                    ("history", index, "author"), procedure_id))
         for index, related in _items(data, "related"):
             if not _is_id(related) or related in first:
                 continue
             problems.append(source.problem(
                 "unknown-procedure",
-                f"related procedure {related!r} does not exist{did_you_mean(related, first)}",
+                _("validate.unknown-procedure", value=related, hint=did_you_mean(related, first)),
                 "related", index, procedure=procedure_id))
     return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from typing import Iterator
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,14 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def has_executable(name: str) -> bool:
     return shutil.which(name) is not None or os.path.exists(name)
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Tests read messages in English unless the knowledge base's mkdocs.yml says otherwise (the product's
+    default is Japanese: tests of Japanese messages set ``language: ja`` or call ``activate("ja")``)."""
+    from generator import i18n
+
+    i18n.activate("en")
+    yield
+    i18n.activate(i18n.DEFAULT)

@@ -17,7 +17,8 @@ from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity, cap_per_file
 from ..rules import LintConfig, parse_lint_config, run
 from ..validate import find_sop_dir, remembered
-from . import keep_until_exit
+from ..i18n import _
+from . import keep_until_exit, speak
 
 
 def parse_date(value: str | None, configured: object = None) -> dt.date:
@@ -106,6 +107,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     sopbook plugin in mkdocs.yml (lint: {rules: {...}}).
     """
     project = load_project_config(config_file)
+    speak(project)
     config = parse_lint_config(project.options.get("lint"))
     today = parse_date(today_text, project.options.get("today"))
     if sop_dir is None and config_file is not None:
@@ -117,7 +119,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     else:
         kb, validation = load_knowledge_base(folder, cache)
         changed = changed_files(folder, changed_since)
-        selected, _, inventory_changed = select_changed(kb, changed)
+        selected, _registries_changed, inventory_changed = select_changed(kb, changed)
         result = run(kb, config, today, procedures=selected, whole_kb=inventory_changed)
         cwd = Path.cwd().resolve()
         problems = [problem for problem in validation.problems
@@ -126,11 +128,11 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
         silenced = sum(len(suppression.findings) for suppression in result.suppressions)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text":
-        note = f" ({silenced} finding(s) silenced by x-lint)" if silenced else ""
         if not problems:
-            click.echo(f"{folder}: no problems{note}", err=True)
-        elif note:
-            click.echo(note.strip(" ()"), err=True)
+            click.echo(_("cli.no-problems", folder=folder,
+                         note=_("cli.silenced-note", n=silenced) if silenced else ""), err=True)
+        elif silenced:
+            click.echo(_("cli.silenced", n=silenced), err=True)
     worst = max((problem.severity for problem in problems), default=None)
     if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
         sys.exit(1)

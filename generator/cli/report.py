@@ -23,6 +23,7 @@ from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
 from ..rules import parse_lint_config
 from ..validate import find_sop_dir, validate_files
+from . import speak
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
@@ -33,6 +34,7 @@ language_option = click.option("--language", type=click.Choice(["ja", "en"]),
 def _load(sop_dir: str | None) -> tuple[KnowledgeBase, dict]:
     project = load_project_config()
     folder = find_sop_dir(sop_dir)
+    speak(project, folder)
     kb, validation = load_knowledge_base(folder, Cache.beside(folder))
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..model import KnowledgeBase
+from ..i18n import _
 from ..problems import did_you_mean
 from .base import Column, Report
 
@@ -26,7 +27,7 @@ def check_people(kb: KnowledgeBase, without: Iterable[str]) -> list[str]:
     people = list(dict.fromkeys(without))
     for person in people:
         if person not in kb.people:
-            raise UsageError(f"--without: {person!r} is not a person in people.yaml{did_you_mean(person, kb.people)}")
+            raise UsageError(_("whatif.unknown-person", person=person, hint=did_you_mean(person, kb.people)))
     return people
 
 

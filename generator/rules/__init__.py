@@ -34,6 +34,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import ConfigError
+from ..i18n import _, active
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity, did_you_mean
 from . import (
@@ -111,17 +112,17 @@ def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
     where = f"lint.rules.{rule_id}.{name}"
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+            raise ConfigError(_("config.expected-bool", where=where, value=repr(value)))
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: expected a whole number of at least 0, got {value!r}")
+            raise ConfigError(_("config.expected-count", where=where, value=repr(value)))
     elif isinstance(default, list):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}: expected a list of texts, got {value!r}")
+            raise ConfigError(_("config.expected-texts", where=where, value=repr(value)))
     elif isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a text, got {value!r}")
+        raise ConfigError(_("config.expected-text", where=where, value=repr(value)))
     return value
 
 
@@ -142,7 +143,7 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
         elif word.upper() in Severity.__members__:
             severity = Severity.parse(word)
         else:
-            raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+            raise ConfigError(_("config.rule-value", rule=rule_id, levels=levels, value=repr(value)))
     elif isinstance(value, dict):
         for name, option in value.items():
             if name in ("level", "severity"):
@@ -152,23 +153,22 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 elif word.upper() in Severity.__members__:
                     severity = Severity.parse(word)
                 else:
-                    raise ConfigError(f"lint.rules.{rule_id}.{name}: expected one of {levels}, got {option!r}")
+                    raise ConfigError(_("config.level", rule=rule_id, name=name, levels=levels, value=repr(option)))
             elif name == "enabled":
                 enabled = bool(option)
             elif name in module.OPTIONS:
                 options[name] = _check_option(rule_id, name, option, module.OPTIONS[name])
             else:
                 known = ["level", *module.OPTIONS]
-                raise ConfigError(
-                    f"lint.rules.{rule_id}: unknown option {name!r} for rule {rule_id!r}"
-                    f"{did_you_mean(name, known, cutoff=0.5)}; its options are: {', '.join(known)}")
+                raise ConfigError(_("config.unknown-option", rule=rule_id, name=name,
+                                    hint=did_you_mean(name, known, cutoff=0.5), known=", ".join(known)))
     else:
-        raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}")
+        raise ConfigError(_("config.rule-value", rule=rule_id, levels=levels, value=repr(value)))
     prepare = getattr(module, "prepare", None)
     try:
         prepared = prepare(options) if prepare is not None else dict(options)
     except re.error as error:
-        raise ConfigError(f"lint.rules.{rule_id}: invalid regular expression {error.pattern!r}: {error}") from None
+        raise ConfigError(_("config.regex", rule=rule_id, pattern=error.pattern, error=error)) from None
     return RuleSettings(enabled, severity, options, prepared)
 
 
@@ -176,19 +176,17 @@ def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
     """The ``lint`` mapping of the plugin options, validated; raises ``ConfigError`` naming the bad rule or option."""
     options = options or {}
     if not isinstance(options, Mapping):
-        raise ConfigError(f"lint: expected a mapping such as {{rules: {{single-owner: {{min_people: 3}}}}}}, "
-                          f"got {options!r}")
+        raise ConfigError(_("config.lint-shape", value=repr(options)))
     for key in options:
         if key != "rules":
-            raise ConfigError(f"lint: unknown setting {key!r}{did_you_mean(key, ['rules'], cutoff=0.5)}; "
-                              f"rules are configured under lint.rules")
+            raise ConfigError(_("config.lint-key", key=key, hint=did_you_mean(key, ["rules"], cutoff=0.5)))
     configured = options.get("rules") or {}
     if not isinstance(configured, Mapping):
-        raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}")
+        raise ConfigError(_("config.rules-shape", value=repr(configured)))
     for rule_id in configured:
         if rule_id not in RULES:
-            raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}; "
-                              f"the rules are: {', '.join(RULES)}")
+            raise ConfigError(_("config.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5),
+                                rules=", ".join(RULES)))
     return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id))
                        for rule_id, module in RULES.items()})
 
@@ -227,21 +225,19 @@ def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression]
     for owner_id, source, block, prefix in places:
         if not isinstance(block, dict) or set(block) - {"ignore"} or not isinstance(block.get("ignore"), dict):
             problems.append(source.problem(
-                IGNORE_CODE, "x-lint must be a mapping 'ignore: {rule-id: \"reason\"}', e.g. "
-                "x-lint: {ignore: {single-owner: \"only HR may see the data\"}}", *prefix,
+                IGNORE_CODE, _("lint.x-lint.shape"), *prefix,
                 severity=Severity.ERROR, procedure=owner_id))
             continue
         for rule_id, reason in block["ignore"].items():
             path = (*prefix, "ignore", rule_id)
             if rule_id not in RULES:
                 problems.append(source.problem(
-                    IGNORE_CODE, f"x-lint ignores unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}",
+                    IGNORE_CODE, _("lint.x-lint.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5)),
                     *path, key=True, severity=Severity.ERROR, procedure=owner_id))
                 continue
             if not isinstance(reason, str) or not reason.strip():
                 problems.append(source.problem(
-                    IGNORE_CODE, f"x-lint ignores {rule_id!r} without a reason; write why, e.g. "
-                    f"{rule_id}: \"...\" (the reason is shown in the reports)", *path, key=True,
+                    IGNORE_CODE, _("lint.x-lint.no-reason", rule=rule_id), *path, key=True,
                     severity=Severity.ERROR, procedure=owner_id))
                 continue
             line, column = source.where(*path, key=True)
@@ -272,10 +268,12 @@ def run(kb: KnowledgeBase, config: LintConfig | None = None, today: dt.date | No
     config = config or default_config()
     today = today or dt.date.today()
     if procedures is None and whole_kb:
-        if _last is not None and _last[0][0]() is kb and _last[0][1] is config and _last[0][2] == today:
+        spoken = active().code  # the findings are sentences in this language
+        if (_last is not None and _last[0][0]() is kb and _last[0][1] is config and _last[0][2] == today
+                and _last[0][3] == spoken):
             return _last[1]
         result = _run(kb, config, today, None, True)
-        _last = ((weakref.ref(kb), config, today), result)
+        _last = ((weakref.ref(kb), config, today, spoken), result)
         return result
     return _run(kb, config, today, procedures, whole_kb)
 

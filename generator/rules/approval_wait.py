@@ -48,6 +48,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -90,6 +91,6 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         slas = " + ".join(approval.sla or "" for approval in timed)
         yield procedure.source.problem(
-            ID, f"approvals alone may take {total:g} business days ({slas}), more than the target "
-            f"'{kpi.target}' of KPI '{kpi.name}'", "kpis", index, "target",
+            ID, _("lint.approval-wait", days=f"{total:g}", slas=slas, target=kpi.target, kpi=kpi.name),
+            "kpis", index, "target",
             severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context, field_label, procedure_texts, quote, text_position
 
@@ -68,5 +69,4 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         excerpt = quote(text[max(line_start, match.start() - 12):min(line_end, match.end() + 4)])
         line, column = text_position(procedure, path, text, match.start())
         yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
-                      f"{field_label(path)} sends the reader to a person ('{excerpt}'); write down what they "
-                      f"would answer", procedure.id)
+                      _("lint.ask-a-person", field=field_label(path), excerpt=excerpt), procedure.id)

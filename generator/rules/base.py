@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 
 _ASCII_WORD = re.compile(r"^[A-Za-z0-9 _.-]+$")
@@ -55,7 +56,7 @@ class Context:
 
     def names(self, people: Iterable[str]) -> str:
         """``田中 花子 (tanaka), 鈴木 一郎 (suzuki)`` for messages."""
-        return ", ".join(f"{self.kb.name_of(person)} ({person})" for person in people) or "nobody"
+        return _("list_sep").join(f"{self.kb.name_of(person)} ({person})" for person in people) or _("nobody")
 
     def label(self, actor: str) -> str:
         """``'ga-manager' (総務課長)`` for messages; the id alone when the name adds nothing."""
@@ -139,7 +140,7 @@ def text_position(procedure: Procedure, path: tuple[str | int, ...], text: str, 
         return line, column + offset
     before = text[:offset]
     start_of_line = before.rfind("\n") + 1
-    _, key_column = procedure.where(*path, key=True)
+    key_column = procedure.where(*path, key=True)[1]
     return line + 1 + before.count("\n"), key_column + 2 + (offset - start_of_line)
 
 
@@ -149,11 +150,11 @@ def quote(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_SINGULAR = {"steps": "step", "approvals": "approval", "kpis": "KPI", "faq": "FAQ"}
+_SINGULAR = {"steps": "field.step", "approvals": "field.approval", "kpis": "field.kpi", "faq": "field.faq"}
 
 
 def field_label(path: tuple[str | int, ...]) -> str:
     """``("steps", 2, "details")`` → ``step 3 details``."""
     if len(path) == 3 and path[0] in _SINGULAR:
-        return f"{_SINGULAR[str(path[0])]} {int(path[1]) + 1} {path[2]}"
+        return _(_SINGULAR[str(path[0])], n=int(path[1]) + 1, name=path[2])
     return str(path[0])

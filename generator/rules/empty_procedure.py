@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -40,12 +41,12 @@ OPTIONS: dict[str, Any] = {}
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     if not procedure.steps:
-        yield procedure.source.problem(ID, "the procedure has no steps; write down how the work is done", "id",
+        yield procedure.source.problem(ID, _("lint.empty-procedure.no-steps"), "id",
                                        severity=DEFAULT_SEVERITY, procedure=procedure.id)
         return
     for step in procedure.steps:
         if (step.details and step.details.strip()) or step.tool:
             continue
         yield procedure.source.problem(
-            ID, f"step {step.number} '{step.title}' has neither details nor a tool; say how it is done",
+            ID, _("lint.empty-procedure.step", n=step.number, title=step.title),
             "steps", step.number - 1, "title", severity=DEFAULT_SEVERITY, procedure=procedure.id)

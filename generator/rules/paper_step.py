@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context, text_position, word_pattern
 
@@ -65,6 +66,6 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             words = list(dict.fromkeys(m.group(0) for m in pattern.pattern.finditer(both)))
             line, column = text_position(procedure, ("steps", index, name), text, match.start())
             yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
-                          f"step {step.number} '{step.title}' is paper work ({', '.join(words)}): "
-                          f"a candidate for digitisation", procedure.id)
+                          _("lint.paper-step", n=step.number, title=step.title, words=", ".join(words)),
+                          procedure.id)
             break

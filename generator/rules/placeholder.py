@@ -35,6 +35,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context, field_label, procedure_texts, text_position, word_pattern
 
@@ -57,5 +58,4 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         line, column = text_position(procedure, path, text, match.start())
         yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
-                      f"placeholder '{match.group(0)}' in {field_label(path)}: finish the text, or track the "
-                      f"open question outside the procedure", procedure.id)
+                      _("lint.placeholder", word=match.group(0), field=field_label(path)), procedure.id)

@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -58,13 +59,13 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         person = approvers[0]
         if performers == [person]:
-            reason = "is also the only person who performs the procedure"
+            reason = _("lint.segregation-of-duties.only")
         else:
             own = [str(step.number) for step in procedure.steps if context.active_people(step.actor) == (person,)]
             if not own:
                 continue
-            reason = f"also does step{'s' if len(own) > 1 else ''} {', '.join(own)} alone"
+            reason = _("lint.segregation-of-duties.steps" if len(own) > 1 else "lint.segregation-of-duties.step",
+                       steps=", ".join(own))
         yield procedure.source.problem(
-            ID, f"approval {approval.number}: the approver {context.names([person])} {reason}; "
-            f"an approval needs someone other than the person who did the work",
+            ID, _("lint.segregation-of-duties", n=approval.number, name=context.names([person]), reason=reason),
             "approvals", approval.number - 1, "approver", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -42,8 +43,7 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         people = context.active_people(approval.approver)
         if len(people) != 1:
             continue
-        via = "" if approval.approver == people[0] else f" ({context.label(approval.approver)} has one active member)"
+        via = "" if approval.approver == people[0] else _("lint.one-member", role=context.label(approval.approver))
         yield procedure.source.problem(
-            ID, f"approval {approval.number} can only be given by {context.names(people)}{via}; "
-            f"name a deputy so approvals do not wait when they are away",
+            ID, _("lint.single-approver", n=approval.number, names=context.names(people), via=via),
             "approvals", approval.number - 1, "approver", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -44,6 +44,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -58,9 +59,9 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
     if len(people) >= needed:
         return
     if people:
-        who = f"only {context.names(people)} can perform this procedure"
+        message = _("lint.single-owner.some", names=context.names(people), needed=needed)
     else:
-        who = "no active person can perform this procedure"
+        message = _("lint.single-owner.none", needed=needed)
     yield procedure.source.problem(
-        ID, f"{who}; name backups in 'backups' so that at least {needed} active people can",
+        ID, message,
         "owner", key=True, severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase, Procedure
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -53,8 +54,7 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         people = context.active_people(step.actor)
         if len(people) != 1 or people[0] in covered:
             continue
-        via = "" if step.actor == people[0] else f" through {context.label(step.actor)}"
+        via = "" if step.actor == people[0] else _("lint.via-role", role=context.label(step.actor))
         yield procedure.source.problem(
-            ID, f"step {step.number} '{step.title}' can only be done by {context.names(people)}{via}, "
-            f"who is not the owner or a backup; give the step a role with more members",
+            ID, _("lint.single-person-step", n=step.number, title=step.title, names=context.names(people), via=via),
             "steps", step.number - 1, "actor", severity=DEFAULT_SEVERITY, procedure=procedure.id)

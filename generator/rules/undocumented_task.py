@@ -40,6 +40,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import KnowledgeBase
+from ..i18n import _
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -57,12 +58,12 @@ def check(kb: KnowledgeBase, options: dict[str, Any], context: Context) -> Itera
         procedure = kb.procedures.get(task.id)
         if procedure is not None and not procedure.is_draft:
             continue
-        hours = f", {task.hours_per_month:g} h/month" if task.hours_per_month is not None else ""
-        who = f" done by {context.names(task.performers)}" if task.performers else ""
+        hours = (_("lint.hours-per-month", hours=f"{task.hours_per_month:g}")
+                 if task.hours_per_month is not None else "")
+        who = _("lint.done-by", names=context.names(task.performers)) if task.performers else ""
         if procedure is None:
-            message = (f"task {task.id!r} ({task.title}{hours}){who} has no procedure; "
-                       f"write one with 'id: {task.id}'")
+            message = _("lint.undocumented-task.missing", task=task.id, title=task.title, hours=hours, who=who)
         else:
-            message = (f"task {task.id!r} ({task.title}{hours}){who} has only a draft procedure "
-                       f"({procedure.path}); finish it and set 'status: active'")
+            message = _("lint.undocumented-task.draft", task=task.id, title=task.title, hours=hours, who=who,
+                        file=procedure.path)
         yield inventory.problem(ID, message, task.id, key=True, severity=DEFAULT_SEVERITY, procedure=task.id)
