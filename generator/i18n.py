@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -54,7 +54,7 @@ class MissingMessage(LookupError):
     """A message id that the catalogue of a language does not have: a bug, caught by the tests."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(code: str) -> dict[str, str]:
     """Message id → text of one language, read from its compiled ``.mo``."""
     path = _locale_folder().joinpath(code, "LC_MESSAGES", f"{DOMAIN}.mo")
@@ -127,7 +127,7 @@ _active = Language(DEFAULT)
 
 def activate(code: str | None) -> Language:
     """Speak ``code`` (the knowledge base's ``language``) from now on; returns it."""
-    global _active
+    global _active  # noqa: PLW0603 - the one language of the process, set by the door (see the module docstring)
     _active = language(code)
     return _active
 

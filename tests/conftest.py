@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
-from typing import Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest

@@ -154,7 +154,8 @@ def test_whatif_command(demo_copy: Path) -> None:
     assert markdown.startswith("# If 鈴木 一郎 (suzuki) left") and "| procedure | GA-002 |" in markdown
     unknown = run("whatif", "--without", "tanak")
     # The demo is a Japanese knowledge base: the hint is in Japanese.
-    assert unknown.exit_code == 2 and "'tanak' は people.yaml の人ではありません（もしかして 'tanaka'？）" in unknown.stderr
+    assert unknown.exit_code == 2
+    assert "'tanak' は people.yaml の人ではありません（もしかして 'tanaka'？）" in unknown.stderr
 
 
 def test_site_pages_and_dashboard(demo) -> None:

@@ -12,12 +12,12 @@ import click
 from ..cache import Cache, collector_paused
 from ..config import load_project_config
 from ..errors import UsageError
+from ..i18n import _
 from ..model import KnowledgeBase, load_knowledge_base
 from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity, cap_per_file
 from ..rules import LintConfig, parse_lint_config, run
 from ..validate import find_sop_dir, remembered
-from ..i18n import _
 from . import keep_until_exit, speak
 
 

@@ -8,11 +8,11 @@ import click
 
 from ..cache import Cache
 from ..config import load_project_config
+from ..i18n import _
 from ..media import limit as media_limit
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
-from ..i18n import _
 from ..validate import find_sop_dir, remembered
 from ..validate import validate as validate_folder
 from . import keep_until_exit, speak

@@ -5,8 +5,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..errors import UsageError
-from ..model import KnowledgeBase
 from ..i18n import _
+from ..model import KnowledgeBase
 from ..problems import did_you_mean
 from .base import Column, Report
 

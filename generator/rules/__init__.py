@@ -232,7 +232,8 @@ def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression]
             path = (*prefix, "ignore", rule_id)
             if rule_id not in RULES:
                 problems.append(source.problem(
-                    IGNORE_CODE, _("lint.x-lint.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5)),
+                    IGNORE_CODE,
+                    _("lint.x-lint.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5)),
                     *path, key=True, severity=Severity.ERROR, procedure=owner_id))
                 continue
             if not isinstance(reason, str) or not reason.strip():

@@ -47,8 +47,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
 from ..i18n import _
+from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
 

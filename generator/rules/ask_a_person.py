@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import KnowledgeBase, Procedure
 from ..i18n import _
+from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context, field_label, procedure_texts, quote, text_position
 

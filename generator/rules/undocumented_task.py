@@ -39,8 +39,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import KnowledgeBase
 from ..i18n import _
+from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from .base import Context
 

@@ -180,7 +180,8 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
             if name == "steps":
                 message = _("schema.steps-required")
             else:
-                message = _("schema.missing-key-in", key=name, where=where) if path else _("schema.missing-key", key=name)
+                message = (_("schema.missing-key-in", key=name, where=where) if path
+                           else _("schema.missing-key", key=name))
             yield source.problem("missing-key", message, *path, key=bool(path))
         return
     if validator == "minItems" and path and path[-1] == "steps":
