@@ -140,3 +140,8 @@ def active() -> Language:
 def _(key: str, /, **values: object) -> str:
     """The message ``key`` in the active language, with ``values`` filled in."""
     return _active.label(key, **values)
+
+
+def in_every_language(key: str, /, **values: object) -> dict[str, str]:
+    """Language code → the message ``key``: for what is built once and shown in any language (a report's title)."""
+    return {code: Language(code).label(key, **values) for code in LANGUAGES}

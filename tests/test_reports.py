@@ -164,7 +164,16 @@ def test_site_pages_and_dashboard(demo) -> None:
     site = pages(demo, problems, config, "ja", TODAY)
     assert {f"reports/{name}.md" for name in REPORTS} | {"reports/index.md", "rules/index.md"} <= set(site)
     assert {f"rules/{rule_id}.md" for rule_id in RULES} <= set(site)
-    assert "## Why is this bad?" in site["rules/single-owner.md"] and "`min_people`: 2" in site["rules/single-owner.md"]
+    # A Japanese site documents its rules in Japanese, with the codes as written.
+    rule_page = site["rules/single-owner.md"]
+    assert rule_page.startswith("# 属人化（実施できる人が少ない手順）\n\nコード: `single-owner`")
+    assert "## なぜ問題か" in rule_page and "`min_people`: 2" in rule_page
+    assert "| [属人化（実施できる人が少ない手順）](single-owner.md) | `single-owner` |" in site["rules/index.md"]
+    assert "``" not in site["rules/index.md"]
+    english_site = pages(demo, problems, config, "en", TODAY)
+    assert english_site["rules/single-owner.md"].startswith("# Too few people can perform it\n\nCode: `single-owner`")
+    assert "## Why is this bad?" in english_site["rules/single-owner.md"]
+    assert "``" not in english_site["rules/index.md"]
     suppressions = site["reports/suppressions.md"]
     assert "| inactive-owner | 2026年9月に退職した加藤さんの業務を伊藤さんへ引継ぎ中" in suppressions
     numbers = health(demo, config, TODAY)

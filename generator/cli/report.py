@@ -13,6 +13,8 @@ from ..cache import Cache
 from ..config import load_project_config
 from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
 from ..history import Commit, Repository
+from ..i18n import LANGUAGES
+from ..i18n import language as language_for
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
 from ..provenance import provenance
@@ -27,7 +29,7 @@ from . import speak
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
-language_option = click.option("--language", type=click.Choice(["ja", "en"]),
+language_option = click.option("--language", type=click.Choice(LANGUAGES),
                                help="Labels in Japanese or English (default: the plugin's language, else ja).")
 
 
@@ -171,7 +173,7 @@ def _trend(sop_dir: str | None, format_name: str, language: str | None, today_te
 
 def _text(report: Report, language: str) -> str:
     if not report.rows:
-        return ("止まる手順はありません。\n" if language == "ja" else "Nothing stops.\n")
+        return language_for(language).label("report.whatif.nothing") + "\n"
     lines = [f"{report.title_in(language)}:"]
     for row in report.rows:
         lines.append(f"  {row['id']} {row['title']} ({row['department']}): {cell(row['reasons'])}")

@@ -34,7 +34,7 @@ from types import ModuleType
 from typing import Any
 
 from ..errors import ConfigError
-from ..i18n import _, active
+from ..i18n import Language, MissingMessage, _, active
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity, did_you_mean
 from . import (
@@ -376,10 +376,24 @@ def suppressions(kb: KnowledgeBase, config: LintConfig | None = None,
     return run(kb, config, today).suppressions
 
 
+def documentation(rule_id: str, language: Language) -> str:
+    """A rule's documentation (What it does, Why is this bad?, Example, Options) in ``language``.
+
+    English is the source language: its text is the rule module's docstring, read by people reading
+    the code as well; other languages translate it in their catalogue as ``rule.<id>.doc``.
+    """
+    if language.has(f"rule.{rule_id}.doc"):
+        return language.label(f"rule.{rule_id}.doc")
+    if language.code != "en":
+        raise MissingMessage(f"rule.{rule_id}.doc is missing from the {language.code!r} catalogue")
+    text = (RULES[rule_id].__doc__ or "").strip()
+    return text.split("\n", 1)[1].strip() if "\n" in text else ""
+
+
 def summary(module: ModuleType) -> str:
     """The first line of a rule's docstring."""
     return (module.__doc__ or "").strip().splitlines()[0].strip()
 
 
 __all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "config_from_plugin_options",
-           "default_config", "lint", "parse_lint_config", "run", "summary", "suppressions"]
+           "default_config", "documentation", "lint", "parse_lint_config", "run", "summary", "suppressions"]

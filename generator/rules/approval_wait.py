@@ -2,44 +2,45 @@
 
 ## What it does
 Adds up the `sla` of every approval of an active procedure (worst case: every condition applies)
-and compares the sum with each KPI whose name or target mentions lead time (リードタイム, lead time,
-turnaround, 所要日数). Targets are read from the KPI's `target`: `3日以内`, `5営業日`, `48時間`,
-`3 days`, `2 business days`. When the approvals alone exceed the target, the KPI's `target` is
-reported.
+and compares the sum with each KPI whose name or target mentions lead time (lead time, lead-time,
+turnaround, cycle time, processing time, time to complete, and the Japanese equivalents). Targets
+are read from the KPI's `target`: `3 days`, `2 business days`, `5 working days`, `48 hours`, and the
+Japanese forms. When the approvals alone exceed the target, the KPI's `target` is reported.
 
-Units: a day is a business day both in SLAs (`2d`) and in targets (`3日`, `3 days`); hours in an SLA
-are working hours (`8h` is one day), hours in a target are clock hours (`48時間` is two days).
+Units: a day is a business day both in SLAs (`2d`) and in targets (`3 days`); hours in an SLA are
+working hours (`8h` is one day), hours in a target are clock hours (`48 hours` is two days).
 Approvals without an `sla` count as zero.
 
 ## Why is this bad?
-It is `info`: if waiting for stamps already uses up the lead time, the target cannot be met however
-fast the work is done. Fewer approval levels, deputies or an amount threshold are the usual fixes.
+It is `info`: if waiting for sign-off already uses up the lead time, the target cannot be met
+however fast the work is done. Fewer approval levels, deputies or an amount threshold are the usual
+fixes.
 
 ## Example
 Reported (2d + 2d of approvals against 3 days):
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 2d
   - approver: legal
     sla: 2d
 kpis:
-  - name: 処理リードタイム
-    target: 3日以内
+  - name: Lead time
+    target: within 3 days
 ```
 Not reported:
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 1d
 kpis:
-  - name: 処理リードタイム
-    target: 3日以内
+  - name: Lead time
+    target: within 3 days
 ```
 
 ## Options
-- `keywords` (default: リードタイム, lead time, turnaround, 所要日数, 所要時間): a KPI whose name or target
-  contains one of these (case-insensitive) is a lead-time target.
+- `keywords` (default: the words above): a KPI whose name or target contains one of these
+  (case-insensitive) is a lead-time target.
 """
 from __future__ import annotations
 

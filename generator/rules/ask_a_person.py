@@ -1,29 +1,33 @@
 """Text that sends the reader to a person instead of writing the knowledge down.
 
 ## What it does
-Looks in every text of an active procedure for phrases such as 「田中さんに聞く」「〇〇さんに確認する」
-「担当者に確認」「詳しい人に聞く」, "ask Tanaka" or "check with Suzuki", and reports the first one in each
-text at its line. The phrases are regular expressions and can be replaced.
+Looks in every text of an active procedure for phrases such as "ask Emma", "check with Chris",
+"speak to Sam", "contact Ms Jones", "ask the person in charge" or "ask someone who knows", and the
+Japanese equivalents, and reports the first one in each text at its line. The phrases are regular
+expressions and can be replaced.
+
+"Contact the IT helpdesk" or "email the supplier" is not reported: sending a request to a team or a
+company is a step of the work; sending the reader to one person for the answer is not.
 
 ## Why is this bad?
-"Ask Tanaka" is the signature of tacit knowledge (暗黙知): the procedure looks complete, but the
-answer exists only in one person's head. When that person is away, the reader is stuck; when they
-leave, the answer is gone. Write down what they would say.
+"Ask Emma" is the signature of tacit knowledge: the procedure looks complete, but the answer exists
+only in one person's head. When that person is away, the reader is stuck; when they leave, the
+answer is gone. Write down what they would say.
 
 ## Example
 Fails:
 ```yaml
 details: |
-  回収する物品の一覧は田中さんに聞く。
+  Ask Emma which items to collect.
 ```
 Passes:
 ```yaml
 details: |
-  回収する物品: PC、社員証、入館証、社用携帯、法人カード。
+  Collect: laptop, ID badge, building pass, company phone, corporate card.
 ```
 
 ## Options
-- `patterns` (default: the phrases above in Japanese and English): Python regular expressions;
+- `patterns` (default: the phrases above in English and Japanese): Python regular expressions;
   replaces the default list.
 """
 from __future__ import annotations

@@ -11,25 +11,25 @@ The procedure sends the reader to somebody who has left or moved. Until a succes
 work has no one responsible for it, and approvals wait forever.
 
 ## Example
-Fails (yamada is `active: false`):
+Fails (sam.white is `active: false`):
 ```yaml
-id: GA-010
-title: 社有車の管理
-department: 総務部
-owner: yamada
-backups: [tanaka]
+id: FAC-010
+title: Manage the company cars
+department: Facilities
+owner: sam.white
+backups: [emma.jones]
 steps:
-  - title: 車検の予約
+  - title: Book the annual inspection
 ```
 Passes:
 ```yaml
-id: GA-010
-title: 社有車の管理
-department: 総務部
-owner: tanaka
-backups: [suzuki]
+id: FAC-010
+title: Manage the company cars
+department: Facilities
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 車検の予約
+  - title: Book the annual inspection
 ```
 """
 from __future__ import annotations

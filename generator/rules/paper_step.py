@@ -1,31 +1,35 @@
-"""A step done on paper: printing, stamping (押印), faxing or posting — a DX candidate.
+"""A step done on paper: printing, stamping, faxing or posting; a candidate for digitisation.
 
 ## What it does
-Looks in the title and details of each step of an active procedure for words of paper work —
-印刷, 押印, 捺印, ハンコ, 判子, 印鑑, FAX, ファックス, 郵送, 書留, 原本, print, stamp, fax, by post, paper — and
-reports each such step once, at the first word. Latin words match whole words and their inflections
-(`printed`, `faxes`); the list can be replaced.
+Looks in the title and details of each step of an active procedure for words of paper work: print,
+fax, post it, by post or mail, posted, courier, hard copy, paper form, wet signature, rubber stamp,
+hanko, and the Japanese equivalents. Each such step is reported once, at the first word. Latin
+words match whole words and their inflections (`printed`, `faxes`); the list can be replaced.
+
+Words with an ordinary office or factory meaning are not in the list: "stamp" (a time stamp, a
+stamping press), "paper" (paper stock, paper towels), "post" (post-mortem, a job post), "mail"
+(e-mail).
 
 ## Why is this bad?
 It is not wrong, and so only `info`: paper steps are where time, postage and errors go, and they
 cannot be done from home. The `dx` report lists them so that the department can choose which to
-digitise first (電子契約, 電子帳簿保存法, e-Gov).
+digitise first (e-signature, e-invoicing, online filing).
 
 ## Example
 Reported:
 ```yaml
 steps:
-  - title: 発注書の送付
+  - title: Send the purchase order
     details: |
-      発注書を印刷して FAX で送る。
+      Print the purchase order and fax it to the supplier.
 ```
 Not reported:
 ```yaml
 steps:
-  - title: 発注書の送付
-    tool: kintone
+  - title: Send the purchase order
+    tool: netsuite
     details: |
-      kintone の発注アプリから取引先にメールで送る。
+      Send it to the supplier by e-mail from the purchase order screen.
 ```
 
 ## Options

@@ -1,4 +1,4 @@
-"""Text left unfinished: TODO, TBD, FIXME, 要確認, 未定, 後で書く, xxx.
+"""Text left unfinished: TODO, TBD, TBC, FIXME, xxx and their Japanese equivalents.
 
 ## What it does
 Looks for placeholder words in every text of an active procedure (title, summary, frequency,
@@ -14,20 +14,21 @@ gap at the worst moment; publishing it hides that the knowledge is still missing
 Fails:
 ```yaml
 steps:
-  - title: 印刷会社への入稿
+  - title: Send the artwork to the printer
     details: |
-      TODO: 入稿用テンプレートの保存場所を書く。
+      TODO: say where the artwork template is kept.
 ```
 Passes:
 ```yaml
 steps:
-  - title: 印刷会社への入稿
+  - title: Send the artwork to the printer
     details: |
-      入稿用テンプレートは共有ドライブ「総務/名刺」にある。
+      The artwork template is in the shared drive, folder "Facilities/Business cards".
 ```
 
 ## Options
-- `words` (default: the list above): the placeholder words to look for; replaces the default list.
+- `words` (default: TODO, TBD, TBC, FIXME, XXX, "to be confirmed", "to be decided", "fill in later" and
+  the Japanese equivalents): the placeholder words to look for; replaces the default list.
 """
 from __future__ import annotations
 

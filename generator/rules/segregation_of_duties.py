@@ -1,4 +1,4 @@
-"""An approver who approves their own work (職務分掌).
+"""An approver who approves their own work (segregation of duties).
 
 ## What it does
 Reports an approval whose `approver` resolves to exactly one active person who is also
@@ -10,28 +10,28 @@ other's work. The finding points at the `approver` and names the steps concerned
 
 ## Why is this bad?
 An approval is a second pair of eyes. When the same person does the work and approves it, the
-approval is a formality: errors and fraud pass unseen, and auditors (J-SOX) flag it.
+approval is a formality: errors and fraud pass unseen, and auditors (SOX) flag it.
 
 ## Example
-Fails (sato does step 1 and approves it):
+Fails (pat.kim does step 1 and approves it):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 支払データの作成
-    actor: sato
+  - title: Prepare the payment file
+    actor: pat.kim
 approvals:
-  - approver: ga-manager   # members: [sato]
+  - approver: facilities-manager   # members: [pat.kim]
 ```
 Passes:
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 支払データの作成
-    actor: tanaka
+  - title: Prepare the payment file
+    actor: emma.jones
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
 ```
 """
 from __future__ import annotations

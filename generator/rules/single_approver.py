@@ -6,14 +6,14 @@ a single active member. The finding points at the `approver`. (An approver with 
 at all is `inactive-owner`'s finding.)
 
 ## Why is this bad?
-When the approver is on leave nobody can approve, and the procedure waits. A deputy (代決者) named
-in the role keeps the work moving and is usually what the company's approval rules (決裁規程) say.
+When the approver is on leave nobody can approve, and the procedure waits. A deputy named in the
+role keeps the work moving, and is usually what the company's delegation of authority says.
 
 ## Example
-Fails (the role ga-manager has one member, sato):
+Fails (the role facilities-manager has one member, pat.kim):
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 1d
 ```
 Passes (add a deputy to the role in roles.yaml, or approve by a role with two members):

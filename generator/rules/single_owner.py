@@ -1,4 +1,4 @@
-"""A procedure that fewer than ``min_people`` active people can perform (属人化).
+"""A procedure that fewer than ``min_people`` active people can perform (single point of failure).
 
 ## What it does
 Counts the distinct **active** people among the procedure's `owner` and `backups` and reports the
@@ -14,25 +14,25 @@ When the only person who can do the work is ill, on leave or leaves the company,
 and the knowledge leaves with them. Naming a trained backup is the cheapest insurance there is.
 
 ## Example
-Fails (only tanaka can perform it):
+Fails (only emma.jones can perform it):
 ```yaml
-id: GA-001
-title: 電子契約の締結
-department: 総務部
-owner: tanaka
+id: FAC-001
+title: Sign a supplier contract
+department: Facilities
+owner: emma.jones
 backups: []
 steps:
-  - title: 契約書の確認
+  - title: Check the contract
 ```
-Passes (tanaka and suzuki can):
+Passes (emma.jones and chris.lee can):
 ```yaml
-id: GA-001
-title: 電子契約の締結
-department: 総務部
-owner: tanaka
-backups: [suzuki]
+id: FAC-001
+title: Sign a supplier contract
+department: Facilities
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
+  - title: Check the contract
 ```
 
 ## Options

@@ -12,22 +12,22 @@ Backups give a false sense of safety when one step in the middle needs a particu
 procedure halts there when that person is away.
 
 ## Example
-Fails (only sato, through the role ga-manager, can do step 2):
+Fails (only pat.kim, through the role facilities-manager, can do step 2):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
-  - title: 稟議の起票
-    actor: ga-manager
+  - title: Check the contract
+  - title: Raise the purchase request
+    actor: facilities-manager
 ```
 Passes (the role legal has two active members):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
-  - title: 稟議の起票
+  - title: Check the contract
+  - title: Raise the purchase request
     actor: legal
 ```
 """
