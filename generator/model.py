@@ -81,6 +81,8 @@ class Person:
     github: str | None = None
     active: bool = True
     extensions: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+    """Job title (``総務課長``, ``Office Manager``)."""
 
 
 @dataclass
@@ -320,7 +322,8 @@ def build(sources: Sources) -> KnowledgeBase:
 
     for person_id, data in entries("people"):
         kb.people[person_id] = Person(person_id, data["name"], data.get("email"), data.get("department"),
-                                      data.get("github"), bool(data.get("active", True)), _extensions(data))
+                                      data.get("github"), bool(data.get("active", True)), _extensions(data),
+                                      data.get("title"))
     for role_id, data in entries("roles"):
         kb.roles[role_id] = Role(role_id, data["name"], list(data.get("members", [])), _extensions(data))
     for tool_id, data in entries("tools"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -108,10 +109,47 @@ def cap_per_file(problems: Iterable[Problem], hidden: Mapping[str, int] | None =
     return result
 
 
-def did_you_mean(word: object, choices: Iterable[object], cutoff: float = 0.6) -> str:
-    """`` (did you mean 'tanaka'?)`` for the closest choice, or nothing when none is close."""
-    match = difflib.get_close_matches(str(word), [str(choice) for choice in choices], n=1, cutoff=cutoff)
-    return _("hint.did-you-mean", choice=match[0]) if match else ""
+def _folded(text: str) -> str:
+    """``Chris Lee``, ``chris.lee`` and ``CHRIS_LEE`` all fold to ``chrislee``."""
+    return re.sub(r"[\s._\-・]+", "", text).casefold()
+
+
+def closest(word: object, choices: Iterable[object], cutoff: float = 0.6,
+            names: Mapping[str, str] | None = None) -> str | None:
+    """The choice a person most likely meant by ``word``, or None.
+
+    In this order: the same id but for case and punctuation, or a person's name (``names``: id →
+    name) written instead of the id (``Chris Lee`` → ``chris.lee``); the one id that ``word`` begins
+    (``emma`` → ``emma.jones``: ids are often first.last); then the closest by edit distance, of the
+    ids and of the names (difflib's ratio, at least ``cutoff``).
+    """
+    text = str(word)
+    options = [str(choice) for choice in choices]
+    folded = _folded(text)
+    names = names or {}
+    for choice in options:
+        if _folded(choice) == folded or (choice in names and _folded(str(names[choice])) == folded):
+            return choice
+    if len(folded) >= 2:
+        starting = [choice for choice in options if _folded(choice).startswith(folded)]
+        if len(starting) == 1:
+            return starting[0]
+        if starting:  # 'chris' with chris.lee and chris.wong: the nearest of them, else none of them
+            near = difflib.get_close_matches(text, starting, n=1, cutoff=0)
+            return near[0] if near else None
+    match = difflib.get_close_matches(text, options, n=1, cutoff=cutoff)
+    if match:
+        return match[0]
+    by_name = {str(name): choice for choice, name in names.items() if choice in set(options)}
+    match = difflib.get_close_matches(text, list(by_name), n=1, cutoff=cutoff)
+    return by_name[match[0]] if match else None
+
+
+def did_you_mean(word: object, choices: Iterable[object], cutoff: float = 0.6,
+                 names: Mapping[str, str] | None = None) -> str:
+    """`` (did you mean 'tanaka'?)`` for the closest choice (see ``closest``), or nothing when none is close."""
+    choice = closest(word, choices, cutoff, names)
+    return _("hint.did-you-mean", choice=choice) if choice is not None else ""
 
 
 def summarize(problems: Iterable[Problem]) -> dict[str, int]:

@@ -20,7 +20,7 @@ from .cache import Cache, code_stamp, collector_paused, stamp
 from .errors import UsageError
 from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
-from .problems import Problem, Severity, cap_per_file, did_you_mean
+from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -254,7 +254,14 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None,
         problems = list(sources.problems)
         for source in sources.all():
             problems.extend(source.problems)
-        problems.extend(cross_check(sources))
+        references = cross_check(sources)
+        # A person's name written for an id has two problems at one place: not an id (schema), and
+        # whose id to write (cross_check). Only the second helps.
+        named = {(problem.path, problem.line, problem.column) for problem in references
+                 if problem.code == "unknown-person"}
+        problems = [problem for problem in problems
+                    if not (problem.code == "invalid-value" and (problem.path, problem.line, problem.column) in named)]
+        problems.extend(references)
         # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
         problems.extend(media.check((reference for source in sources.procedures
                                      for reference in media.references(source)), sop_dir, media_max_mb))
@@ -370,6 +377,8 @@ class _Resolver:
         self.roles_source = sources.registries.get("roles")
         self.tools_source = sources.registries.get("tools")
         self.people = {k for k, v in _mapping(self.people_source).items() if isinstance(k, str)}
+        self.names = {k: v["name"] for k, v in _mapping(self.people_source).items()
+                      if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("name"), str)}
         self.roles = {k for k, v in _mapping(self.roles_source).items() if isinstance(k, str)}
         self.tools = {k for k, v in _mapping(self.tools_source).items() if isinstance(k, str)}
         # When a registry is missing or unreadable its own error says so; checking references
@@ -385,7 +394,9 @@ class _Resolver:
 
     def person(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
                procedure: str | None) -> Problem | None:
-        if not _is_id(value) or not self.people_known or value in self.people:
+        if not _is_id(value):
+            return self.name_instead_of_id(source, value, label, path, procedure)
+        if not self.people_known or value in self.people:
             return None
         if value in self.roles:
             return source.problem("not-a-person", _("validate.not-a-person", label=label, value=value,
@@ -393,17 +404,32 @@ class _Resolver:
                                   *path, procedure=procedure)
         return source.problem("unknown-person",
                               _("validate.unknown-person", label=label, value=value, registry=self._registry("people"),
-                                hint=did_you_mean(value, self.people)), *path, procedure=procedure)
+                                hint=did_you_mean(value, self.people, names=self.names)), *path, procedure=procedure)
+
+    def name_instead_of_id(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+                           procedure: str | None) -> Problem | None:
+        """``owner: Chris Lee``: a person's name where their id belongs (the schema says it is no id;
+        this says whose id to write, and replaces that problem in ``validate``)."""
+        if not isinstance(value, str) or not self.people_known:
+            return None
+        person = closest(value, self.people, cutoff=1.0, names=self.names)
+        if person is None:
+            return None
+        return source.problem("unknown-person", _("validate.person-name", label=label, value=value, id=person,
+                                                  registry=self._registry("people")), *path, procedure=procedure)
 
     def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
-        if not _is_id(value) or value in self.people or value in self.roles:
+        if not _is_id(value):
+            return self.name_instead_of_id(source, value, label, path, procedure)
+        if value in self.people or value in self.roles:
             return None
         if not (self.people_known and self.roles_known):
             return None
         return source.problem("unknown-person",
                               _("validate.unknown-actor", label=label, value=value, people=self._registry("people"),
-                                roles=self._registry("roles"), hint=did_you_mean(value, self.people | self.roles)),
+                                roles=self._registry("roles"),
+                                hint=did_you_mean(value, self.people | self.roles, names=self.names)),
                               *path, procedure=procedure)
 
     def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],

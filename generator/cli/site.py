@@ -5,6 +5,8 @@ import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from ..config import load_project_config
 from ..errors import UsageError
 from ..files import Refused, read_bytes
 from ..load import display_path
+from ..i18n import _
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
 
@@ -27,6 +30,23 @@ def _config_file(config_file: Path | None) -> Path:
     if path is None or not path.is_file():
         raise UsageError(f"no {config_file or 'mkdocs.yml'} here; run in a knowledge base or pass -f mkdocs.yml")
     return path
+
+
+@contextmanager
+def _docs_dir_present(config_path: Path) -> Iterator[None]:
+    """A knowledge base needs no docs/ folder (sopbook writes every page), but MkDocs refuses to start
+    without its docs_dir: lend it an empty one for the run, and take it away again afterwards."""
+    project = load_project_config(config_path)
+    docs_dir = project.root / str(project.mkdocs.get("docs_dir") or "docs")
+    if docs_dir.exists():
+        yield
+        return
+    docs_dir.mkdir(parents=True)
+    try:
+        yield
+    finally:
+        with suppress(OSError):  # something was written there meanwhile: it is the user's now
+            docs_dir.rmdir()
 
 
 def _progress_line(done: int, total: int) -> None:
@@ -47,15 +67,21 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
     The site is written to a staging folder and swapped into place only when the build succeeds, so
     a knowledge base with errors leaves the previous site untouched.
     """
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
 
     _log_to_stderr(logging.INFO if verbose else logging.WARNING)
     options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
-    config = load_config(config_file=str(_config_file(config_file)), **options)
+    path = _config_file(config_file)
+    with _docs_dir_present(path):
+        _build(load_config(config_file=str(path), **options))
+
+
+def _build(config: Any) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
     plugin = config.plugins.get("sopbook")
     if plugin is not None and sys.stderr.isatty():
         plugin.progress = _progress_line
@@ -74,8 +100,7 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
         raise
     finally:
         config.plugins.on_shutdown()
-    click.echo(f"sopbook: site written to {target}; open {Path(target) / 'index.html'} or run 'sopbook serve'",
-               err=True)
+    click.echo(_("build.written", site=target, index=Path(target) / "index.html"), err=True)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -134,8 +159,9 @@ def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bo
             click.echo(f"sopbook serve: --dirty ({procedures} procedures ≥ {DIRTY_FROM_PROCEDURES}): an edit "
                        "rebuilds only the pages it changes; restart after adding or renaming procedures, "
                        "or use --no-dirty", err=True)
-    mkdocs_serve(config_file=str(config_path), dev_addr=dev_addr, open_in_browser=open_browser,
-                 build_type="dirty" if dirty else None)
+    with _docs_dir_present(config_path):
+        mkdocs_serve(config_file=str(config_path), dev_addr=dev_addr, open_in_browser=open_browser,
+                     build_type="dirty" if dirty else None)
 
 
 @click.command()

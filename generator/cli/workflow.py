@@ -12,9 +12,11 @@ from pathlib import Path
 import click
 
 from ..errors import SopbookError, UsageError
+from ..i18n import DEFAULT, LANGUAGES, _, activate
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
 from ..problems import Problem, Severity
+from . import speak
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -96,9 +98,10 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", "site_name", default="業務手順ナレッジベース", show_default=True,
-              help="The site's name (site_name in mkdocs.yml).")
-def init_command(directory: Path, site_name: str) -> None:
+@click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT, show_default=True,
+              help="The language of the knowledge base: its example, comments, READMEs, site and messages.")
+@click.option("--name", "site_name", help="The site's name (site_name in mkdocs.yml; default: one in the language).")
+def init_command(directory: Path, language: str, site_name: str | None) -> None:
     """Create a new knowledge base in DIRECTORY: sop/ with an example, mkdocs.yml, CI, CODEOWNERS.
 
     Also templates/ for overrides, .pre-commit-config.yaml, .vscode/settings.json wired to the JSON
@@ -108,23 +111,21 @@ def init_command(directory: Path, site_name: str) -> None:
     from ..model import load_knowledge_base
     from ..scaffold import init_knowledge_base
 
-    written = init_knowledge_base(directory, site_name)
+    lang = activate(language)
+    written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language)
     kb, _ = load_knowledge_base(directory / "sop")
     codeowners = build_codeowners(kb, directory)
     (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
-    click.echo(f"created a knowledge base in {directory} ({len(written) + 1} files)")
-    click.echo("next:\n"
-               f"  cd {directory}\n"
-               "  sopbook new GA-002 --title 名刺の発注 --department 総務部 --owner tanaka\n"
-               "  sopbook lint && sopbook build\n"
-               "  add github: handles to sop/people.yaml, then run: sopbook codeowners\n"
-               "  git init && pip install pre-commit && pre-commit install   (fmt and lint before each commit)")
+    click.echo(lang("init.created", directory=directory, count=len(written) + 1))
+    click.echo(lang("init.next", directory=directory, example_id=lang("init.example-id"),
+                    example_title=lang("init.example-title"), department=lang("init.example-department"),
+                    owner=lang("init.example-owner")))
 
 
 @click.command("new")
 @click.argument("procedure_id", metavar="ID")
 @click.option("--title", required=True, help="The procedure's name, as staff would search for it.")
-@click.option("--department", required=True, help="e.g. 総務部; also the folder under sop/.")
+@click.option("--department", required=True, help="e.g. Facilities; also the folder under sop/.")
 @click.option("--owner", required=True, help="Person id (in sop/people.yaml) accountable for the procedure.")
 @click.option("--backup", "backups", multiple=True, metavar="PERSON",
               help="A person who can also perform it (repeat for several).")
@@ -141,10 +142,11 @@ def new_command(procedure_id: str, title: str, department: str, owner: str, back
     from ..scaffold import new_procedure
     from ..validate import find_sop_dir
 
-    path = new_procedure(find_sop_dir(sop_dir), procedure_id, title, department, owner, category,
-                         backups=list(backups))
-    click.echo(f"created {display_path(path)}")
-    click.echo("fill in every TODO, then run 'sopbook lint' to see what is left", err=True)
+    folder = find_sop_dir(sop_dir)
+    speak(sop_dir=folder)
+    path = new_procedure(folder, procedure_id, title, department, owner, category, backups=list(backups))
+    click.echo(_("new.created", path=display_path(path)))
+    click.echo(_("new.fill-in"), err=True)
 
 
 # --- codeowners -------------------------------------------------------------------------------------
@@ -255,28 +257,34 @@ def spell_command(sop_dir: str | None, lang: str, format_name: str) -> None:
     and aspell-en.
     """
     from ..config import load_project_config
+    from ..i18n import active
     from ..model import load_knowledge_base
     from ..output import REPORTER_BY_NAME
     from ..render import render_pages
-    from ..spell import WORDLIST, check_aspell, find_misspellings, locate, read_wordlist
+    from ..rules import parse_lint_config
+    from ..spell import WORDLIST, check_aspell, find_misspellings, locate, own_words, placeholder_words, read_wordlist
     from ..validate import find_sop_dir
 
     check_aspell(lang)  # before the slow part, so a missing aspell is said at once
     config = load_project_config()
     folder = find_sop_dir(sop_dir)
+    speak(config, folder)
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
         report_text(validation.errors, sys.stderr)
-        raise SopbookError("fix the errors above first: the pages are rendered from a valid knowledge base")
+        raise SopbookError(_("spell.fix-errors-first"))
     options = dict(config.options)
     options["templates_dir"] = str(config.root / str(options.get("templates_dir") or "templates"))
     pages = [page for page in render_pages(kb, options) if page.kind == "procedure"]
     wordlist = folder / WORDLIST
     registries = [source.path for source in kb.sources.values()]
-    problems = locate(find_misspellings(pages, read_wordlist(wordlist), lang), display_path(wordlist), registries)
+    # sopbook's own words, and the placeholders the placeholder rule reports, are not the author's to fix here.
+    placeholders = parse_lint_config(config.options.get("lint")).option("placeholder", "words")
+    known = [*own_words(active()), *placeholder_words(placeholders), *read_wordlist(wordlist)]
+    problems = locate(find_misspellings(pages, known, lang), display_path(wordlist), registries)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text" and not problems:
-        click.echo(f"{len(pages)} procedure page(s): no unknown words", err=True)
+        click.echo(_("spell.clean", count=len(pages)), err=True)
     if problems:
         sys.exit(1)
 

@@ -125,8 +125,11 @@ class Renderer(Views):
                 performs=performs,
                 approves=self.procedure_rows(index.approves[person.id], here)),
                 kb.sources["people"].path if "people" in kb.sources else None, person.name, "person"))
-            rows.append([link(person.name, relative(PEOPLE_INDEX, here)), person.department or "",
-                         len(index.owns[person.id]), len(index.backs_up[person.id]), person.active])
+            name = link(person.name, relative(PEOPLE_INDEX, here))
+            if not person.active:
+                name = Safe(f"{name} {escape(self.lang.label('departed_mark'))}")
+            rows.append([name, person.title or "", person.department or "",
+                         len(index.owns[person.id]), len(index.backs_up[person.id])])
         pages.append(Page(PEOPLE_INDEX, self.render("people.md.j2", people=rows), None,
                           self.lang.label("people"), "index"))
         return pages

@@ -151,14 +151,21 @@ class Views:
     # links --------------------------------------------------------------------------------------
 
     def actor(self, actor_id: str, here: str) -> Safe:
-        """A person as a link to their page; a role as its name with its members linked."""
+        """A person as a link to their page, marked when they have left; a role as its name with its
+        members linked and marked."""
         kb = self.kb
         if actor_id in kb.people:
-            return link(kb.people[actor_id].name, relative(here, person_path(actor_id)))
+            person = kb.people[actor_id]
+            linked = link(person.name, relative(here, person_path(actor_id)))
+            if person.active:
+                return linked
+            return Safe(f"{linked} {escape(self.lang.label('departed_mark'))}")
         if actor_id in kb.roles:
             role = kb.roles[actor_id]
-            members = self.lang.label("list_sep").join(self.actor(member, here) for member in role.members)
-            return Safe(f"{escape(role.name)}（{members}）" if members else escape(role.name))
+            members = self.lang.join(self.actor(member, here) for member in role.members)
+            if not members:
+                return Safe(escape(role.name))
+            return Safe(self.lang.label("role_members", role=escape(role.name), members=members))
         return Safe(escape(actor_id))
 
     def tool(self, tool_id: str, here: str) -> Safe:

@@ -13,6 +13,7 @@ NAME = "people"
 COLUMNS = [
     Column("id", "column.id", 12, link="person"),
     Column("name", "column.name", 16),
+    Column("title", "column.job_title", 16),
     Column("department", "column.department", 14),
     Column("active", "column.active", 8),
     Column("sole_holder", "column.sole_holder", 12),
@@ -42,7 +43,7 @@ def critical_people(kb: KnowledgeBase, procedure: Procedure) -> set[str]:
 
 def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> list[dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {
-        person.id: {"id": person.id, "name": person.name, "department": person.department,
+        person.id: {"id": person.id, "name": person.name, "title": person.title, "department": person.department,
                     "active": person.active, "sole_holder": 0, "owned": 0, "backup": 0, "performs": 0,
                     "approves": 0, "sole_procedures": []}
         for person in kb.people.values()

@@ -26,9 +26,11 @@ COLUMNS = [
 def check_people(kb: KnowledgeBase, without: Iterable[str]) -> list[str]:
     """The ids, each known; an unknown one is a usage error with a suggestion."""
     people = list(dict.fromkeys(without))
+    names = {person.id: person.name for person in kb.people.values()}
     for person in people:
         if person not in kb.people:
-            raise UsageError(_("whatif.unknown-person", person=person, hint=did_you_mean(person, kb.people)))
+            raise UsageError(_("whatif.unknown-person", person=person,
+                               hint=did_you_mean(person, kb.people, names=names)))
     return people
 
 

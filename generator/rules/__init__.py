@@ -1,6 +1,8 @@
 """Lint rules: one module per rule, an explicit registry, strict configuration and ``lint()``.
 
 Each rule module has ``ID``, ``DEFAULT_SEVERITY``, ``OPTIONS`` (name → default), an optional
+``LANGUAGE_OPTIONS`` (language → defaults that replace ``OPTIONS`` for knowledge bases in that
+language: an English knowledge base gets English word lists only), an optional
 ``prepare(options)`` that compiles what the options need once per configuration, an optional
 ``SCOPE = "kb"`` for rules that look at the whole knowledge base, and ``check(kb, procedure, options,
 context)`` (or ``check(kb, options, context)``) yielding problems. Its docstring is the user's
@@ -128,7 +130,8 @@ def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
 
 def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
     enabled, severity = True, module.DEFAULT_SEVERITY
-    options: dict[str, Any] = dict(module.OPTIONS)
+    # Word lists are written for the language the procedures are written in (LANGUAGE_OPTIONS).
+    options: dict[str, Any] = {**module.OPTIONS, **getattr(module, "LANGUAGE_OPTIONS", {}).get(active().code, {})}
     levels = ", ".join([*(str(s) for s in Severity), "off"])
     if value is None or value is True:
         pass
@@ -191,14 +194,15 @@ def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
                        for rule_id, module in RULES.items()})
 
 
-_DEFAULT: LintConfig | None = None
+_DEFAULTS: dict[str, LintConfig] = {}
+"""Language → the default configuration (its word lists differ by language)."""
 
 
 def default_config() -> LintConfig:
-    global _DEFAULT  # noqa: PLW0603 - goes with the options value (issue 10)
-    if _DEFAULT is None:
-        _DEFAULT = parse_lint_config({})
-    return _DEFAULT
+    language = active().code
+    if language not in _DEFAULTS:
+        _DEFAULTS[language] = parse_lint_config({})
+    return _DEFAULTS[language]
 
 
 def config_from_plugin_options(plugin_options: Mapping[str, Any]) -> LintConfig:

@@ -4,8 +4,9 @@
 Adds up the `sla` of every approval of an active procedure (worst case: every condition applies)
 and compares the sum with each KPI whose name or target mentions lead time (lead time, lead-time,
 turnaround, cycle time, processing time, time to complete, and the Japanese equivalents). Targets
-are read from the KPI's `target`: `3 days`, `2 business days`, `5 working days`, `48 hours`, and the
-Japanese forms. When the approvals alone exceed the target, the KPI's `target` is reported.
+are read from the KPI's `target`: `3 days`, `2 business days`, `5 working days`, `48 hours`, `1 week`
+(five business days), and the Japanese forms. When the approvals alone exceed the target, the KPI's
+`target` is reported.
 
 Units: a day is a business day both in SLAs (`2d`) and in targets (`3 days`); hours in an SLA are
 working hours (`8h` is one day), hours in a target are clock hours (`48 hours` is two days).
@@ -55,10 +56,15 @@ from .base import Context
 
 ID = "approval-wait"
 DEFAULT_SEVERITY = Severity.INFO
-OPTIONS: dict[str, Any] = {"keywords": ["リードタイム", "lead time", "lead-time", "turnaround", "所要日数", "所要時間"]}
+JAPANESE = ["リードタイム", "所要日数", "所要時間", "処理日数", "処理期間"]
+ENGLISH = ["lead time", "lead-time", "leadtime", "turnaround", "turn-around", "cycle time", "processing time",
+           "time to complete", "completion time", "days to complete"]
+OPTIONS: dict[str, Any] = {"keywords": [*JAPANESE, *ENGLISH]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"keywords": ENGLISH}}
 
 _TARGET = re.compile(
-    r"([0-9０-９]+(?:\.[0-9]+)?)\s*(営業日|日|時間|business\s+days?|working\s+days?|days?|hours?|hrs?|h|d)(?![A-Za-z])",
+    r"([0-9０-９]+(?:\.[0-9]+)?)\s*(営業日|日|時間|週間|business\s+days?|working\s+days?|days?|hours?|hrs?|"
+    r"weeks?|wks?|h|d)(?![A-Za-z])",
     re.IGNORECASE)
 
 
@@ -71,6 +77,8 @@ def target_days(text: str) -> float | None:
     unit = match.group(2).lower()
     if unit in ("時間", "h", "hr", "hrs", "hour", "hours"):
         return number / 24
+    if unit in ("週間", "week", "weeks", "wk", "wks"):
+        return number * 5  # a week of business days
     return number
 
 

@@ -87,7 +87,7 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
     Latin words match whole words only, judged by ASCII letters and digits (so ``TODO`` matches in
     ``TODO:`` and ``TODO入稿`` but ``xxx`` not in ``xxxl`` nor ``todo`` in ``Todoroki``); Japanese
     words match anywhere, as Japanese has no spaces. With ``inflections``, ``print`` also matches
-    ``printed``, ``printing``, ``prints`` and ``printer``.
+    ``printed``, ``printing`` and ``prints`` (not ``printer``: a machine).
     """
     parts: list[str] = []
     literals: set[str] = set()
@@ -95,7 +95,8 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
         literals.add(max(word.lower().split(), key=len))
         escaped = re.escape(word).replace(r"\ ", r"\s+")
         if _ASCII_WORD.match(word):
-            suffix = r"(?:s|es|ed|d|ing|er|ers)?" if inflections else ""
+            # Not -er: a "printer" or a "stamper" is a machine, not a step done on paper.
+            suffix = r"(?:s|es|ed|d|ing)?" if inflections else ""
             # The boundary test sits after the first character so that every branch starts with a
             # literal: Python's re then skips ahead to candidate characters (measured 5x faster).
             first, rest = re.escape(word[0]), escaped[len(re.escape(word[0])):]

@@ -1,14 +1,16 @@
 """A step done on paper: printing, stamping, faxing or posting; a candidate for digitisation.
 
 ## What it does
-Looks in the title and details of each step of an active procedure for words of paper work: print,
-fax, post it, by post or mail, posted, courier, hard copy, paper form, wet signature, rubber stamp,
-hanko, and the Japanese equivalents. Each such step is reported once, at the first word. Latin
-words match whole words and their inflections (`printed`, `faxes`); the list can be replaced.
+Looks in the title and details of each step of an active procedure for words of paper work: print
+out, printout, photocopy, hard copy, paper form, fax, by post, by mail, registered or certified
+mail, recorded delivery, envelope, wet signature, rubber stamp, company seal, hanko. Each such step
+is reported once, at the first word. Latin words match whole words and their inflections
+(`printed out`, `faxes`); the list can be replaced. A Japanese knowledge base gets the Japanese
+words as well.
 
-Words with an ordinary office or factory meaning are not in the list: "stamp" (a time stamp, a
-stamping press), "paper" (paper stock, paper towels), "post" (post-mortem, a job post), "mail"
-(e-mail).
+Words with an ordinary office or factory meaning are not in the list: "print" alone (labels and
+drawings are printed on every shop floor), "printer" (a machine), "stamp" (a time stamp, a stamping
+press), "paper" (paper towels, sandpaper), "post" (post it on Slack), "mail" (e-mail).
 
 ## Why is this bad?
 It is not wrong, and so only `info`: paper steps are where time, postage and errors go, and they
@@ -47,10 +49,21 @@ from .base import Context, text_position, word_pattern
 
 ID = "paper-step"
 DEFAULT_SEVERITY = Severity.INFO
-OPTIONS: dict[str, Any] = {"words": [
-    "印刷", "押印", "捺印", "ハンコ", "はんこ", "判子", "印鑑", "FAX", "ファックス", "ファクス", "郵送", "書留",
-    "原本", "print", "stamp", "fax", "hanko", "by post", "by mail", "postal", "paper",
-]}
+JAPANESE = ["印刷", "押印", "捺印", "ハンコ", "はんこ", "判子", "印鑑", "FAX", "ファックス", "ファクス", "郵送", "書留",
+            "原本"]
+ENGLISH = [
+    # Printing, but not "print" alone: labels and drawings are printed in every factory.
+    "print out", "print off", "printout", "print a copy", "printed copy", "print the form", "print and sign",
+    "print it", "print them", "photocopy", "hard copy", "hard copies", "paper form", "paper copy", "paper copies",
+    "paper file",
+    # Faxing and posting (UK and US), but not "post" alone (post on Slack) nor "mail" (e-mail).
+    "fax", "by post", "by mail", "registered mail", "certified mail", "recorded delivery", "first class post",
+    "snail mail", "envelope", "postage",
+    # Signing and stamping by hand, but not "stamp" alone (a time stamp, a stamping press).
+    "wet signature", "wet-ink signature", "ink signature", "rubber stamp", "company seal", "hanko",
+]
+OPTIONS: dict[str, Any] = {"words": [*JAPANESE, *ENGLISH]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"words": ENGLISH}}
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:

@@ -42,7 +42,12 @@ from .base import Context, field_label, procedure_texts, text_position, word_pat
 
 ID = "placeholder"
 DEFAULT_SEVERITY = Severity.WARNING
-OPTIONS: dict[str, Any] = {"words": ["TODO", "TBD", "FIXME", "要確認", "未定", "後で書く", "xxx"]}
+JAPANESE = ["要確認", "未定", "後で書く", "あとで書く", "記入中"]
+# Not "WIP" (work in progress is stock on a factory floor) nor "N/A" (a real answer).
+ENGLISH = ["TODO", "TBD", "TBC", "TBA", "FIXME", "xxx", "to be confirmed", "to be decided", "to be determined",
+           "to be added", "fill in later", "fill this in", "details to follow", "lorem ipsum"]
+OPTIONS: dict[str, Any] = {"words": [*ENGLISH, *JAPANESE]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"words": ENGLISH}}
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
