@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
 from .errors import SopbookError
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, _
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
 from .search import BACKENDS as SEARCH_BACKENDS
@@ -211,7 +211,7 @@ def _log_problems(problems: list[Any]) -> None:
             others += 1
             log.debug(str(problem))
     if others:
-        log.info(f"sopbook: {others} lint warning(s) and info finding(s); see 'sopbook lint' or the Reports pages")
+        log.info(_("site.findings-logged", n=others))
 
 
 def _ensure_markdown_extensions(config: Any) -> None:

@@ -23,7 +23,7 @@ from .cache import Cache
 from .config import CONFIG_BYTES
 from .errors import SopbookError
 from .files import Refused, read_text
-from .i18n import Language, activate
+from .i18n import Language, _, activate
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
@@ -97,7 +97,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     if not sop_dir.is_absolute():
         sop_dir = root / sop_dir
     if not sop_dir.is_dir():
-        raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
+        raise SopbookError(_("site.no-sop-dir", folder=sop_dir))
     sop_dir = Path(display_path(sop_dir))  # so problems print as sop/...
     kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), media.limit(options))
     if not validation.ok:

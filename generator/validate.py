@@ -69,10 +69,10 @@ def find_sop_dir(path: str | os.PathLike[str] | None = None) -> Path:
     else:
         folder = Path(path)
     if not folder.exists():
-        hint = "" if path is not None else " (run inside a knowledge base, or pass its sop/ folder)"
-        raise UsageError(f"no knowledge base folder at '{folder}'{hint}")
+        hint = "" if path is not None else _("validate.no-folder-hint")
+        raise UsageError(_("validate.no-folder", folder=folder, hint=hint))
     if not folder.is_dir():
-        raise UsageError(f"'{folder}' is not a folder; pass the knowledge base's sop/ folder")
+        raise UsageError(_("validate.not-a-folder", folder=folder))
     return folder
 
 
@@ -303,7 +303,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
             if len(raw) > (MAX_FILE_BYTES if kind == "procedure" else MAX_REGISTRY_BYTES):
                 source = Source(shown)
                 source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
-                                               f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
+                                               _("validate.file-larger", limit=MAX_FILE_BYTES // 1024 // 1024)))
             else:
                 source = _checked(load_bytes(raw, shown), kind)
             if memo is not None and key[0]:
@@ -316,7 +316,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
             else:
                 shown = os.path.join(shown_root, f"{name}.yaml")
                 sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
-                                                f"registry file not found: {shown}"))
+                                                _("validate.registry-missing", path=shown)))
         taken = set(registry_names.values())
         for name in names:
             if name not in taken:

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from conftest import DEMO_SOP
+from generator import i18n
 from generator.cli import cli
 from generator.model import load_knowledge_base
 from generator.render import person_path, procedure_path
@@ -87,7 +88,10 @@ def test_reviews_overdue_then_upcoming(demo) -> None:
 
 
 def test_dx_lists_paper_waits_and_tools(demo) -> None:
-    rows = build("dx", demo, default_config(), TODAY, "en").rows
+    i18n.activate("ja")  # the demo's word lists are the Japanese knowledge base's
+    config = default_config()
+    i18n.activate("en")
+    rows = build("dx", demo, config, TODAY, "en").rows
     kinds = {row["kind_code"] for row in rows}
     assert kinds == {"paper", "approval-wait", "tool"}
     assert any(row["id"] == "GA-002" and "押印" in row["detail"] for row in rows)

@@ -24,7 +24,7 @@ from . import keep_until_exit, speak
 def parse_date(value: str | None, configured: object = None) -> dt.date:
     """``--today``, else the plugin's ``today`` option (as the site uses it), else today."""
     if value is None and configured:
-        value, label = str(configured), "today in mkdocs.yml"
+        value, label = str(configured), _("lint.today-in-config")
     else:
         label = "--today"
     if value is None:
@@ -32,7 +32,7 @@ def parse_date(value: str | None, configured: object = None) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{label}: expected a date as YYYY-MM-DD, got {value!r}") from None
+        raise UsageError(_("lint.bad-date", label=label, value=repr(value))) from None
 
 
 today_option = click.option("--today", "today_text", metavar="YYYY-MM-DD",
@@ -44,22 +44,21 @@ def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, capture_output=True,
                               check=False)
     except FileNotFoundError:
-        raise UsageError("--changed-since needs git, which is not installed") from None
+        raise UsageError(_("lint.no-git")) from None
 
 
 def changed_files(sop_dir: Path, ref: str) -> set[str]:
     """Absolute paths of files changed since ``ref``: committed, staged, unstaged and untracked."""
     top = _git(["rev-parse", "--show-toplevel"], sop_dir)
     if top.returncode != 0:
-        raise UsageError(f"--changed-since: {sop_dir} is not inside a git repository")
+        raise UsageError(_("lint.not-a-repository", folder=sop_dir))
     root = Path(os.fsdecode(top.stdout.strip())).resolve()
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).returncode != 0:
-        raise UsageError(f"--changed-since: {ref!r} is not a commit, branch or tag in {root} "
-                         f"(in CI, fetch it first: git fetch origin {ref})")
+        raise UsageError(_("lint.unknown-ref", ref=ref, root=root))
     diff = _git(["diff", "--name-only", "-z", ref, "--"], root)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     if diff.returncode != 0:
-        raise UsageError(f"--changed-since: git diff failed: {os.fsdecode(diff.stderr).strip()}")
+        raise UsageError(_("lint.diff-failed", error=os.fsdecode(diff.stderr).strip()))
     names = [*diff.stdout.split(b"\0"), *untracked.stdout.split(b"\0")]
     return {os.path.normpath(root / os.fsdecode(name)) for name in names if name}
 

@@ -13,7 +13,7 @@ from ..cache import Cache
 from ..config import load_project_config
 from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
 from ..history import Commit, Repository
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _
 from ..i18n import language as language_for
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
@@ -96,11 +96,11 @@ def _emit(data: bytes, output: str | None, binary: bool) -> None:
         try:
             Path(output).write_bytes(data)
         except OSError as error:
-            raise UsageError(f"--output: cannot write {output}: {error.strerror or error}") from None
-        click.echo(f"wrote {output}", err=True)
+            raise UsageError(_("report.cannot-write", path=output, error=error.strerror or error)) from None
+        click.echo(_("report.wrote", path=output), err=True)
         return
     if binary and sys.stdout.isatty():
-        raise UsageError("xlsx is a binary format; pass --output FILE.xlsx")
+        raise UsageError(_("report.binary"))
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 

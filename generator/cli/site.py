@@ -28,7 +28,7 @@ config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=Fal
 def _config_file(config_file: Path | None) -> Path:
     path = config_file or next((Path(name) for name in ("mkdocs.yml", "mkdocs.yaml") if Path(name).is_file()), None)
     if path is None or not path.is_file():
-        raise UsageError(f"no {config_file or 'mkdocs.yml'} here; run in a knowledge base or pass -f mkdocs.yml")
+        raise UsageError(_("site.no-mkdocs-yml", file=config_file or "mkdocs.yml"))
     return path
 
 

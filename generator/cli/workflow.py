@@ -51,7 +51,7 @@ def _files_to_format(paths: tuple[str, ...]) -> list[tuple[Path, Path]]:
             # Named one by one (as pre-commit does), a file still may not be a link out of the project.
             files.append((path, Path.cwd()))
         else:
-            raise UsageError(f"no such file or folder: '{name}'")
+            raise UsageError(_("fmt.no-such-file", name=name))
     return files
 
 
@@ -81,14 +81,14 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
         if show_diff:
             click.echo(formatted.diff(), nl=False)
         if check:
-            click.echo(f"would reformat {shown}")
+            click.echo(_("fmt.would-reformat", path=shown))
         elif not show_diff:
             assert formatted.text is not None
             write_atomically(path, formatted.text)
-            click.echo(f"reformatted {shown}", err=True)
+            click.echo(_("fmt.reformatted", path=shown), err=True)
     untouched = len(files) - len(changed) - len({problem.path for problem in problems})
-    verb = "would be reformatted" if check or show_diff else "reformatted"
-    click.echo(f"{len(changed)} file(s) {verb}, {untouched} file(s) already formatted", err=True)
+    summary = "fmt.summary-would" if check or show_diff else "fmt.summary-changed"
+    click.echo(_(summary, changed=len(changed), untouched=untouched), err=True)
     _exit_on_errors(problems)
     if check and changed:
         sys.exit(1)
@@ -169,7 +169,7 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
         report_text(validation.errors, sys.stderr)
-        raise SopbookError("fix the errors above first: CODEOWNERS is written from a valid knowledge base")
+        raise SopbookError(_("codeowners.fix-errors-first"))
     root = repository_root(folder)
     codeowners = build_codeowners(kb, root)
     if codeowners.problems:
@@ -181,13 +181,13 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
         if current != codeowners.text:
-            click.echo(f"{display_path(target)} is out of date; run 'sopbook codeowners'", err=True)
+            click.echo(_("codeowners.out-of-date", path=display_path(target)), err=True)
             sys.exit(1)
-        click.echo(f"{display_path(target)} is up to date", err=True)
+        click.echo(_("codeowners.up-to-date", path=display_path(target)), err=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, codeowners.text)
-    click.echo(f"wrote {display_path(target)} ({len(kb.procedures)} procedures)", err=True)
+    click.echo(_("codeowners.wrote", path=display_path(target), count=len(kb.procedures)), err=True)
 
 
 # --- import ----------------------------------------------------------------------------------------

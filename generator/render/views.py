@@ -293,8 +293,11 @@ class Views:
                 notes.append(f"{label('condition')}: {approval.when}")
             if approval.sla:
                 notes.append(f"{label('sla')}: {self.lang.duration(approval.sla)}")
-            nodes.append(FlowNode("conditional" if approval.when else "approval",
-                                  self.kb.name_of(approval.approver), notes))
+            name = self.kb.name_of(approval.approver)
+            person = self.kb.people.get(approval.approver)
+            if person is not None and not person.active:
+                name = f"{name} {label('departed_mark')}"
+            nodes.append(FlowNode("conditional" if approval.when else "approval", name, notes))
         nodes.append(FlowNode("end", label("done")))
         return nodes
 

@@ -241,6 +241,7 @@ def report(found: list[dict[str, Any]], every: str) -> Report:
     return Report(
         NAME,
         in_every_language("report.trend.title"),
-        {code: language_for(code).label("report.trend.description", unit=language_for(code).label(f"report.trend.{every}"))
+        {code: language_for(code).label("report.trend.description",
+                                        unit=language_for(code).label(f"report.trend.{every}"))
          for code in LANGUAGES},
         columns, [flatten(point) for point in found], rows_key="points")
