@@ -143,7 +143,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
-    for path, shown, kind, _ in (wanted if previous else ()):
+    for path, shown, kind, _root in (wanted if previous else ()):
         try:
             info = os.stat(path)
         except OSError:

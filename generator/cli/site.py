@@ -16,8 +16,8 @@ from .. import site
 from ..config import load_project_config
 from ..errors import UsageError
 from ..files import Refused, read_bytes
-from ..load import display_path
 from ..i18n import _
+from ..load import display_path
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
 

@@ -71,7 +71,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     files = _files_to_format(paths)
     problems: list[Problem] = []
     changed: list[str] = []
-    for (path, _), formatted in zip(files, format_files([(path, display_path(path), root) for path, root in files]),
+    for (path, _root), formatted in zip(files, format_files([(path, display_path(path), root) for path, root in files]),
                                     strict=True):
         shown = formatted.path
         problems.extend(formatted.problems)
@@ -113,7 +113,7 @@ def init_command(directory: Path, language: str, site_name: str | None) -> None:
 
     lang = activate(language)
     written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language)
-    kb, _ = load_knowledge_base(directory / "sop")
+    kb, _validation = load_knowledge_base(directory / "sop")
     codeowners = build_codeowners(kb, directory)
     (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
     click.echo(lang("init.created", directory=directory, count=len(written) + 1))
