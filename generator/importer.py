@@ -28,6 +28,7 @@ from ruamel.yaml.error import YAMLError
 
 from .errors import UsageError
 from .files import Refused, read_bytes, read_text
+from .i18n import _
 from .load import MAX_REGISTRY_BYTES, wide_encoding
 from .problems import Problem, Severity
 
@@ -340,9 +341,9 @@ class _People:
         if department:
             stub["department"] = department
         self.people[person_id] = stub
-        note = f"sopbook import: {self.source} の {row} 行目の担当者"
+        note = _("import.people-note", source=self.source, row=row)
         if person_id.startswith("person-"):
-            note += "。id は読みやすいもの（例 yamamoto）に変えてよい（inventory.yaml の performers も）"
+            note += _("import.people-note-rename")
         self.people.yaml_set_comment_before_after_key(person_id, before="\n" + note)
         self.by_name[key] = person_id
         self.added.append(person_id)
@@ -381,19 +382,19 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
         values = row.values
         title, department = values.get("title", ""), values.get("department", "")
         if not title:
-            problem(row, "title", "業務名 (title) is empty; every task needs a name")
+            problem(row, "title", _("import.no-title"))
             continue
         if not department:
-            problem(row, "department", f"部署 (department) of {title!r} is empty")
+            problem(row, "department", _("import.no-department", title=title))
             continue
         task_id = values.get("id", "")
         if task_id and not _ID.match(task_id):
-            problem(row, "id", f"id {task_id!r} is not a valid id (letters, digits, '_', '.', '-'; e.g. GA-101)")
+            problem(row, "id", _("import.bad-id", id=task_id))
             continue
         task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
         if task_id and task_id in seen:
             problem(row, "id" if values.get("id") else "title",
-                    f"{task_id} appears twice in the sheet (first at row {seen[task_id]})")
+                    _("import.twice", id=task_id, row=seen[task_id]))
             continue
         hours: float | int | None = None
         if values.get("hours_per_month"):
@@ -403,14 +404,14 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
                 hours = float(text)
             except ValueError:
                 problem(row, "hours_per_month",
-                        f"月間工数 (hours_per_month) {values['hours_per_month']!r} is not a number of hours")
+                        _("import.hours-not-number", value=values["hours_per_month"]))
                 continue
             if not math.isfinite(hours):  # "nan", "inf" and 1e309 are floats to Python, not hours
                 problem(row, "hours_per_month",
-                        f"月間工数 (hours_per_month) {values['hours_per_month']!r} is not a number of hours")
+                        _("import.hours-not-number", value=values["hours_per_month"]))
                 continue
             if hours < 0:
-                problem(row, "hours_per_month", f"月間工数 (hours_per_month) {hours:g} is negative")
+                problem(row, "hours_per_month", _("import.hours-negative", value=f"{hours:g}"))
                 continue
             hours = int(hours) if hours.is_integer() else hours
         fields: dict[str, Any] = {"title": title, "department": department}
@@ -430,8 +431,8 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
                              if name in fields and name in first and fields[name] != first[name]), None)
             if conflict is not None:
                 problem(row, conflict.removeprefix("x-"),
-                        f"{title!r} ({department}) is also at row {first_row.number} with {conflict} "
-                        f"{first[conflict]!r}, here {fields[conflict]!r}; keep one row, or give the two tasks ids")
+                        _("import.conflict", title=title, department=department, row=first_row.number,
+                          key=conflict, first=first[conflict], here=fields[conflict]))
                 continue
             for name, value in fields.items():
                 if name == "performers":

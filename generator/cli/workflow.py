@@ -215,24 +215,24 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
     from ..validate import find_sop_dir
 
     folder = find_sop_dir(sop_dir)
+    speak(sop_dir=folder)
     result = import_spreadsheet(spreadsheet, folder, shown=display_path(spreadsheet),
                                 mapping=parse_mapping(mappings), sheet=sheet, encoding=encoding,
                                 id_prefix=id_prefix)
     _exit_on_errors(result.problems)
     inventory_path, people_path = folder / "inventory.yaml", folder / "people.yaml"
     if result.ignored_columns:
-        click.echo(f"ignored columns: {', '.join(result.ignored_columns)} (use --map COLUMN=FIELD to import one)",
-                   err=True)
-    summary = (f"inventory: {len(result.added)} added, {len(result.updated)} updated, {result.kept} kept; "
-               + (f"{len(result.merged_rows)} repeated row(s) merged into the task above them "
-                  f"(row {', '.join(map(str, result.merged_rows[:10]))}"
-                  f"{' …' if len(result.merged_rows) > 10 else ''}); " if result.merged_rows else "")
-               + f"people: {len(result.people_added)} added"
-               + (f" ({', '.join(result.people_added)}: give them readable ids and github handles)"
-                  if result.people_added else ""))
+        click.echo(_("import.ignored-columns", columns=", ".join(result.ignored_columns)), err=True)
+    merged = ""
+    if result.merged_rows:
+        rows = ", ".join(map(str, result.merged_rows[:10])) + (" …" if len(result.merged_rows) > 10 else "")
+        merged = _("import.merged", count=len(result.merged_rows), rows=rows)
+    summary = _("import.summary", added=len(result.added), updated=len(result.updated), kept=result.kept,
+                merged=merged, people=len(result.people_added),
+                hint=_("import.summary-hint", ids=", ".join(result.people_added)) if result.people_added else "")
     if dry_run:
         click.echo(result.diff(display_path(inventory_path), display_path(people_path)), nl=False)
-        click.echo(f"dry run, nothing written: {summary}", err=True)
+        click.echo(_("import.dry-run", summary=summary), err=True)
         return
     if result.inventory_after != result.inventory_before:
         write_atomically(inventory_path, result.inventory_after)
