@@ -29,9 +29,9 @@ CHROMIUM_ARGUMENTS = ["--no-sandbox", "--disable-gpu", "--disable-background-net
 
 # What a result looks like in each search UI, and where its query goes.
 SEARCH_UI = {
-    "material": {"open": None, "input": "input.md-search__input",
+    "material": {"open": None, "input": "input.md-search__input", "list": ".md-search-result__list",
                  "result": "li.md-search-result__item a", "title": "h1, h2"},
-    "pagefind": {"open": None, "input": "pagefind-searchbox input",
+    "pagefind": {"open": None, "input": "pagefind-searchbox input", "list": ".pf-searchbox-results",
                  "result": "a.pf-searchbox-result", "title": ".pf-searchbox-result-title"},
 }
 
@@ -43,6 +43,9 @@ class SearchResult:
     """From typing the query on a freshly loaded page to the first visible result."""
     hrefs: list[str]
     titles: list[str]
+    complete_seconds: float = 0.0
+    """To the full list: for sopbook's Pagefind box, when Pagefind's results have joined the title
+    matches (the list is no longer ``aria-busy``); for Material, the same as ``seconds``."""
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -106,6 +109,11 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
             " return found !== null && found.getClientRects().length > 0; }",
             arg=ui["result"], polling="raf", timeout=timeout_seconds * 1000)
         seconds = time.perf_counter() - started
+        page.wait_for_function(
+            "selector => { const list = document.querySelector(selector);"
+            " return list === null || !list.hasAttribute('aria-busy'); }",
+            arg=ui["list"], polling="raf", timeout=timeout_seconds * 1000)
+        complete_seconds = time.perf_counter() - started
         # The first results may belong to the query typed so far; let the list settle before reading it.
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
@@ -113,6 +121,23 @@ def time_search(browser: object, url: str, backend: str, query: str, timeout_sec
         hrefs = [href or "" for href in results.evaluate_all("links => links.map(link => link.href)")]
         titles = results.evaluate_all(
             f"links => links.map(link => (link.querySelector({ui['title']!r}) || link).textContent.trim())")
-        return SearchResult(query, seconds, hrefs, titles)
+        return SearchResult(query, seconds, hrefs, titles, complete_seconds)
+    finally:
+        context.close()
+
+
+def count_matches(browser: object, url: str, queries: list[str]) -> dict[str, int]:
+    """How many pages Pagefind finds for each query (its JavaScript API, in one fresh page)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        return page.evaluate("""async request => {
+            const [bundle, queries] = request;
+            const pagefind = await import(bundle);
+            const counts = {};
+            for (const query of queries) counts[query] = (await pagefind.search(query)).results.length;
+            return counts;
+        }""", [url + "pagefind/pagefind.js", queries])
     finally:
         context.close()

@@ -32,13 +32,20 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@cache
 def code_stamp() -> str:
-    """Changes whenever sopbook's own code or schemas change, so no result outlives the code that made it."""
+    """Changes whenever sopbook's own code, schemas or messages change, or messages are written in
+    another language, so no result outlives the code (or the language) that made it."""
+    from .i18n import active
+
+    return f"{_code_files_stamp()}/{active().code}"
+
+
+@cache
+def _code_files_stamp() -> str:
     hasher = hashlib.blake2b(digest_size=16)
     hasher.update(f"{__version__}/{_FORMAT}".encode())
     package = Path(__file__).parent
-    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json")]):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.json"), *package.rglob("*.mo")]):
         try:
             info = path.stat()
         except OSError:

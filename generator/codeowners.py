@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .i18n import _
 from .model import KnowledgeBase
 from .problems import Problem, Severity
 
@@ -65,17 +66,16 @@ def build_codeowners(kb: KnowledgeBase, root: Path) -> Codeowners:
         if handles:
             lines.append(f"{pattern} {' '.join(handles)}\n")
         else:
-            lines.append(f"# {pattern}: nobody with a GitHub handle among "
-                         f"{', '.join([procedure.owner, *procedure.backups])}\n")
+            named = ", ".join([procedure.owner, *procedure.backups])
+            lines.append(f"# {_('codeowners.nobody', pattern=pattern, people=named)}\n")
             problems.append(Problem(procedure.path, *procedure.where("owner"), "codeowners-no-reviewer",
                                     Severity.WARNING,
-                                    f"{procedure.id} has no reviewer with a GitHub handle: give the owner or a "
-                                    f"backup 'github:' in people.yaml", procedure.id))
+                                    _("codeowners.no-reviewer", id=procedure.id), procedure.id))
     for person_id, procedure_ids in missing.items():
         path = people.path if people is not None else str(kb.sop_dir / "people.yaml")
         line, column = people.where(person_id, key=True) if people is not None else (1, 1)
         problems.append(Problem(path, line, column, "codeowners-no-handle", Severity.WARNING,
-                                f"{person_id} ({kb.people[person_id].name}) has no 'github:' handle, so "
-                                f"CODEOWNERS cannot ask them to review {', '.join(procedure_ids)}"))
+                                _("codeowners.no-handle", person=person_id, name=kb.people[person_id].name,
+                                  procedures=", ".join(procedure_ids))))
     return Codeowners("".join(lines), sorted(problems))
 

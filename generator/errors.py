@@ -7,10 +7,12 @@ reported together. These are raised only when there is nothing sensible left to 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from .problems import Problem, Severity
+if TYPE_CHECKING:  # problems → i18n → errors: imported when needed, not at import time
+    from .problems import Problem
 
 
 class SopbookError(click.ClickException):
@@ -43,15 +45,18 @@ class ConfigError(UsageError):
 class InvalidKnowledgeBase(SopbookError):
     """The knowledge base has errors, so nothing downstream (a site, a report, CODEOWNERS) is produced.
 
-    The one way the core stops: the message lists every error as ``path:line:column``, then a count,
-    so every command and the MkDocs plugin say it the same way.
+    The one way the core stops: the message lists every error as ``path:line:column``, then a count
+    (or the command's own last line, ``summary``), so every command and the MkDocs plugin say it the
+    same way.
     """
 
-    def __init__(self, problems: Sequence[Problem]) -> None:
+    def __init__(self, problems: Sequence[Problem], summary: str | None = None) -> None:
+        from .problems import Severity
+
         self.problems = list(problems)
         errors = sorted(problem for problem in problems if problem.severity is Severity.ERROR)
         files = len({problem.path for problem in errors})
         lines = [str(problem) for problem in errors]
-        lines.append(f"{len(errors)} error(s) in {files} file(s) of the knowledge base: nothing was written; "
-                     "fix them and run again")
+        lines.append(summary or f"{len(errors)} error(s) in {files} file(s) of the knowledge base: nothing was "
+                                "written; fix them and run again")
         super().__init__("\n".join(lines))

@@ -13,18 +13,23 @@ that means something else, and a file that does not parse is reported (path:line
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import yaml as pyyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from .files import Refused, read_bytes
+from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, decode, load_text
 from .problems import Problem, Severity
 from .schema import schema
 from .speed import in_parallel
@@ -32,6 +37,9 @@ from .validate import REGISTRIES
 
 _NESTED_LISTS = {"steps": "step", "approvals": "approval", "kpis": "kpi", "faq": "faq", "history": "history"}
 """Procedure keys holding a list of mappings → the schema definition of one item."""
+
+
+_ScanLoader: type = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
 
 def round_trip_yaml() -> YAML:
@@ -78,21 +86,25 @@ class _Unsafe(Exception):
     """A step of formatting would change the data; the file is left as it is."""
 
 
-def format_file(path: Path, shown: str | None = None) -> Formatted:
-    """Format one file (in memory; the caller writes ``text`` back when it changed)."""
+def format_file(path: Path, shown: str | None = None, root: Path | None = None) -> Formatted:
+    """Format one file (in memory; the caller writes ``text`` back when it changed).
+
+    The file is read as ``validate`` reads it (``files.read_bytes``: a regular file inside ``root``, at
+    most the size validate accepts), so fmt has validate's limits.
+    """
     shown = shown if shown is not None else str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return Formatted(shown, "", None, [Problem(shown, 1, 1, "unreadable", Severity.ERROR,
-                                                   f"cannot read file: {error.strerror or error}")])
-    try:
-        original = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        return Formatted(shown, "", None, [Problem(shown, line, 1, "encoding", Severity.ERROR,
-                                                   "not valid UTF-8; save the file as UTF-8")])
     kind = path.stem if path.stem in REGISTRIES else "procedure"
+    limit, what = (MAX_FILE_BYTES, "procedure file") if kind == "procedure" else (MAX_REGISTRY_BYTES, "registry file")
+    try:
+        raw = read_bytes(path, root=root, limit=limit, what=what)
+    except Refused as refused:
+        return Formatted(shown, "", None, [Problem(shown, 1, 1, refused.code, Severity.ERROR,
+                                                   f"{refused.reason}; not formatted")])
+    source = Source(shown)
+    original = decode(raw, source)
+    if original is None:
+        return Formatted(shown, "", None, [replace(problem, message=f"{problem.message}; not formatted")
+                                           for problem in source.problems])
     return format_text(original, shown, kind)
 
 
@@ -100,18 +112,47 @@ PARALLEL_THRESHOLD = 200
 """Below this many files, starting worker processes costs more than the ~15 ms a file it saves."""
 
 
-def format_files(files: list[tuple[Path, str]], jobs: int | None = None) -> list[Formatted]:
-    """``format_file`` for each (path, shown path), in worker processes when there are many."""
+def format_files(files: list[tuple[Path, str, Path | None]], jobs: int | None = None) -> list[Formatted]:
+    """``format_file`` for each (path, shown path, root), in worker processes when there are many."""
     return in_parallel(_format_chunk, None, files, threshold=PARALLEL_THRESHOLD, jobs=jobs, min_chunk=10)
 
 
-def _format_chunk(_: None, files: Sequence[tuple[Path, str]]) -> list[Formatted]:
-    return [format_file(path, shown) for path, shown in files]
+def _format_chunk(_shared: None, files: Sequence[tuple[Path, str, Path | None]]) -> list[Formatted]:
+    return [format_file(path, shown, root) for path, shown, root in files]
 
 
 def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
-    """Format the text of one file; ``kind`` is "procedure" or a registry name (whose order is kept)."""
+    """Format the text of one file; ``kind`` is "procedure" or a registry name (whose order is kept).
+
+    The result is checked against the original as sopbook itself reads it: every value the same (a
+    version number may only become the same text in quotes) and every comment still there. When the
+    formatting cannot keep both, the file is left as it is and the problem says why.
+    """
     text = original.removeprefix("\ufeff").replace("\r\n", "\n")
+    # The file as validate sees it: its limits (size, alias bombs, depth) are fmt's limits, and its
+    # values are what the result must still hold.
+    before = load_text(text, path)
+    refused = [problem for problem in before.problems if problem.severity is Severity.ERROR]
+    if refused:
+        return Formatted(path, original, None, [replace(problem, message=f"{problem.message}; not formatted")
+                                                for problem in refused])
+    formatted = _format(text, path, kind)
+    if formatted.text is None or formatted.text == text:
+        return replace(formatted, original=original)
+    reason = _what_is_lost(text, before.data, formatted.text, path)
+    # The final line break fmt adds may be what changed a '|' text that ends the file: leave it out.
+    if (reason is not None and not text.endswith("\n") and formatted.text.endswith("\n")
+            and _what_is_lost(text, before.data, formatted.text[:-1], path) is None):
+        return replace(formatted, original=original, text=formatted.text[:-1])
+    if reason is not None:
+        line, message = reason
+        return Formatted(path, original, None, [Problem(path, line, 1, "fmt-unsafe", Severity.ERROR,
+                                                        f"not formatted: {message}")])
+    return replace(formatted, original=original)
+
+
+def _format(text: str, path: str, kind: str) -> Formatted:
+    original = text
     if text and not text.endswith("\n"):
         text += "\n"
     # Formatting again must change nothing. One pass reaches that for every real procedure; the loop
@@ -193,6 +234,103 @@ def _same(text: str, expected: Any) -> bool:
         return _plain(_load(text)) == expected
     except YAMLError:
         return False
+
+
+# --- what must survive -----------------------------------------------------------------------------
+
+def _what_is_lost(before_text: str, before: Any, after_text: str, path: str) -> tuple[int, str] | None:
+    """(line, reason) when ``after_text`` does not hold every value and comment of the original, else None."""
+    after = load_text(after_text, path)
+    if after.problems or not _same_values(before, after.data, ()):
+        where = _first_difference(before, after.data, ())
+        label = ".".join(str(part) for part in where) or "the file"
+        line = load_text(before_text, path).where(*where)[0] if where else 1
+        old_value, new_value = _at(before, where), _at(after.data, where)
+        if isinstance(old_value, str) and new_value == old_value + "\n":
+            return line, (f"{label} is a '|' text at the end of the file without a final line break, and "
+                          f"moving it would add one; write '|-' instead of '|' (it keeps the text without "
+                          f"a final line break), then run fmt again")
+        return line, f"formatting would change the value of {label}; edit the file by hand"
+    lost = Counter(_comments(before_text)) - Counter(_comments(after_text))
+    if lost:
+        comment = next(iter(lost))
+        line = next(number for number, text in _numbered_comments(before_text) if text == comment)
+        return line, (f"formatting would drop the comment {comment!r}; move it onto a line of its own above "
+                      f"the key it explains (comments inside [...] or {{...}} lists, or between a key and "
+                      f"its value, cannot be kept)")
+    return None
+
+
+def _at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _is_version(path: tuple[Any, ...]) -> bool:
+    return path == ("version",) or (len(path) == 3 and path[0] == "history" and path[2] == "version")
+
+
+def _same_values(before: Any, after: Any, path: tuple[Any, ...]) -> bool:
+    """Equal and of the same types (1 == 1.0 == True in Python, not in a procedure)."""
+    if type(before) is not type(after):
+        # fmt writes version: 1.10 as "1.10", the text as written; the number it was is not kept.
+        return _is_version(path) and isinstance(before, (int, float)) and isinstance(after, str)
+    if isinstance(before, dict):
+        return before.keys() == after.keys() and all(
+            _same_values(value, after[key], (*path, key)) for key, value in before.items())
+    if isinstance(before, list):
+        return len(before) == len(after) and all(
+            _same_values(value, after[index], (*path, index)) for index, value in enumerate(before))
+    return bool(before == after)
+
+
+def _first_difference(before: Any, after: Any, path: tuple[Any, ...]) -> tuple[Any, ...]:
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key, value in before.items():
+            if key not in after:
+                return (*path, key)
+            if not _same_values(value, after[key], (*path, key)):
+                return _first_difference(value, after[key], (*path, key))
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index, value in enumerate(before):
+            if not _same_values(value, after[index], (*path, index)):
+                return _first_difference(value, after[index], (*path, index))
+    return path
+
+
+def _numbered_comments(text: str) -> list[tuple[int, str]]:
+    """(line, comment text) of every comment, found as YAML finds them: a ``#`` after a space or at
+    a line's start, outside every scalar (a ``#`` inside quotes or a ``|`` text is data)."""
+    spans: list[tuple[int, int]] = []
+    try:
+        for token in pyyaml.scan(text, Loader=_ScanLoader):
+            if isinstance(token, pyyaml.ScalarToken):
+                spans.append((token.start_mark.index, token.end_mark.index))
+    except pyyaml.YAMLError:
+        return []
+    starts = [start for start, _ in spans]
+    found: list[tuple[int, str]] = []
+    offset = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        column = line.find("#")
+        while column >= 0:
+            at = offset + column
+            if column == 0 or line[column - 1] in " \t":
+                index = bisect.bisect_right(starts, at) - 1
+                if index < 0 or not spans[index][0] <= at < spans[index][1]:
+                    found.append((number, line[column:].rstrip()))
+                    break
+            column = line.find("#", column + 1)
+        offset += len(line) + 1
+    return found
+
+
+def _comments(text: str) -> list[str]:
+    return [comment for _, comment in _numbered_comments(text)]
 
 
 # --- versions ---------------------------------------------------------------------------------------

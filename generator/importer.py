@@ -13,6 +13,8 @@ import csv
 import datetime as dt
 import difflib
 import io
+import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -24,7 +26,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from .errors import UsageError
+from .files import Refused, read_bytes, read_text
 from .fmt import round_trip_yaml
+from .i18n import _
+from .load import MAX_REGISTRY_BYTES, wide_encoding
 from .problems import Problem, Severity
 from .schema import id_pattern
 
@@ -68,6 +73,8 @@ class Table:
     """field → 1-based column of the column that holds it."""
     ignored: list[str]
     rows: list[Row]
+    merged: list[int] = field(default_factory=list)
+    """Rows that repeated an earlier row's task (same title and department, no id) and were merged into it."""
 
 
 @dataclass
@@ -82,6 +89,7 @@ class ImportResult:
     people_added: list[str] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    merged_rows: list[int] = field(default_factory=list)
 
     def diff(self, inventory_path: str, people_path: str) -> str:
         parts: list[str] = []
@@ -120,7 +128,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     import openpyxl
 
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        raw = read_bytes(path, root=None, limit=SHEET_BYTES, what="spreadsheet")
+    except Refused as refused:
+        raise UsageError(f"{path}: {refused.reason}") from None
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise UsageError(f"{path}: cannot read as an Excel workbook ({error})") from None
     worksheet: Any
@@ -136,8 +148,23 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
         workbook.close()
 
 
+SHEET_BYTES = 256 * 1024 * 1024
+"""The largest spreadsheet read: 200,000 tasks as CSV are about 20 MB."""
+
+
 def decode_csv(raw: bytes, encoding: str | None, shown: str) -> str:
-    """Text of a CSV file: the given encoding, else UTF-8 (with or without BOM), else Shift_JIS (cp932)."""
+    """Text of a CSV file: the given encoding, else UTF-32/UTF-16 (Excel's "Unicode text" saves UTF-16
+    with a byte order mark), else UTF-8 (with or without BOM), else Shift_JIS (cp932)."""
+    wide = None if encoding else wide_encoding(raw)
+    if wide is not None:
+        codec = "utf-32" if wide.startswith("UTF-32") else "utf-16"
+        if "without" in wide:  # no mark: the NUL bytes' places tell the byte order
+            codec += "-le" if raw[:1] != b"\x00" else "-be"
+        try:
+            return raw.decode(codec).removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            raise UsageError(f"{shown}: looks like {wide} but is not valid at byte {error.start}; "
+                             f"pass --encoding") from None
     if encoding:
         try:
             return raw.decode(encoding)
@@ -155,11 +182,21 @@ def decode_csv(raw: bytes, encoding: str | None, shown: str) -> str:
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str) -> list[list[str]]:
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+        raw = read_bytes(path, root=None, limit=SHEET_BYTES, what="spreadsheet")
+    except Refused as refused:
+        raise UsageError(f"{path}: {refused.reason}") from None
     text = decode_csv(raw, encoding, str(path))
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    first_line = text.split("\n", 1)[0]
+    if delimiter == "," and "\t" in first_line and "," not in first_line:
+        delimiter = "\t"  # Excel's "Unicode text" and "Text (tab delimited)" separate cells with tabs
+    # A cell may be as long as the file (a pasted document); csv's default limit of 131,072 characters
+    # would end the import with a bare _csv.Error.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    try:
+        return [[cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as error:
+        raise UsageError(f"{path}: not a readable CSV file ({error})") from None
 
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
@@ -212,9 +249,12 @@ def table_from_cells(cells: list[list[str]], shown: str, mapping: dict[str, str]
 # --- merging ----------------------------------------------------------------------------------------
 
 def _load_registry(path: Path, shown: str) -> tuple[str, CommentedMap]:
-    if not path.exists():
+    if not os.path.lexists(path):
         return "", CommentedMap()
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_text(path, root=path.parent, limit=MAX_REGISTRY_BYTES, what="registry file")
+    except Refused as refused:
+        raise UsageError(f"{shown}:1:1: {refused.reason}; fix it before importing") from None
     try:
         data = round_trip_yaml().load(text)
     except YAMLError as error:
@@ -293,9 +333,9 @@ class _People:
         if department:
             stub["department"] = department
         self.people[person_id] = stub
-        note = f"sopbook import: {self.source} の {row} 行目の担当者"
+        note = _("import.people-note", source=self.source, row=row)
         if person_id.startswith("person-"):
-            note += "。id は読みやすいもの（例 yamamoto）に変えてよい（inventory.yaml の performers も）"
+            note += _("import.people-note-rename")
         self.people.yaml_set_comment_before_after_key(person_id, before="\n" + note)
         self.by_name[key] = person_id
         self.added.append(person_id)
@@ -329,23 +369,24 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
                                 message))
 
     planned: list[tuple[Row, str, dict[str, Any]]] = []
+    new_tasks: dict[tuple[str, str], tuple[Row, dict[str, Any]]] = {}
     for row in table.rows:
         values = row.values
         title, department = values.get("title", ""), values.get("department", "")
         if not title:
-            problem(row, "title", "業務名 (title) is empty; every task needs a name")
+            problem(row, "title", _("import.no-title"))
             continue
         if not department:
-            problem(row, "department", f"部署 (department) of {title!r} is empty")
+            problem(row, "department", _("import.no-department", title=title))
             continue
         task_id = values.get("id", "")
         if task_id and not id_pattern().fullmatch(task_id):
-            problem(row, "id", f"id {task_id!r} is not a valid id (letters, digits, '_', '.', '-'; e.g. GA-101)")
+            problem(row, "id", _("import.bad-id", id=task_id))
             continue
         task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
         if task_id and task_id in seen:
             problem(row, "id" if values.get("id") else "title",
-                    f"{task_id} appears twice in the sheet (first at row {seen[task_id]})")
+                    _("import.twice", id=task_id, row=seen[task_id]))
             continue
         hours: float | int | None = None
         if values.get("hours_per_month"):
@@ -355,10 +396,14 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
                 hours = float(text)
             except ValueError:
                 problem(row, "hours_per_month",
-                        f"月間工数 (hours_per_month) {values['hours_per_month']!r} is not a number of hours")
+                        _("import.hours-not-number", value=values["hours_per_month"]))
+                continue
+            if not math.isfinite(hours):  # "nan", "inf" and 1e309 are floats to Python, not hours
+                problem(row, "hours_per_month",
+                        _("import.hours-not-number", value=values["hours_per_month"]))
                 continue
             if hours < 0:
-                problem(row, "hours_per_month", f"月間工数 (hours_per_month) {hours:g} is negative")
+                problem(row, "hours_per_month", _("import.hours-negative", value=f"{hours:g}"))
                 continue
             hours = int(hours) if hours.is_integer() else hours
         fields: dict[str, Any] = {"title": title, "department": department}
@@ -370,6 +415,26 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             fields["x-frequency"] = values["frequency"]
         if task_id:
             seen[task_id] = row.number
+        elif (task_key := (_squash(title), _squash(department))) in new_tasks:
+            # The same task twice in the sheet (a copied row, a second performer on a line of its own):
+            # one task, its performers together; differing hours or frequencies cannot both be right.
+            first_row, first = new_tasks[task_key]
+            conflict = next((name for name in ("hours_per_month", "x-frequency")
+                             if name in fields and name in first and fields[name] != first[name]), None)
+            if conflict is not None:
+                problem(row, conflict.removeprefix("x-"),
+                        _("import.conflict", title=title, department=department, row=first_row.number,
+                          key=conflict, first=first[conflict], here=fields[conflict]))
+                continue
+            for name, value in fields.items():
+                if name == "performers":
+                    first["performers"] = list(dict.fromkeys([*first.get("performers", []), *value]))
+                else:
+                    first.setdefault(name, value)
+            table.merged.append(row.number)
+            continue
+        else:
+            new_tasks[task_key] = (row, fields)
         planned.append((row, task_id, fields))
     if problems:
         return [], [], [], problems
@@ -432,5 +497,6 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
     result.inventory_after = _dump(inventory) if added or updated else inventory_text
     result.people_after = _dump(people) if people_added else people_text
     result.added, result.updated, result.people_added = added, updated, people_added
+    result.merged_rows = table.merged
     result.kept = kept - len(updated)
     return result

@@ -18,6 +18,8 @@ from typing import Any, ClassVar
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
+from .files import Refused, read_bytes
+from .i18n import _
 from .problems import Problem, Severity
 
 try:
@@ -31,9 +33,15 @@ KeyPath = tuple  # tuple[str | int, ...]: ("steps", 2, "actor")
 
 MAX_FILE_BYTES = 1024 * 1024
 """A procedure is a few kilobytes; a megabyte is a pasted export or a wrong file, not an SOP."""
+MAX_REGISTRY_BYTES = 64 * 1024 * 1024
+"""people, roles, tools and inventory grow with the organisation: an inventory imported from a sheet of
+200,000 tasks is about 25 MB, and must still validate."""
 MAX_NODES = 100_000
 """Upper bound on values built from one file, after aliases are expanded: stops 'billion laughs'."""
 MAX_DEPTH = 64
+
+SEEKS = 8
+"""Positions looked up in a file by seeking, before its table of every position is built instead."""
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -82,7 +90,7 @@ class Source:
     is cheap to cache and to hand between processes.
     """
 
-    __slots__ = ("_marks", "_sizes", "_tables", "data", "empty", "path", "problems")
+    __slots__ = ("_marks", "_seeks", "_sizes", "_tables", "data", "empty", "path", "problems")
 
     def __init__(self, path: str, data: Any = None, problems: list[Problem] | None = None,
                  empty: bool = False) -> None:
@@ -94,6 +102,7 @@ class Source:
         self._marks: array | None = None
         self._tables: tuple[dict[KeyPath, tuple[int, int]], dict[KeyPath, tuple[int, int]]] | None = None
         self._sizes: dict[int, int] | None = None  # by id(): never pickled, ids do not survive it
+        self._seeks = 0
 
     def __getstate__(self) -> tuple[Any, ...]:
         return (self.path, self.data, self.problems, self.empty, self._marks,
@@ -102,6 +111,7 @@ class Source:
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         self.path, self.data, self.problems, self.empty, self._marks, self._tables = state
         self._sizes = None
+        self._seeks = 0
 
     def __repr__(self) -> str:
         return f"Source({self.path!r}, problems={len(self.problems)})"
@@ -126,9 +136,12 @@ class Source:
 
     def where(self, *path: str | int, key: bool = False) -> tuple[int, int]:
         """The position of the value at ``path`` (or of its key), falling back to the nearest parent."""
-        if self._tables is None and self._marks is not None and self.data is not None:
+        if self._tables is None and self._marks is not None and self.data is not None and self._seeks < SEEKS:
             # A linter asks for one or two places in a file: seeking them in the packed marks costs a
             # tenth of unpacking every position (measured: lint of 10,000 procedures 1.5 s → 0.8 s).
+            # A seek walks the keys before the place, so a file asked about many places (100,000
+            # unknown keys, a finding on each of 90,000 steps) is unpacked once instead: one pass.
+            self._seeks += 1
             if self._sizes is None:
                 self._sizes = {}
             return _seek(self.data, self._marks, tuple(path), key, self._sizes)
@@ -158,34 +171,42 @@ class Source:
 
 def display_path(path: Path) -> str:
     """The path relative to the working directory when it lies below it, so editors can open it."""
+    # The file's own name is never resolved: a symlink is shown as itself, not as the (possibly secret)
+    # path it points to. Only its folder is, for a working directory reached through a symlink.
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(absolute).relative_to(cwd))
+    except ValueError:
+        pass
+    try:
+        folder = os.path.realpath(os.path.dirname(absolute))
+        return str(Path(folder, os.path.basename(absolute)).relative_to(os.path.realpath(cwd)))
     except ValueError:
         return str(path)
 
 
-def load_file(path: Path, display: str | None = None, size: int | None = None) -> Source:
-    """Read one file. Any failure becomes a problem on the returned source; nothing raises.
+def load_file(path: Path, display: str | None = None, size: int | None = None, *,
+              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure file") -> Source:
+    """Read one file through ``files.read_bytes``. Any failure becomes a problem on the returned source.
 
-    ``size`` is the file's size when the caller has just looked (it saves a second ``stat``).
+    ``root``: the knowledge base folder the file must not leave through a symlink. ``size``, when the
+    caller has just looked, lets a too-large file be refused without opening it.
     """
     shown = display if display is not None else display_path(path)
     try:
-        if size is None:
-            size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            source = Source(shown)
-            source.problems.append(
-                Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
-                        f"file is {size / 1024 / 1024:.1f} MB; a procedure file may be at most "
-                        f"{MAX_FILE_BYTES // 1024 // 1024} MB (is this an export rather than a procedure?)")
-            )
-            return source
-        raw = path.read_bytes()
-    except OSError as error:
+        if size is not None and size > limit:
+            raise Refused("file-too-large", "")
+        raw = read_bytes(path, root=root, limit=limit, what=what)
+    except Refused as refused:
         source = Source(shown)
-        source.problems.append(Problem(shown, 1, 1, "unreadable", Severity.ERROR,
-                                       f"cannot read file: {error.strerror or error}"))
+        reason = refused.reason
+        if refused.code == "file-too-large":
+            reason = (f"file is {(size or 0) / 1024 / 1024:.1f} MB; a {what} may be at most "
+                      f"{limit / 1024 / 1024:g} MB (is this an export rather than a {what}?)"
+                      if size is not None and size > limit else
+                      f"{reason} (is this an export rather than a {what}?)")
+        source.problems.append(Problem(shown, 1, 1, refused.code, Severity.ERROR, reason))
         return source
     return load_bytes(raw, shown)
 
@@ -193,7 +214,7 @@ def load_file(path: Path, display: str | None = None, size: int | None = None) -
 def load_bytes(raw: bytes, path: str) -> Source:
     """Parse ``raw`` as one YAML document; problems name ``path``."""
     source = Source(path)
-    text = _decode(raw, source)
+    text = decode(raw, source)
     if text is None:
         return source
     return load_text(text, path, source)
@@ -211,11 +232,11 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
         line, column = _offset_to_line_col(text, position) if position is not None else (1, 1)
         reason = getattr(error, "reason", None) or str(error).splitlines()[0]
         source.problems.append(Problem(path, line, column, "yaml-syntax", Severity.ERROR,
-                                       f"invalid YAML: {reason}"))
+                                       _("load.invalid-yaml", detail=reason)))
         return source
     except RecursionError:
         source.problems.append(Problem(path, 1, 1, "yaml-syntax", Severity.ERROR,
-                                       f"invalid YAML: nested deeper than {MAX_DEPTH} levels"))
+                                       _("load.invalid-yaml", detail=_("load.too-deep", depth=MAX_DEPTH))))
         return source
     if node is None:
         source.empty = True
@@ -231,17 +252,18 @@ def load_text(text: str, path: str, source: Source | None = None) -> Source:
     return source
 
 
-def _decode(raw: bytes, source: Source) -> str | None:
+def decode(raw: bytes, source: Source) -> str | None:
     path = source.path
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    wide = wide_encoding(raw)
+    if wide is not None:
         source.problems.append(Problem(path, 1, 1, "encoding", Severity.ERROR,
-                                       "file is UTF-16; save it as UTF-8"))
+                                       _("load.wide", encoding=wide)))
         return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line = raw.count(b"\n", 0, offset) + 1
         source.problems.append(Problem(path, line, 1, "binary-file", Severity.ERROR,
-                                       "binary file (contains NUL bytes); a procedure must be a UTF-8 text file"))
+                                       _("load.binary")))
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -251,13 +273,38 @@ def _decode(raw: bytes, source: Source) -> str | None:
         hint = ""
         try:
             raw.decode("cp932")
-            hint = " (it looks like Shift_JIS; save it as UTF-8)"
+            hint = _("load.shift-jis")
         except UnicodeDecodeError:
             pass
         source.problems.append(Problem(path, line, column, "encoding", Severity.ERROR,
-                                       f"not valid UTF-8 at byte {error.start}{hint}"))
+                                       _("load.not-utf8", offset=error.start, hint=hint)))
         return None
     return text
+
+
+def wide_encoding(raw: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" (with or without a byte order mark) when ``raw`` is in one, else None.
+
+    UTF-32's mark begins with UTF-16's, so it is tested first. Without a mark, text in the first 256
+    code points (YAML keys, digits, punctuation) puts a NUL in every second (UTF-16) or three of
+    every four bytes (UTF-32), at the same places; a binary file scatters them.
+    """
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    sample = raw[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
+        usable = len(sample) - len(sample) % width
+        units = [sample[index:index + width] for index in range(0, usable, width)]
+        for zeros in ((slice(0, width - 1), slice(width - 1, width)),  # big-endian: NULs first
+                      (slice(1, width), slice(0, 1))):  # little-endian: NULs last
+            padded = sum(1 for unit in units if not unit[zeros[0]].strip(b"\x00") and unit[zeros[1]] != b"\x00")
+            if padded >= 0.6 * len(units):
+                return f"{name} without a byte order mark"
+    return None
 
 
 def _offset_to_line_col(text: str, offset: int) -> tuple[int, int]:
@@ -271,17 +318,17 @@ def _syntax_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Proble
     offending = text[mark.index] if mark is not None and 0 <= mark.index < len(text) else ""
     problem = error.problem or "invalid YAML"
     if offending == "\t" or "'\\t'" in problem:
-        message = "tab character: indent YAML with spaces, not tabs"
+        message = _("load.tab")
     elif "expected a single document" in str(error) or "but found another document" in problem:
-        message = "more than one YAML document ('---') in the file; put one procedure per file"
+        message = _("load.documents")
     else:
         message = problem
         if error.context:
             message = f"{error.context.rstrip()}, {problem}"
         context = error.context_mark
         if context is not None and mark is not None and (context.line, context.column) != (mark.line, mark.column):
-            message += f" (the construct started at line {context.line + 1}, column {context.column + 1})"
-    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, f"invalid YAML: {message}")
+            message += _("load.construct-started", line=context.line + 1, column=context.column + 1)
+    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, _("load.invalid-yaml", detail=message))
 
 
 class _Abort(Exception):
@@ -376,27 +423,27 @@ class _Builder:
         mark = node.start_mark
         self.marks += (mark.line + 1, mark.column + 1)
         if depth > MAX_DEPTH:
-            raise self._fail(node, "yaml-too-deep", f"nested deeper than {MAX_DEPTH} levels")
+            raise self._fail(node, "yaml-too-deep", _("load.too-deep", depth=MAX_DEPTH))
         if self.guarded:
             self.count += 1
             if self.count > MAX_NODES:
                 raise self._fail(node, "yaml-too-large",
-                                 f"more than {MAX_NODES:,} values after expanding aliases (an alias bomb?)")
+                                 _("load.too-large", count=f"{MAX_NODES:,}"))
         cls = node.__class__
         if cls is yaml.ScalarNode:  # a class test, not isinstance: this runs for every value
             return self._scalar(node)  # type: ignore[arg-type]
         identity = id(node)
         if self.guarded:
             if identity in self.active:
-                raise self._fail(node, "yaml-recursive", "an alias refers to the value that contains it")
+                raise self._fail(node, "yaml-recursive", _("load.recursive"))
             self.active.add(identity)
         try:
             if cls is yaml.SequenceNode:
                 if node.tag != _SEQ:
-                    self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+                    self._error(node, "yaml-tag", _("load.tag", tag=node.tag))
                 return [self.build(item, depth + 1) for item in node.value]
             if node.tag != _MAP:
-                self._error(node, "yaml-tag", f"unsupported YAML tag {node.tag!r}")
+                self._error(node, "yaml-tag", _("load.tag", tag=node.tag))
             return self._mapping(node, depth)  # type: ignore[arg-type]
         finally:
             if self.guarded:
@@ -408,19 +455,21 @@ class _Builder:
         marks = self.marks
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._error(key_node, "yaml-merge", "YAML merge keys ('<<') are not supported; write the keys out")
+                self._error(key_node, "yaml-merge", _("load.merge"))
                 continue
             if key_node.__class__ is not yaml.ScalarNode:
-                self._error(key_node, "yaml-key", "a key must be a plain word or text, not a list or mapping")
+                self._error(key_node, "yaml-key", _("load.key-type"))
                 continue
             key = key_node.value if key_node.tag == _STR else self._scalar(key_node)
-            if key.__class__ not in (str, int, float, bool) and key is not None:
+            if key.__class__ is not str:
+                # Every later stage may rely on text keys: sorting, joining and the schema's key checks
+                # all fail on `on: push` (YAML 1.1 reads it as true) or `1: x`. The key keeps its text.
+                self._error(key_node, "yaml-key", _key_message(key, key_node.value))
                 key = key_node.value
             key_mark = key_node.start_mark
             if key in first_seen:
                 self._error(key_node, "duplicate-key",
-                            f"duplicate key {key!r} (first at line {first_seen[key]}); the later value would "
-                            f"silently win")
+                            _("load.duplicate-key", key=key, line=first_seen[key]))
                 continue
             first_seen[key] = key_mark.line + 1
             marks += (key_mark.line + 1, key_mark.column + 1)
@@ -456,7 +505,7 @@ class _Builder:
             return node.value
         if tag not in _SCALAR_TAGS:
             if tag != "!":
-                self._error(node, "yaml-tag", f"unsupported YAML tag {tag!r}")
+                self._error(node, "yaml-tag", _("load.tag", tag=tag))
             return node.value
         try:
             value = SafeConstructor.yaml_constructors[tag](_constructor, node)
@@ -467,6 +516,18 @@ class _Builder:
         if isinstance(value, (_dt.date, _dt.datetime)):
             return value.isoformat()
         return value
+
+
+def _key_message(value: Any, text: str) -> str:
+    quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return (f"key {text!r} is read as {str(value).lower()}, not as text (YAML reads yes, no, on "
+                f"and off as true/false); quote it: {quoted}")
+    if value is None:
+        if not text:
+            return "a key is empty; write a word before the ':'"
+        return f"key {text!r} is read as empty (null), not as text; quote it: {quoted}"
+    return f"key {text} is read as a number, not as text; quote it: {quoted}"
 
 
 def walk_yaml_files(root: Path) -> Iterator[Path]:

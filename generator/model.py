@@ -46,15 +46,30 @@ def _extensions(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (2026-01-31 + 1 → 2026-02-28)."""
+    """The same day ``months`` later, clamped to the month's end (2026-01-31 + 1 → 2026-02-28).
+
+    Past the calendar's end (``last_reviewed: 9999-12-31``) it stays at its last day rather than fail.
+    """
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return dt.date(year, month, min(day.day, candidate))
         except ValueError:
             continue
     return dt.date(year, month, 28)
+
+
+def days_after(day: dt.date, days: int) -> dt.date:
+    """``day + days``, staying at the calendar's first or last day instead of overflowing (``--today 9999-12-31``)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 @dataclass
@@ -66,6 +81,8 @@ class Person:
     github: str | None = None
     active: bool = True
     extensions: dict[str, Any] = field(default_factory=dict)
+    title: str | None = None
+    """Job title (``総務課長``, ``Office Manager``)."""
 
 
 @dataclass
@@ -297,7 +314,8 @@ def build(sources: Sources) -> KnowledgeBase:
 
     for person_id, data in entries("people"):
         kb.people[person_id] = Person(person_id, data["name"], data.get("email"), data.get("department"),
-                                      data.get("github"), bool(data.get("active", True)), _extensions(data))
+                                      data.get("github"), bool(data.get("active", True)), _extensions(data),
+                                      data.get("title"))
     for role_id, data in entries("roles"):
         kb.roles[role_id] = Role(role_id, data["name"], list(data.get("members", [])), _extensions(data))
     for tool_id, data in entries("tools"):

@@ -31,7 +31,8 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, UsageError
-from .i18n import LANGUAGES, Language
+from .files import Refused, read_text
+from .i18n import LANGUAGES, Language, _
 from .i18n import language as language_for
 from .media import DEFAULT_MAX_MB as DEFAULT_MEDIA_MAX_MB
 from .problems import did_you_mean
@@ -40,6 +41,8 @@ from .search import BACKENDS as SEARCH_BACKENDS
 
 MATERIAL_TAGS_PLUGINS = ("tags", "material/tags")
 CONFIG_FILES = ("mkdocs.yml", "mkdocs.yaml")
+CONFIG_BYTES = 1024 * 1024
+"""mkdocs.yml is a page or two; a megabyte is not a configuration."""
 
 
 # --- the settings ---------------------------------------------------------------------------------
@@ -132,7 +135,7 @@ class Options:
     material_tags: bool = False
     """Material's tags plugin is on: it, not sopbook, lists the tags."""
     lint_key: str = field(default="", compare=False)
-    """The ``lint`` option as written, for the run cache's key."""
+    """The ``lint`` option as written and the language, for the run cache's key."""
 
     def day(self) -> dt.date:
         """The date reviews are judged against."""
@@ -161,9 +164,15 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
                              f"its options are: {', '.join(SETTING_BY_NAME)}", (name,)))
     for setting in SETTINGS:
         try:
+            if setting.name == "lint":  # after the language, whose word lists are the rules' defaults
+                continue
             values[setting.name] = setting.parse(setting.name, raw.get(setting.name, setting.default))
         except ConfigError as error:
             fail(error)
+    try:
+        values["lint"] = parse_lint_config(raw.get("lint"), values.get("language"))
+    except ConfigError as error:
+        fail(error)
     if errors:
         raise ConfigError("\n".join(message for _, message in errors), problems=errors)
     return Options(
@@ -176,7 +185,7 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
         search=values["search"],
         media_max_mb=values["media_max_mb"],
         material_tags=material_tags,
-        lint_key=repr(raw.get("lint")),
+        lint_key=repr((raw.get("lint"), values["language"])),  # the language chooses the default word lists
     )
 
 
@@ -247,7 +256,8 @@ def find_config_file(config_file: str | os.PathLike[str] | None = None) -> Path 
     """The given file, else ``mkdocs.yml`` or ``mkdocs.yaml`` in the working directory, else None."""
     if config_file is not None:
         return Path(config_file)
-    return next((Path(name) for name in CONFIG_FILES if Path(name).is_file()), None)
+    # lexists: a pipe or a link out is refused when read, with the reason, rather than passed over.
+    return next((Path(name) for name in CONFIG_FILES if os.path.lexists(name)), None)
 
 
 def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
@@ -259,11 +269,9 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
     if path is None:
         return Project(None, parse_options({}, Path.cwd()), {})
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+        text = read_text(path, root=None, limit=CONFIG_BYTES, what=path.name)
+    except Refused as refused:
+        raise ConfigError(f"{path}:1:1: {refused.reason}") from None
     loader = _Loader(text)
     try:
         node = loader.get_single_node()  # one parse gives the positions and the values
@@ -295,8 +303,8 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
 def locator(path: Path) -> Callable[[tuple[str | int, ...]], str]:
     """``setting → mkdocs.yml:line:column`` for the options in ``path`` (the file name alone if it cannot be read)."""
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        node = yaml.compose(read_text(path, root=None, limit=CONFIG_BYTES, what=path.name), Loader=_Loader)
+    except (Refused, yaml.YAMLError):
         node = None
     return _Locator(path, node)
 
@@ -315,10 +323,10 @@ def find_sop_dir(path: str | os.PathLike[str] | None = None, project: Project | 
     else:
         folder = Path(path)
     if not folder.exists():
-        hint = "" if path is not None else " (run inside a knowledge base, or pass its sop/ folder)"
-        raise UsageError(f"no knowledge base folder at '{folder}'{hint}")
+        hint = "" if path is not None else _("validate.no-folder-hint")
+        raise UsageError(_("validate.no-folder", folder=folder, hint=hint))
     if not folder.is_dir():
-        raise UsageError(f"'{folder}' is not a folder; pass the knowledge base's sop/ folder")
+        raise UsageError(_("validate.not-a-folder", folder=folder))
     return folder
 
 

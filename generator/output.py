@@ -11,6 +11,7 @@ from typing import IO
 
 import click
 
+from .i18n import _
 from .problems import Problem, Severity, summarize
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -32,10 +33,11 @@ def report_text(problems: Sequence[Problem], stream: IO[str], color: bool | None
     stream.write("".join(lines))
     counts = summarize(problems)
     if problems:
-        parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+        parts = [_("output.errors", n=counts["errors"]), _("output.warnings", n=counts["warnings"])]
         if counts["infos"]:
-            parts.append(f"{counts['infos']} info")
-        click.echo(f"{', '.join(parts)} in {counts['files']} file(s)", file=stream, color=color)
+            parts.append(_("output.infos", n=counts["infos"]))
+        click.echo(_("output.summary", parts=_("list_sep").join(parts), files=counts["files"]), file=stream,
+                   color=color)
 
 
 def report_json(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:

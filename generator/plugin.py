@@ -24,9 +24,11 @@ from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
 from .errors import ConfigError, SopbookError
+from .i18n import _
 from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator, parse_options
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity
+from .search import titles
 from .search.pagefind import PagefindSearch
 from .speed import collector_paused
 
@@ -136,6 +138,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         for static in generated.files:
             if files.get_file_from_path(static.path) is None:
                 files.append(File.generated(config, static.path, abs_src_path=str(static.source)))
+        if self.pagefind is not None:
+            index = self.pagefind.title_index(generated.kb.procedures.values(), lambda path: _url(files, path))
+            files.append(File.generated(config, titles.INDEX_PATH, content=index))
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -213,6 +218,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.staged = None
 
 
+def _url(files: Files, path: str) -> str | None:
+    file = files.get_file_from_path(path)
+    return file.url if file is not None else None
+
+
 def _log_problems(problems: list[Any]) -> None:
     """Lint errors one by one (they fail --strict); warnings and info as one line, each at debug level.
 
@@ -227,7 +237,7 @@ def _log_problems(problems: list[Any]) -> None:
             others += 1
             log.debug(str(problem))
     if others:
-        log.info(f"sopbook: {others} lint warning(s) and info finding(s); see 'sopbook lint' or the Reports pages")
+        log.info(_("site.findings-logged", n=others))
 
 
 def _ensure_markdown_extensions(config: Any) -> None:

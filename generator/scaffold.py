@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UsageError
+from .i18n import DEFAULT, _, active
 from .schema import KINDS, id_pattern, schema
 from .validate import REGISTRIES, registry_path
 
@@ -28,20 +29,29 @@ SCHEMA_DIR = "schema"
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
-def _scaffold_files() -> Traversable:
-    return resources.files("generator") / "data" / "scaffold"
+def _scaffold_files(language: str) -> Traversable:
+    """The files of a new knowledge base in ``language``: ``data/scaffold`` for the default language
+    (Japanese), ``data/scaffold-<language>`` for the others; a new language is a new folder."""
+    name = "scaffold" if language == DEFAULT else f"scaffold-{language}"
+    folder = resources.files("generator") / "data" / name
+    if not folder.is_dir():
+        raise UsageError(_("init.no-scaffold", language=language))
+    return folder
 
 
 def _target_name(name: str) -> str:
     return "." + name[len("dot-"):] if name.startswith("dot-") else name
 
 
-def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None) -> list[Path]:
-    """Write a new knowledge base into ``root`` (missing or empty, a ``.git`` aside); returns the files."""
+def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None,
+                        language: str = DEFAULT) -> list[Path]:
+    """Write a new knowledge base in ``language`` into ``root`` (missing or empty, a ``.git`` aside);
+    returns the files."""
     if root.exists() and not root.is_dir():
-        raise UsageError(f"'{root}' is a file; pass a folder for the new knowledge base")
+        raise UsageError(_("init.is-a-file", path=root))
     if root.exists() and any(entry.name != ".git" for entry in root.iterdir()):
-        raise UsageError(f"'{root}' is not empty; sopbook init only writes into a new or empty folder")
+        raise UsageError(_("init.not-empty", path=root))
+    scaffold = _scaffold_files(language)
     tokens = {"@@SITE_NAME@@": site_name, "@@TODAY@@": (today or dt.date.today()).isoformat(),
               "@@SOPBOOK_REPO@@": SOPBOOK_REPO, "@@VERSION@@": __version__}
     written: list[Path] = []
@@ -61,7 +71,7 @@ def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None
             destination.write_text(text, encoding="utf-8")
             written.append(destination)
 
-    copy(_scaffold_files(), root)
+    copy(scaffold, root)
     written += write_schemas(root)
     written.append(_write_vscode_settings(root))
     return written
@@ -100,51 +110,9 @@ def _write_vscode_settings(root: Path) -> Path:
 
 # --- new --------------------------------------------------------------------------------------------
 
-SKELETON = """\
-{modeline}# 新しい手順書のひな形。TODO をすべて書き換えると `sopbook lint` の警告が消える。
-# 書き方: 各キーの意味は VS Code で補完される。詳しくは sopbook の docs/format.md。
-id: {id}
-title: {title}
-summary: TODO この手順で何をするかを1〜2文で書く
-department: {department}
-{category}status: active                 # draft（作成中・公開しない）| active | retired（廃止）
-version: "0.1"
-owner: {owner}                  # 責任者（sop/people.yaml の id）
-{backups}# tools: [kintone]              # 使うツール（sop/tools.yaml の id）
-frequency: TODO いつ行うか（例 毎月25日、随時・月10件程度）
-trigger: TODO 何をきっかけに始めるか（例 kintone に依頼が届いたとき）
-review:
-  last_reviewed: {today}    # 内容を確認した日。interval_months ごとに見直す
-  interval_months: 12
-steps:
-  - title: TODO 最初の作業
-    # actor: ga-manager         # 実施する人または役割。省略すると責任者
-    # tool: kintone
-    duration: 15m               # 目安の時間: 15m, 2h, 1d（営業日）
-    details: |
-      TODO 何を、どのシステムで、どの順番で行うかを書く。Markdown が使える。
-  - title: TODO 次の作業
-    duration: 15m
-    details: |
-      TODO
-# approvals:                    # 承認が必要な場合
-#   - approver: ga-manager
-#     when: 金額が10万円以上の場合
-#     sla: 1d
-# kpis:
-#   - name: 依頼から完了までの日数
-#     target: 3営業日以内
-# faq:
-#   - q: よくある質問
-#     a: 答え
-# related: [GA-001]             # 関連する手順書の id
-# tags: [タグ]
-history:
-  - version: "0.1"
-    date: {today}
-    author: {owner}
-    change: 初版
-"""
+SKELETON_DIR = "skeleton"
+"""``generator/data/skeleton/<language>.yaml``: the commented procedure ``sopbook new`` writes, with
+``str.format`` fields ({id}, {title}, {owner}, ...)."""
 
 
 def _scalar(text: str) -> str:
@@ -181,35 +149,38 @@ def existing_ids(sop_dir: Path) -> dict[str, str]:
 def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str, owner: str,
                   category: str | None = None, today: dt.date | None = None,
                   backups: list[str] | None = None) -> Path:
-    """Write a commented skeleton to ``sop_dir/<department>/<id>-<title>.yaml``; refuse to overwrite or reuse."""
+    """Write a commented skeleton to ``sop_dir/<department>/<id>-<title>.yaml``; refuse to overwrite or reuse.
+
+    The skeleton's comments are in the active language (the knowledge base's, see ``i18n.activate``).
+    """
     if not id_pattern().fullmatch(procedure_id):
-        raise UsageError(f"'{procedure_id}' is not a valid id: start with a letter or digit, then letters, digits, "
-                         f"'_', '.', '-' (e.g. GA-010)")
+        raise UsageError(_("new.bad-id", id=procedure_id))
     if not title.strip() or not department.strip():
-        raise UsageError("--title and --department must not be empty")
+        raise UsageError(_("new.empty"))
     folder_name = _UNSAFE_IN_NAME.sub("-", department.strip()).strip("-.")
     if not folder_name:
-        raise UsageError(f"--department {department!r} cannot be used as a folder name")
+        raise UsageError(_("new.bad-department", department=department))
     backups = [backup for backup in dict.fromkeys(backups or []) if backup != owner]
     for person in [owner, *backups]:
         _check_person(sop_dir, person, "--owner" if person == owner else "--backup")
     taken = existing_ids(sop_dir)
     if procedure_id in taken:
-        raise UsageError(f"id {procedure_id} is already used by {taken[procedure_id]}; choose another id")
+        raise UsageError(_("new.id-taken", id=procedure_id, path=taken[procedure_id]))
     path = sop_dir / folder_name / file_name(procedure_id, title)
     if path.exists():
-        raise UsageError(f"{path} already exists; sopbook new never overwrites a file")
+        raise UsageError(_("new.exists", path=path))
     schema_file = sop_dir.parent / SCHEMA_DIR / "procedure.schema.json"
     modeline = ""
     if schema_file.is_file():
         relative = Path(os.path.relpath(schema_file, path.parent)).as_posix()
         modeline = f"# yaml-language-server: $schema={relative}\n"
     day = (today or dt.date.today()).isoformat()
-    text = SKELETON.format(
+    skeleton = resources.files("generator") / "data" / SKELETON_DIR / f"{active().code}.yaml"
+    text = skeleton.read_text(encoding="utf-8").format(
         modeline=modeline, id=procedure_id, title=_scalar(title), department=_scalar(department.strip()),
         category=f"category: {_scalar(category)}\n" if category else "", owner=owner, today=day,
-        backups=(f"{'backups: [' + ', '.join(backups) + ']':<30} # 代わりに実施できる人\n" if backups else
-                 "# backups: [suzuki]             # 代わりに実施できる人。1人だけの業務は属人化として警告される\n"),
+        backups=(f"{'backups: [' + ', '.join(backups) + ']':<30} # {_('new.backups-comment')}\n" if backups else
+                 _("new.no-backups") + "\n"),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
@@ -219,18 +190,20 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
 
 def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     """The owner (or a backup) must be an active person of people.yaml, or the skeleton would not validate."""
-    from .load import load_file
+    from .load import MAX_REGISTRY_BYTES, load_file
     from .problems import did_you_mean
 
     people_file = registry_path(sop_dir, "people")
     if people_file is None:
-        raise UsageError(f"no people.yaml in {sop_dir}; add the owner there first")
-    people = load_file(people_file).data
+        raise UsageError(_("new.no-people", sop_dir=sop_dir))
+    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry file").data
     if not isinstance(people, dict):
-        raise UsageError(f"{people_file} cannot be read; run 'sopbook validate' to see why")
+        raise UsageError(_("new.unreadable-people", path=people_file))
     if owner not in people:
-        hint = did_you_mean(owner, people) or f"; add '{owner}:' with a name: to {people_file} first"
-        raise UsageError(f"{option} '{owner}' is not a person in {people_file}{hint}")
+        names = {key: entry["name"] for key, entry in people.items()
+                 if isinstance(entry, dict) and isinstance(entry.get("name"), str)}
+        hint = did_you_mean(owner, people, names=names) or _("new.add-person", person=owner, path=people_file)
+        raise UsageError(_("new.unknown-person", option=option, person=owner, path=people_file, hint=hint))
     entry = people[owner]
     if isinstance(entry, dict) and entry.get("active") is False:
-        raise UsageError(f"{option} '{owner}' has left (active: false in {people_file}); choose an active person")
+        raise UsageError(_("new.departed", option=option, person=owner, path=people_file))

@@ -21,10 +21,11 @@ from . import assets
 from .assets import StaticFile
 from .cache import Cache
 from .errors import InvalidKnowledgeBase, SopbookError
-from .i18n import Language
+from .files import Refused, read_text
+from .i18n import Language, _, activate
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
-from .options import Options, plugin_entries
+from .options import CONFIG_BYTES, Options, plugin_entries
 from .problems import Problem
 from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, Renderer, Safe, media_files
 from .reports import site as reports_site
@@ -67,10 +68,10 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     Raises ``InvalidKnowledgeBase`` with the file:line errors when the knowledge base is invalid.
     """
     today = today or options.day()
-    lang = options.language
+    lang = activate(options.language.code)
     sop_dir = options.sop_dir
     if not sop_dir.is_dir():
-        raise SopbookError(f"no knowledge base folder at '{sop_dir}' (the plugin's sop_dir option)")
+        raise SopbookError(_("site.no-sop-dir", folder=sop_dir))
     sop_dir = Path(display_path(sop_dir))  # so problems print as sop/...
     kb, validation = load_knowledge_base(sop_dir, Cache.beside(sop_dir), options.media_max_mb)
     if not validation.ok:
@@ -190,7 +191,11 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
+        try:
+            text = read_text(config_file, root=None, limit=CONFIG_BYTES, what=config_file.name)
+        except Refused as refused:
+            raise SopbookError(f"{config_file}:1:1: {refused.reason}") from None
+        config = yaml.load(text, Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
     entries = plugin_entries(config.get("plugins")) if config.get("plugins") else [("search", None)]
     config["plugins"] = [name if value is None else {name: value} for name, value in entries if name != "sopbook"]
     config.setdefault("site_name", "sopbook")

@@ -9,6 +9,7 @@ the author must change, not a page they never edit.
 """
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -18,13 +19,33 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import UsageError
+from .errors import SopbookError, UsageError
+from .files import Refused, read_text
+from .i18n import Language, _, catalogue
+from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, display_path
 from .problems import Problem, Severity
 from .render import Page
 
 WORDLIST = "wordlist.txt"
 TEMPLATE_WORDS = ["KPI", "KPIs", "FAQ", "SLA"]
 """Words sopbook's own templates put on every page, so no knowledge base has to list them."""
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
+
+
+def own_words(language: Language) -> list[str]:
+    """Every word of sopbook's own labels and messages in ``language`` ("Approver", "Backups"): the
+    pages print them, and a knowledge base must not have to list them (nor be told to fix them)."""
+    return sorted({word for text in catalogue(language.code).values() for word in _LATIN_WORD.findall(text)})
+
+
+def placeholder_words(words: Iterable[str]) -> list[str]:
+    """The placeholder rule's words (TODO, TBD) as aspell sees them: that rule reports them, with a
+    better message than "unknown word"."""
+    found: set[str] = set()
+    for phrase in words:
+        for word in _LATIN_WORD.findall(phrase):
+            found |= {word, word.lower(), word.upper(), word.capitalize()}
+    return sorted(found)
 CODE = "spelling"
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -45,12 +66,11 @@ def check_aspell(language: str) -> str:
     """The aspell binary; a usage error a person can act on when it or the dictionary is missing."""
     binary = shutil.which("aspell")
     if binary is None:
-        raise UsageError("sopbook spell needs aspell with an English dictionary: install it "
-                         "(Debian/Ubuntu: sudo apt-get install aspell aspell-en; macOS: brew install aspell)")
+        raise UsageError(_("spell.no-aspell"))
     dictionaries = subprocess.run([binary, "dump", "dicts"], capture_output=True, text=True, check=False).stdout.split()
     if language not in dictionaries:
-        raise UsageError(f"aspell has no '{language}' dictionary (it has: {', '.join(dictionaries) or 'none'}); "
-                         f"install aspell-en, or pass --lang")
+        raise UsageError(_("spell.no-dictionary", language=language,
+                           dictionaries=", ".join(dictionaries) or _("none")))
     return binary
 
 
@@ -62,10 +82,14 @@ def english_only(markdown: str) -> str:
 
 
 def read_wordlist(path: Path) -> list[str]:
-    if not path.is_file():
+    if not os.path.lexists(path):
         return []
+    try:
+        text = read_text(path, root=path.parent, limit=MAX_FILE_BYTES, what="word list")
+    except Refused as refused:
+        raise SopbookError(f"{display_path(path)}:1:1: {refused.reason}") from None
     words = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         word = line.split("#", 1)[0].strip()
         if word:
             words.append(word)
@@ -118,16 +142,15 @@ def locate(misspellings: Iterable[Misspelling], wordlist_path: str, registries: 
     def lines_of(path: str) -> list[str]:
         if path not in texts:
             try:
-                texts[path] = Path(path).read_text(encoding="utf-8").splitlines()
-            except OSError:
+                texts[path] = read_text(path, root=None, limit=MAX_REGISTRY_BYTES).splitlines()
+            except Refused:
                 texts[path] = []
         return texts[path]
 
     for misspelling in misspellings:
         source = misspelling.page.source or misspelling.page.path
         pattern = re.compile(rf"(?<![A-Za-z]){re.escape(misspelling.word)}(?![A-Za-z])")
-        message = (f"unknown word '{misspelling.word}': correct it, or add it to {wordlist_path} "
-                   f"if it is a name or a term")
+        message = _("spell.unknown-word", word=misspelling.word, wordlist=wordlist_path)
         for path in [source, *registries]:
             places = [(number, match.start() + 1) for number, line in enumerate(lines_of(path), start=1)
                       if not line.lstrip().startswith("#") and (match := pattern.search(line))]
@@ -135,11 +158,12 @@ def locate(misspellings: Iterable[Misspelling], wordlist_path: str, registries: 
                 break
         else:
             problems.append(Problem(source, 1, 1, CODE, Severity.ERROR,
-                                    message + f" (on the page {misspelling.page.path}, from a template)"))
+                                    message + _("spell.from-template", page=misspelling.page.path)))
             continue
         line, column = places[0]
-        also = sorted({number for number, _ in places[1:]} - {line})
+        also = sorted({number for number, _column in places[1:]} - {line})
         if also:
-            message += f"; also on line{'s' if len(also) > 1 else ''} {', '.join(map(str, also))}"
+            message += _("spell.also-on-lines" if len(also) > 1 else "spell.also-on-line",
+                         lines=", ".join(map(str, also)))
         problems.append(Problem(path, line, column, CODE, Severity.ERROR, message))
     return sorted(set(problems))

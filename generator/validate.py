@@ -7,6 +7,7 @@ approver, author, tool, member and related procedure named in one file exists in
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +15,9 @@ from typing import Any, TypeVar
 
 from . import media, schema
 from .cache import Cache, code_stamp, stamp
-from .load import MAX_FILE_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
-from .problems import Problem, Severity, did_you_mean
+from .i18n import _
+from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
+from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
 from .speed import in_parallel
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
@@ -55,7 +57,9 @@ class Validation:
 def registry_path(sop_dir: Path, name: str) -> Path | None:
     for suffix in (".yaml", ".yml"):
         candidate = sop_dir / f"{name}{suffix}"
-        if candidate.is_file():
+        # lexists, not is_file: a people.yaml that is a pipe or a link outside is refused by the reader
+        # with the reason, rather than called missing.
+        if os.path.lexists(candidate):
             return candidate
     return None
 
@@ -96,42 +100,45 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     current: dict[str, tuple[int, int, Source]] = {}
 
     shown_root = display_path(sop_dir)
+    root = str(sop_dir)
     prefix = len(str(sop_dir)) + 1
-    wanted: list[tuple[str, str, str]] = []  # (path, shown, kind) in report order
+    wanted: list[tuple[str, str, str, str]] = []  # (path, shown, kind) in report order
     for name in REGISTRIES:
         registry = registry_files.get(name)
         if registry is None:
             shown = display_path(sop_dir / f"{name}.yaml")
             sources.problems.append(Problem(
                 shown, 1, 1, "missing-registry", Severity.ERROR,
-                f"registry file not found: create {shown} (an empty mapping '{{}}' is fine); every knowledge "
-                f"base has {', '.join(n + '.yaml' for n in REGISTRIES)} directly in its sop/ folder"))
+                _("validate.missing-registry", path=shown, files=", ".join(n + ".yaml" for n in REGISTRIES))))
             continue
-        wanted.append((str(registry), display_path(registry), name))
+        wanted.append((str(registry), display_path(registry), name, root))
     for procedure_file in procedure_files:
-        # Resolving each of 10,000 paths costs a second; they all lie below sop_dir.
-        wanted.append((str(procedure_file), os.path.join(shown_root, str(procedure_file)[prefix:]), "procedure"))
+        # Resolving each of 10,000 paths costs a second; they all lie below sop_dir (which, when it is
+        # ".", is not written in front of them).
+        text = str(procedure_file)
+        inner = text[prefix:] if text.startswith(root + os.sep) else str(procedure_file.relative_to(sop_dir))
+        wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
 
     loaded: dict[str, Source] = {}
-    to_parse: list[tuple[str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
-    for path, shown, kind in (wanted if previous else ()):
+    to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
+    for path, shown, kind, _root in (wanted if previous else ()):
         try:
             info = os.stat(path)
         except OSError:
-            to_parse.append((path, shown, kind))
+            to_parse.append((path, shown, kind, root))
             continue
         hit = previous.get(shown)
         if hit is not None and hit[0] == info.st_size and hit[1] == info.st_mtime_ns:
             loaded[shown] = hit[2]
             current[shown] = hit
         else:
-            to_parse.append((path, shown, kind))
-    for (_path, shown, _kind), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
+            to_parse.append((path, shown, kind, root))
+    for (_path, shown, _kind, _root), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
         if stat_key is not None:
             current[shown] = (*stat_key, source)
 
-    for _path, shown, kind in wanted:
+    for _path, shown, kind, _root in wanted:
         if kind == "procedure":
             sources.procedures.append(loaded[shown])
         else:
@@ -139,29 +146,36 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     if not procedure_files:
         shown = display_path(sop_dir)
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
-                                        f"no procedure files (*.yaml) found under {shown}/"))
+                                        _("validate.no-procedures", path=shown)))
     if to_parse or current.keys() != previous.keys():
         cache.put("sources", code_stamp(), current, background=len(current) > PARALLEL_THRESHOLD)
     return sources
 
 
-def _parse_one(task: tuple[str, str, str]) -> tuple[tuple[int, int] | None, Source]:
+def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None, Source]:
     """Read, parse and schema-check one file; returns its (size, mtime) stamp for the cache."""
-    path, shown, kind = task
+    path, shown, kind, root = task
+    if kind == "procedure":
+        limit, what = MAX_FILE_BYTES, "procedure file"
+    else:
+        limit, what = MAX_REGISTRY_BYTES, "registry file"
     try:
         info = os.stat(path)
     except OSError:
-        return None, _checked(load_file(Path(path), shown), kind)
-    return (info.st_size, info.st_mtime_ns), _checked(load_file(Path(path), shown, info.st_size), kind)
+        return None, _checked(load_file(Path(path), shown, root=Path(root), limit=limit, what=what), kind)
+    size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    source = load_file(Path(path), shown, size, root=Path(root), limit=limit, what=what)
+    return (info.st_size, info.st_mtime_ns), _checked(source, kind)
 
 
-def _parse_chunk(_: None, tasks: Sequence[tuple[str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_chunk(_shared: None,
+                 tasks: Sequence[tuple[str, str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
     return [_parse_one(task) for task in tasks]
 
 
-def _parse_all(tasks: list[tuple[str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
     if len(tasks) >= PARALLEL_THRESHOLD:
-        for kind in {kind for _, _, kind in tasks}:
+        for kind in {task[2] for task in tasks}:
             schema.prepare(kind)  # compiled once here, before the workers fork, rather than once in each
     # A worker's share costs it the pickling on top, so this process takes a little more than an
     # equal share (measured on 2 cores at 10,000 files: 45% here 2.1 s, 55% 1.9 s, 60% 2.05 s).
@@ -174,8 +188,7 @@ def _checked(source: Source, kind: str) -> Source:
     if source.empty:
         if kind == "procedure":
             source.problems.append(Problem(source.path, 1, 1, "empty-file", Severity.ERROR,
-                                           "empty file: a procedure needs at least id, title, department, "
-                                           "owner and steps"))
+                                           _("validate.empty-file")))
         else:
             source.data = {}
         return source
@@ -197,11 +210,18 @@ def validate(sop_dir: Path, cache: Cache | None = None, jobs: int | None = None,
     problems = list(sources.problems)
     for source in sources.all():
         problems.extend(source.problems)
-    problems.extend(cross_check(sources))
+    references = cross_check(sources)
+    # A person's name written for an id has two problems at one place: not an id (schema), and
+    # whose id to write (cross_check). Only the second helps.
+    named = {(problem.path, problem.line, problem.column) for problem in references
+             if problem.code == "unknown-person"}
+    problems = [problem for problem in problems
+                if not (problem.code == "invalid-value" and (problem.path, problem.line, problem.column) in named)]
+    problems.extend(references)
     # Not cached with the YAML files: a screenshot can vanish while its YAML file stays the same.
     problems.extend(media.check((reference for source in sources.procedures
                                  for reference in media.references(source)), sop_dir, media_max_mb))
-    problems.sort()
+    problems = cap_per_file(problems)
     return Validation(sources, problems)
 
 
@@ -235,10 +255,10 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
         if memo is not None and key[0] and key in memo:
             return memo[key]
         raw = files[name]
-        if len(raw) > MAX_FILE_BYTES:
+        if len(raw) > (MAX_FILE_BYTES if kind == "procedure" else MAX_REGISTRY_BYTES):
             source = Source(shown)
             source.problems.append(Problem(shown, 1, 1, "file-too-large", Severity.ERROR,
-                                           f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MB"))
+                                           _("validate.file-larger", limit=MAX_FILE_BYTES // 1024 // 1024)))
         else:
             source = _checked(load_bytes(raw, shown), kind)
         if memo is not None and key[0]:
@@ -251,7 +271,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
         else:
             shown = os.path.join(shown_root, f"{name}.yaml")
             sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
-                                            f"registry file not found: {shown}"))
+                                            _("validate.registry-missing", path=shown)))
     taken = set(registry_names.values())
     for name in names:
         if name not in taken:
@@ -260,7 +280,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
     for source in sources.all():
         problems.extend(source.problems)
     problems.extend(cross_check(sources))
-    problems.sort()
+    problems = cap_per_file(problems)
     return Validation(sources, problems)
 
 
@@ -309,6 +329,8 @@ class _Resolver:
         self.roles_source = sources.registries.get("roles")
         self.tools_source = sources.registries.get("tools")
         self.people = {k for k, v in _mapping(self.people_source).items() if isinstance(k, str)}
+        self.names = {k: v["name"] for k, v in _mapping(self.people_source).items()
+                      if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("name"), str)}
         self.roles = {k for k, v in _mapping(self.roles_source).items() if isinstance(k, str)}
         self.tools = {k for k, v in _mapping(self.tools_source).items() if isinstance(k, str)}
         # When a registry is missing or unreadable its own error says so; checking references
@@ -324,25 +346,42 @@ class _Resolver:
 
     def person(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
                procedure: str | None) -> Problem | None:
-        if not _is_id(value) or not self.people_known or value in self.people:
+        if not _is_id(value):
+            return self.name_instead_of_id(source, value, label, path, procedure)
+        if not self.people_known or value in self.people:
             return None
         if value in self.roles:
-            return source.problem("not-a-person",
-                                  f"{label} {value!r} is a role; {label} must be a person from "
-                                  f"{self._registry('people')}", *path, procedure=procedure)
+            return source.problem("not-a-person", _("validate.not-a-person", label=label, value=value,
+                                                    registry=self._registry("people")),
+                                  *path, procedure=procedure)
         return source.problem("unknown-person",
-                              f"{label} {value!r} is not in {self._registry('people')}"
-                              f"{did_you_mean(value, self.people)}", *path, procedure=procedure)
+                              _("validate.unknown-person", label=label, value=value, registry=self._registry("people"),
+                                hint=did_you_mean(value, self.people, names=self.names)), *path, procedure=procedure)
+
+    def name_instead_of_id(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+                           procedure: str | None) -> Problem | None:
+        """``owner: Chris Lee``: a person's name where their id belongs (the schema says it is no id;
+        this says whose id to write, and replaces that problem in ``validate``)."""
+        if not isinstance(value, str) or not self.people_known:
+            return None
+        person = closest(value, self.people, cutoff=1.0, names=self.names)
+        if person is None:
+            return None
+        return source.problem("unknown-person", _("validate.person-name", label=label, value=value, id=person,
+                                                  registry=self._registry("people")), *path, procedure=procedure)
 
     def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
-        if not _is_id(value) or value in self.people or value in self.roles:
+        if not _is_id(value):
+            return self.name_instead_of_id(source, value, label, path, procedure)
+        if value in self.people or value in self.roles:
             return None
         if not (self.people_known and self.roles_known):
             return None
         return source.problem("unknown-person",
-                              f"{label} {value!r} is neither a person in {self._registry('people')} nor a role "
-                              f"in {self._registry('roles')}{did_you_mean(value, self.people | self.roles)}",
+                              _("validate.unknown-actor", label=label, value=value, people=self._registry("people"),
+                                roles=self._registry("roles"),
+                                hint=did_you_mean(value, self.people | self.roles, names=self.names)),
                               *path, procedure=procedure)
 
     def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
@@ -350,7 +389,8 @@ class _Resolver:
         if not _is_id(value) or not self.tools_known or value in self.tools:
             return None
         return source.problem("unknown-tool",
-                              f"{label} {value!r} is not in {self._registry('tools')}{did_you_mean(value, self.tools)}",
+                              _("validate.unknown-tool", label=label, value=value, registry=self._registry("tools"),
+                                hint=did_you_mean(value, self.tools)),
                               *path, procedure=procedure)
 
 
@@ -374,25 +414,25 @@ def cross_check(sources: Sources) -> list[Problem]:
         for role_id in _mapping(roles_source):
             if role_id in resolve.people:
                 problems.append(roles_source.problem(
-                    "id-conflict", f"{role_id!r} is both a person in {resolve._registry('people')} and a role; "
-                    f"people and roles share one id space, rename one", role_id, key=True))
+                    "id-conflict", _("validate.id-conflict", value=role_id, people=resolve._registry("people")),
+                    role_id, key=True))
         for role_id, role in _mapping(roles_source).items():
             if _entry_ok(role):
                 for index, member in _items(role, "members"):
-                    add(resolve.person(roles_source, member, f"role {role_id!r} member",
+                    add(resolve.person(roles_source, member, _("where.role-member", role=role_id),
                                        (role_id, "members", index), None))
     tools_source = sources.registries.get("tools")
     if tools_source is not None:
         for tool_id, tool in _mapping(tools_source).items():
             if _entry_ok(tool) and "owner" in tool:
-                add(resolve.person(tools_source, tool["owner"], f"tool {tool_id!r} owner",
+                add(resolve.person(tools_source, tool["owner"], _("where.tool-owner", tool=tool_id),
                                    (tool_id, "owner"), None))
     inventory_source = sources.registries.get("inventory")
     if inventory_source is not None:
         for task_id, task in _mapping(inventory_source).items():
             if _entry_ok(task):
                 for index, performer in _items(task, "performers"):
-                    add(resolve.person(inventory_source, performer, f"task {task_id!r} performer",
+                    add(resolve.person(inventory_source, performer, _("where.task-performer", task=task_id),
                                        (task_id, "performers", index), None))
 
     # Procedure ids are unique; remember where each was first seen.
@@ -406,7 +446,7 @@ def cross_check(sources: Sources) -> list[Problem]:
             other = first[procedure_id]
             line, column = other.where("id")
             problems.append(source.problem(
-                "duplicate-id", f"procedure id {procedure_id!r} is already used by {other.path}:{line}:{column}",
+                "duplicate-id", _("validate.duplicate-id", value=procedure_id, place=f"{other.path}:{line}:{column}"),
                 "id", procedure=procedure_id))
         else:
             first[procedure_id] = source
@@ -417,33 +457,33 @@ def cross_check(sources: Sources) -> list[Problem]:
             continue
         procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
         if "owner" in data:
-            add(resolve.person(source, data["owner"], "owner", ("owner",), procedure_id))
+            add(resolve.person(source, data["owner"], _("where.owner"), ("owner",), procedure_id))
         for index, backup in _items(data, "backups"):
-            add(resolve.person(source, backup, "backup", ("backups", index), procedure_id))
+            add(resolve.person(source, backup, _("where.backup"), ("backups", index), procedure_id))
         for index, tool in _items(data, "tools"):
-            add(resolve.tool(source, tool, "tool", ("tools", index), procedure_id))
+            add(resolve.tool(source, tool, _("where.tool"), ("tools", index), procedure_id))
         for index, step in _items(data, "steps"):
             if not isinstance(step, dict):
                 continue
             if "actor" in step:
-                add(resolve.actor(source, step["actor"], f"step {index + 1} actor",
+                add(resolve.actor(source, step["actor"], _("where.step-actor", n=index + 1),
                                   ("steps", index, "actor"), procedure_id))
             if "tool" in step:
-                add(resolve.tool(source, step["tool"], f"step {index + 1} tool",
+                add(resolve.tool(source, step["tool"], _("where.step-tool", n=index + 1),
                                  ("steps", index, "tool"), procedure_id))
         for index, approval in _items(data, "approvals"):
             if isinstance(approval, dict) and "approver" in approval:
-                add(resolve.actor(source, approval["approver"], f"approval {index + 1} approver",
+                add(resolve.actor(source, approval["approver"], _("where.approval-approver", n=index + 1),
                                   ("approvals", index, "approver"), procedure_id))
         for index, entry in _items(data, "history"):
             if isinstance(entry, dict) and "author" in entry:
-                add(resolve.person(source, entry["author"], "history author",
+                add(resolve.person(source, entry["author"], _("where.history-author"),
                                    ("history", index, "author"), procedure_id))
         for index, related in _items(data, "related"):
             if not _is_id(related) or related in first:
                 continue
             problems.append(source.problem(
                 "unknown-procedure",
-                f"related procedure {related!r} does not exist{did_you_mean(related, first)}",
+                _("validate.unknown-procedure", value=related, hint=did_you_mean(related, first)),
                 "related", index, procedure=procedure_id))
     return problems

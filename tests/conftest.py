@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,14 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOPBOOK_NO_CACHE", "1")
     return tmp_path
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Tests read messages in English unless the knowledge base's mkdocs.yml says otherwise (the product's
+    default is Japanese: tests of Japanese messages set ``language: ja`` or call ``activate("ja")``)."""
+    from generator import i18n
+
+    i18n.activate("en")
+    yield
+    i18n.activate(i18n.DEFAULT)

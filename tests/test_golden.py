@@ -76,6 +76,8 @@ def test_every_page_kind(golden_kb: Path, language: str, regen_golden: bool) -> 
 
 @pytest.mark.parametrize("format_name", list(OUTPUTS))
 def test_every_problem_output(golden_kb: Path, format_name: str, regen_golden: bool) -> None:
+    (golden_kb / "mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      language: ja\n",
+                                          encoding="utf-8")
     result = CliRunner().invoke(cli, ["lint", "--format", format_name, "--today", TODAY], catch_exceptions=False)
     assert result.exit_code == 1  # the knowledge base has errors on purpose
     check(EXPECTED / OUTPUTS[format_name], result.stdout, regen_golden)

@@ -143,8 +143,8 @@ def test_config_from_mkdocs_yml(make_kb) -> None:
 ])
 def test_config_errors_exit_2(make_kb, settings: str, message: str) -> None:
     make_kb()
-    Path("mkdocs.yml").write_text(f"site_name: t\nplugins:\n  - sopbook:\n      lint:\n        rules:\n"
-                                  f"          {settings}\n", encoding="utf-8")
+    Path("mkdocs.yml").write_text(f"site_name: t\nplugins:\n  - sopbook:\n      language: en\n      lint:\n"
+                                  f"        rules:\n          {settings}\n", encoding="utf-8")
     result = run("lint")
     assert result.exit_code == 2
     assert message in result.stderr

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
+from generator import i18n
 from generator.cli import cli
 from generator.i18n import language as language_for
 from generator.model import KnowledgeBase, load_knowledge_base
@@ -22,7 +23,7 @@ from generator.reports import REPORTS, build, whatif
 from generator.reports.health import health
 from generator.reports.site import dashboard, pages
 from generator.reports.writers import write
-from generator.rules import RULES, LintConfig, LintResult, parse_lint_config
+from generator.rules import RULES, LintConfig, LintResult, default_config, parse_lint_config
 from generator.rules import run as lint
 from tests.support import DEMO_SOP
 
@@ -94,7 +95,10 @@ def test_reviews_overdue_then_upcoming(demo) -> None:
 
 
 def test_dx_lists_paper_waits_and_tools(demo) -> None:
-    rows = build("dx", linted(demo), "en").rows
+    i18n.activate("ja")  # the demo's word lists are the Japanese knowledge base's
+    config = default_config()
+    i18n.activate("en")
+    rows = build("dx", linted(demo, config), "en").rows
     kinds = {row["kind_code"] for row in rows}
     assert kinds == {"paper", "approval-wait", "tool"}
     assert any(row["id"] == "GA-002" and "押印" in row["detail"] for row in rows)
@@ -161,7 +165,9 @@ def test_whatif_command(demo_copy: Path) -> None:
     markdown = run("whatif", "--without", "suzuki", "--format", "md", "--language", "en").stdout
     assert markdown.startswith("# If 鈴木 一郎 (suzuki) left") and "| procedure | GA-002 |" in markdown
     unknown = run("whatif", "--without", "tanak")
-    assert unknown.exit_code == 2 and "did you mean 'tanaka'?" in unknown.stderr
+    # The demo is a Japanese knowledge base: the hint is in Japanese.
+    assert unknown.exit_code == 2
+    assert "'tanak' は people.yaml の人ではありません（もしかして 'tanaka'？）" in unknown.stderr
 
 
 def test_site_pages_and_dashboard(demo) -> None:
@@ -169,7 +175,16 @@ def test_site_pages_and_dashboard(demo) -> None:
     site = pages(result, "ja")
     assert {f"reports/{name}.md" for name in REPORTS} | {"reports/index.md", "rules/index.md"} <= set(site)
     assert {f"rules/{rule_id}.md" for rule_id in RULES} <= set(site)
-    assert "## Why is this bad?" in site["rules/single-owner.md"] and "`min_people`: 2" in site["rules/single-owner.md"]
+    # A Japanese site documents its rules in Japanese, with the codes as written.
+    rule_page = site["rules/single-owner.md"]
+    assert rule_page.startswith("# 属人化（実施できる人が少ない手順）\n\nコード: `single-owner`")
+    assert "## なぜ問題か" in rule_page and "`min_people`: 2" in rule_page
+    assert "| [属人化（実施できる人が少ない手順）](single-owner.md) | `single-owner` |" in site["rules/index.md"]
+    assert "``" not in site["rules/index.md"]
+    english_site = pages(result, "en")
+    assert english_site["rules/single-owner.md"].startswith("# Too few people can perform it\n\nCode: `single-owner`")
+    assert "## Why is this bad?" in english_site["rules/single-owner.md"]
+    assert "``" not in english_site["rules/index.md"]
     suppressions = site["reports/suppressions.md"]
     assert "| inactive-owner | 2026年9月に退職した加藤さんの業務を伊藤さんへ引継ぎ中" in suppressions
     numbers = health(result)
@@ -217,7 +232,10 @@ def test_long_reports_are_cut_on_the_site_but_not_in_the_command(demo, monkeypat
 
 def test_reports_list_exactly_what_the_rules_find(demo) -> None:
     """A report and its rule share one decision: the rows are the findings (plus what x-lint silenced)."""
-    result = linted(demo)
+    i18n.activate("ja")  # the demo's word lists are the Japanese knowledge base's
+    config = default_config()
+    i18n.activate("en")
+    result = linted(demo, config)
 
     def found(rule_id: str) -> set[str]:
         silenced = {s.procedure for s in result.suppressions if s.rule == rule_id and s.findings}

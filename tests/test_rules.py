@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import i18n
 from generator.errors import ConfigError
 from generator.model import load_knowledge_base
 from generator.problems import Severity
@@ -40,7 +41,11 @@ def _lint_fixture(make_kb, rule_id: str, name: str):
     sop = make_kb({"総務部/GA-001.yaml": text}, **kwargs)
     kb, validation = load_knowledge_base(sop)
     assert validation.problems == [], "the fixture must be a valid knowledge base"
-    return text, [problem for problem in run(kb, None, TODAY).problems if problem.code == rule_id]
+    # The fixtures are Japanese knowledge bases (Japanese word lists); their expectations are in English.
+    i18n.activate("ja")
+    config = parse_lint_config({})
+    i18n.activate("en")
+    return text, [problem for problem in run(kb, config, TODAY).problems if problem.code == rule_id]
 
 
 @pytest.mark.parametrize("rule_id", list(RULES))
@@ -88,6 +93,7 @@ def test_every_rule_module_in_the_package_is_registered() -> None:
 
 
 def test_demo_knowledge_base_shows_real_findings() -> None:
+    i18n.activate("ja")  # the demo's language: Japanese word lists, Japanese messages
     sop = Path(__file__).parent.parent / "sop"
     kb, validation = load_knowledge_base(sop)
     assert validation.ok

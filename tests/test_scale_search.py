@@ -50,7 +50,7 @@ def test_only_the_article_reaches_the_index() -> None:
             '<footer>フッター</footer></body></html>')
     indexed = page_for_index(page)
     assert indexed == ('<html lang="ja"><body><article class="md-content__inner md-typeset" '
-                       'data-pagefind-body><h1>入社手続き</h1></article></body></html>')
+                       'data-pagefind-body><h1 data-pagefind-weight="10">入社手続き</h1></article></body></html>')
     assert page_for_index("<html><body>Material's 404 page</body></html>") is None
 
 

@@ -58,7 +58,7 @@ def test_parallel_rules_give_what_serial_rules_give(monkeypatch: pytest.MonkeyPa
 
 
 def test_parallel_formatting_gives_what_serial_formatting_gives(monkeypatch: pytest.MonkeyPatch) -> None:
-    files = [(path, str(path)) for path in walk_yaml_files(DEMO_SOP)]
+    files: list[tuple[Path, str, Path | None]] = [(path, str(path), DEMO_SOP) for path in walk_yaml_files(DEMO_SOP)]
     serial = fmt.format_files(files, jobs=1)
     monkeypatch.setattr(fmt, "PARALLEL_THRESHOLD", 1)
     parallel = fmt.format_files(files, jobs=2)

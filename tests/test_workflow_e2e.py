@@ -35,6 +35,44 @@ def run(*arguments: str, cwd: Path, command: str | None = None) -> subprocess.Co
                           env=env, timeout=300, check=False)
 
 
+JAPANESE = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def test_an_english_team_gets_an_english_knowledge_base(tmp_path: Path) -> None:
+    """init --language en, new, lint, build: no file written and no page built holds a Japanese character."""
+    result = run("init", "kb", "--language", "en", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not JAPANESE.search(result.stdout + result.stderr), result.stdout
+    assert "--department Facilities" in result.stdout
+    kb = tmp_path / "kb"
+    result = run("new", "FAC-002", "--title", "Order business cards", "--department", "Facilities",
+                 "--owner", "emma", cwd=kb)
+    assert result.returncode == 2 and "did you mean 'emma.jones'?" in result.stderr, result.stderr
+    result = run("new", "FAC-002", "--title", "Order business cards", "--department", "Facilities",
+                 "--owner", "emma.jones", "--backup", "chris.lee", cwd=kb)
+    assert result.returncode == 0, result.stderr
+    skeleton = (kb / "sop" / "Facilities" / "FAC-002-Order-business-cards.yaml").read_text(encoding="utf-8")
+    assert "change: First version" in skeleton
+
+    result = run("lint", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    findings = [line for line in result.stdout.splitlines() if re.match(r"sop/.+:\d+:\d+: ", line)]
+    assert findings and all("warning placeholder" in line and "FAC-002" in line for line in findings), findings
+    assert not JAPANESE.search(result.stdout + result.stderr)
+
+    shutil.rmtree(kb / "docs")  # sopbook writes every page: a knowledge base needs no docs/ folder
+    result = run("build", cwd=kb)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (kb / "docs").exists()
+    written = [path for path in kb.rglob("*") if path.is_file() and ".sopbook-cache" not in path.parts
+               and path.suffix not in (".png", ".ico", ".woff", ".woff2", ".gz")
+               and not (path.is_relative_to(kb / "site" / "assets"))]
+    assert len(written) > 30
+    for path in written:
+        found = JAPANESE.search(path.read_text(encoding="utf-8", errors="replace"))
+        assert found is None, (path, found)
+
+
 def test_init_new_fmt_lint_build_as_a_new_user(tmp_path: Path) -> None:
     result = run("init", "総務ナレッジ", "--name", "総務部の手順書", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

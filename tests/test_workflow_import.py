@@ -140,10 +140,17 @@ def test_bad_rows_are_reported_with_file_row_and_column_and_nothing_is_written(m
     before = Path("sop/inventory.yaml").read_bytes()
     result = invoke("import", "bad.xlsx")
     assert result.exit_code == 1
-    assert "bad.xlsx:4:2: error import-row: 業務名 (title) is empty" in result.output
+    assert "bad.xlsx:4:2: error import-row: the task's name (title) is empty" in result.output
     assert "bad.xlsx:5:1: error import-row: id 'GA/1' is not a valid id" in result.output
-    assert "bad.xlsx:6:6: error import-row: 月間工数 (hours_per_month) 'たくさん' is not a number" in result.output
+    assert ("bad.xlsx:6:6: error import-row: hours per month (hours_per_month) 'たくさん' is not a number"
+            in result.output)
     assert Path("sop/inventory.yaml").read_bytes() == before
+    # A Japanese knowledge base is told in Japanese.
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      language: ja\n", encoding="utf-8")
+    result = invoke("import", "bad.xlsx")
+    assert "bad.xlsx:4:2: error import-row: 業務名 (title) が空です" in result.output
+    assert ("bad.xlsx:6:6: error import-row: 月間工数 (hours_per_month) の 'たくさん' は時間数ではありません"
+            in result.output)
 
 
 def test_not_a_spreadsheet_is_a_usage_error(make_kb) -> None:

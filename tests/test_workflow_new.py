@@ -113,5 +113,7 @@ def test_init_writes_a_knowledge_base_that_validates_and_lints_clean(tmp_path: P
 
 def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
-    result = invoke("init", str(tmp_path))
+    result = invoke("init", str(tmp_path), "--language", "en")
     assert result.exit_code == 2 and "not empty" in result.output
+    result = invoke("init", str(tmp_path))  # Japanese is the default
+    assert result.exit_code == 2 and "は空ではありません" in result.output

@@ -9,7 +9,8 @@ import gc
 import importlib
 import os
 import sys
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -75,6 +76,32 @@ class _LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="sopbook")
 def cli() -> None:
     """sopbook: standard operating procedures as YAML, validated, linted and published as a site."""
+    speak(tolerant=True)
+
+
+def speak(project: Any = None, sop_dir: Path | None = None, *, tolerant: bool = False) -> None:
+    """Write every message in the knowledge base's ``language``: that of ``project`` (its mkdocs.yml),
+    else of the mkdocs.yml here, else of the one beside ``sop_dir``; ``ja`` when none says.
+
+    ``tolerant``: a broken mkdocs.yml or an unknown language leaves the default, for the command to
+    report (the group calls it before any command, even ``init`` in a folder with a broken file).
+    """
+    from ..errors import SopbookError
+    from ..i18n import activate
+    from ..options import load_project
+
+    try:
+        if project is None or project.config_file is None:
+            project = load_project()
+            if project.config_file is None and sop_dir is not None:
+                beside = Path(sop_dir).resolve().parent / "mkdocs.yml"
+                if beside.is_file():
+                    project = load_project(beside)
+        if project.config_file is not None:  # without one, the language stays the default (ja)
+            activate(project.options.language.code)
+    except (SopbookError, click.ClickException):
+        if not tolerant:
+            raise
 
 
 def main() -> None:

@@ -11,13 +11,14 @@ import click
 
 from ..cache import Cache
 from ..errors import UsageError
+from ..i18n import _
 from ..model import KnowledgeBase, load_knowledge_base
 from ..options import Options, find_sop_dir, load_project
 from ..output import REPORTER_BY_NAME
-from ..problems import Problem, Severity
+from ..problems import Problem, Severity, cap_per_file
 from ..rules import LintConfig, run
 from ..validate import remembered
-from . import keep_until_exit
+from . import keep_until_exit, speak
 
 
 def parse_date(value: str | None, options: Options, label: str = "--today") -> dt.date:
@@ -27,7 +28,7 @@ def parse_date(value: str | None, options: Options, label: str = "--today") -> d
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"{label}: expected a date as YYYY-MM-DD, got {value!r}") from None
+        raise UsageError(_("lint.bad-date", label=label, value=repr(value))) from None
 
 
 today_option = click.option("--today", "today_text", metavar="YYYY-MM-DD",
@@ -39,22 +40,21 @@ def _git(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(["git", "-c", "core.quotepath=off", *arguments], cwd=cwd, capture_output=True,
                               check=False)
     except FileNotFoundError:
-        raise UsageError("--changed-since needs git, which is not installed") from None
+        raise UsageError(_("lint.no-git")) from None
 
 
 def changed_files(sop_dir: Path, ref: str) -> set[str]:
     """Absolute paths of files changed since ``ref``: committed, staged, unstaged and untracked."""
     top = _git(["rev-parse", "--show-toplevel"], sop_dir)
     if top.returncode != 0:
-        raise UsageError(f"--changed-since: {sop_dir} is not inside a git repository")
+        raise UsageError(_("lint.not-a-repository", folder=sop_dir))
     root = Path(os.fsdecode(top.stdout.strip())).resolve()
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).returncode != 0:
-        raise UsageError(f"--changed-since: {ref!r} is not a commit, branch or tag in {root} "
-                         f"(in CI, fetch it first: git fetch origin {ref})")
+        raise UsageError(_("lint.unknown-ref", ref=ref, root=root))
     diff = _git(["diff", "--name-only", "-z", ref, "--"], root)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     if diff.returncode != 0:
-        raise UsageError(f"--changed-since: git diff failed: {os.fsdecode(diff.stderr).strip()}")
+        raise UsageError(_("lint.diff-failed", error=os.fsdecode(diff.stderr).strip()))
     names = [*diff.stdout.split(b"\0"), *untracked.stdout.split(b"\0")]
     return {os.path.normpath(root / os.fsdecode(name)) for name in names if name}
 
@@ -102,6 +102,7 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     sopbook plugin in mkdocs.yml (lint: {rules: {...}}).
     """
     project = load_project(config_file)
+    speak(project)
     config = project.options.lint
     today = parse_date(today_text, project.options)
     folder = find_sop_dir(sop_dir, project)
@@ -111,21 +112,20 @@ def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str
     else:
         kb, validation = load_knowledge_base(folder, cache)
         changed = changed_files(folder, changed_since)
-        selected, _, inventory_changed = select_changed(kb, changed)
+        selected, _registries_changed, inventory_changed = select_changed(kb, changed)
         result = run(kb, config, today, procedures=selected, whole_kb=inventory_changed)
         cwd = Path.cwd().resolve()
         problems = [problem for problem in validation.problems
                     if problem.procedure in selected or os.path.normpath(cwd / problem.path) in changed]
-        problems += result.problems
-        problems.sort()
+        problems = cap_per_file([*problems, *result.problems])
         silenced = result.silenced
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text":
-        note = f" ({silenced} finding(s) silenced by x-lint)" if silenced else ""
         if not problems:
-            click.echo(f"{folder}: no problems{note}", err=True)
-        elif note:
-            click.echo(note.strip(" ()"), err=True)
+            click.echo(_("cli.no-problems", folder=folder,
+                         note=_("cli.silenced-note", n=silenced) if silenced else ""), err=True)
+        elif silenced:
+            click.echo(_("cli.silenced", n=silenced), err=True)
     worst = max((problem.severity for problem in problems), default=None)
     if worst is Severity.ERROR or (strict and worst is Severity.WARNING):
         sys.exit(1)
@@ -139,7 +139,7 @@ def _lint_all(folder: Path, cache: Cache, config: LintConfig, today: dt.date,
     def compute() -> tuple[list[Problem], int]:
         kb, validation = keep_until_exit(load_knowledge_base(folder, cache))
         result = run(kb, config, today)
-        return sorted([*validation.problems, *result.problems]), result.silenced
+        return cap_per_file([*validation.problems, *result.problems]), result.silenced
 
     return remembered(folder, cache, "lint", compute, lint_key, today.isoformat())
 

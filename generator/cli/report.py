@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from ..cache import Cache
-from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
+from ..errors import InvalidKnowledgeBase, UsageError
 from ..history import Commit, Repository
+from ..i18n import LANGUAGES, _
+from ..i18n import language as language_for
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
 from ..options import Options, find_sop_dir, load_project
@@ -23,16 +25,18 @@ from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
 from ..rules import run
 from ..validate import validate_files
+from . import speak
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
-language_option = click.option("--language", type=click.Choice(["ja", "en"]),
+language_option = click.option("--language", type=click.Choice(LANGUAGES),
                                help="Labels in Japanese or English (default: the plugin's language, else ja).")
 
 
 def _load(sop_dir: str | None) -> tuple[KnowledgeBase, Options]:
     project = load_project()
     folder = find_sop_dir(sop_dir, project)
+    speak(project, folder)
     kb, validation = load_knowledge_base(folder, Cache.beside(folder))
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)
@@ -69,9 +73,8 @@ def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
     validation = validate_files(folder, {name: contents.get(oid, b"") for name, oid in oids.items()})
     if not validation.ok:
         # 'sopbook validate' reads the working tree, so the errors of the past are listed here.
-        errors = [str(problem) for problem in validation.errors]
-        raise SopbookError("\n".join([*errors, f"the knowledge base had {len(errors)} error(s) at commit "
-                                                f"{commit.short} ({commit.date.date()}); no report is made from it"]))
+        raise InvalidKnowledgeBase(validation.problems, f"the knowledge base had {len(validation.errors)} error(s) "
+                                   f"at commit {commit.short} ({commit.date.date()}); no report is made from it")
     return Loaded(build_model(validation.sources), project.options, folder, repository, commit)
 
 
@@ -92,11 +95,11 @@ def _emit(data: bytes, output: str | None, binary: bool) -> None:
         try:
             Path(output).write_bytes(data)
         except OSError as error:
-            raise UsageError(f"--output: cannot write {output}: {error.strerror or error}") from None
-        click.echo(f"wrote {output}", err=True)
+            raise UsageError(_("report.cannot-write", path=output, error=error.strerror or error)) from None
+        click.echo(_("report.wrote", path=output), err=True)
         return
     if binary and sys.stdout.isatty():
-        raise UsageError("xlsx is a binary format; pass --output FILE.xlsx")
+        raise UsageError(_("report.binary"))
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
 
@@ -167,7 +170,7 @@ def _trend(sop_dir: str | None, format_name: str, language: str | None, today_te
 
 def _text(report: Report, language: str) -> str:
     if not report.rows:
-        return ("止まる手順はありません。\n" if language == "ja" else "Nothing stops.\n")
+        return language_for(language).label("report.whatif.nothing") + "\n"
     lines = [f"{report.title_in(language)}:"]
     for row in report.rows:
         lines.append(f"  {row['id']} {row['title']} ({row['department']}): {cell(row['reasons'])}")
@@ -190,10 +193,11 @@ def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, lang
     """
     loaded = _load_at(sop_dir, at)
     language = language or loaded.options.language.code
+    names = {person.id: person.name for person in loaded.kb.people.values()}
     for person in without:
         if person not in loaded.kb.people:
-            raise UsageError(f"--without: {person!r} is not a person in people.yaml"
-                             f"{did_you_mean(person, loaded.kb.people)}")
+            raise UsageError(_("whatif.unknown-person", person=person,
+                               hint=did_you_mean(person, loaded.kb.people, names=names)))
     built = whatif_report.report(loaded.kb, tuple(dict.fromkeys(without)), language)
     built.meta = provenance(loaded.folder, _today(None, loaded.options, loaded.at, at),
                             repository=loaded.repository, at=loaded.at, ref=at)

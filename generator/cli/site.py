@@ -5,6 +5,8 @@ import datetime as dt
 import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,9 @@ import click
 
 from .. import site
 from ..errors import UsageError
+from ..files import Refused, read_bytes
+from ..i18n import _
+from ..load import display_path
 from ..options import Project, find_config_file, load_project
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..search import count_procedures
@@ -26,8 +31,24 @@ def _project(config_file: Path | None) -> Project:
     reported at mkdocs.yml:line:column, as by every other command."""
     path = find_config_file(config_file)
     if path is None or not path.is_file():
-        raise UsageError(f"no {config_file or 'mkdocs.yml'} here; run in a knowledge base or pass -f mkdocs.yml")
+        raise UsageError(_("site.no-mkdocs-yml", file=config_file or "mkdocs.yml"))
     return load_project(path)
+
+
+@contextmanager
+def _docs_dir_present(project: Project) -> Iterator[None]:
+    """A knowledge base needs no docs/ folder (sopbook writes every page), but MkDocs refuses to start
+    without its docs_dir: lend it an empty one for the run, and take it away again afterwards."""
+    docs_dir = project.root / str(project.mkdocs.get("docs_dir") or "docs")
+    if docs_dir.exists():
+        yield
+        return
+    docs_dir.mkdir(parents=True)
+    try:
+        yield
+    finally:
+        with suppress(OSError):  # something was written there meanwhile: it is the user's now
+            docs_dir.rmdir()
 
 
 def _progress_line(done: int, total: int) -> None:
@@ -48,16 +69,21 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
     The site is written to a staging folder and swapped into place only when the build succeeds, so
     a knowledge base with errors leaves the previous site untouched.
     """
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort
 
     _log_to_stderr(logging.INFO if verbose else logging.WARNING)
     options: dict[str, Any] = {"strict": strict}
     if site_dir is not None:
         options["site_dir"] = str(site_dir)
     project = _project(config_file)
-    config = load_config(config_file=str(project.config_file), **options)
+    with _docs_dir_present(project):
+        _build(load_config(config_file=str(project.config_file), **options))
+
+
+def _build(config: Any) -> None:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort
+
     plugin = config.plugins.get("sopbook")
     if plugin is not None and sys.stderr.isatty():
         plugin.progress = _progress_line
@@ -76,8 +102,7 @@ def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose
         raise
     finally:
         config.plugins.on_shutdown()
-    click.echo(f"sopbook: site written to {target}; open {Path(target) / 'index.html'} or run 'sopbook serve'",
-               err=True)
+    click.echo(_("build.written", site=target, index=Path(target) / "index.html"), err=True)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -130,8 +155,9 @@ def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bo
             click.echo(f"sopbook serve: --dirty ({procedures} procedures ≥ {DIRTY_FROM_PROCEDURES}): an edit "
                        "rebuilds only the pages it changes; restart after adding or renaming procedures, "
                        "or use --no-dirty", err=True)
-    mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, open_in_browser=open_browser,
-                 build_type="dirty" if dirty else None)
+    with _docs_dir_present(project):
+        mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, open_in_browser=open_browser,
+                     build_type="dirty" if dirty else None)
 
 
 @click.command()
@@ -148,23 +174,46 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
     """
     project = load_project(config_file)
     docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
+    _refuse_to_overwrite_the_project(project.config_file, docs_dir, out_dir)
     with collector_paused():  # see speed.py: a large model is built faster without it
         generated = site.generate(project.options, today=today.date() if today else None)
     target = out_dir / "docs"
     hand_written = []
     if docs_dir.is_dir():
         for path in sorted(docs_dir.rglob("*")):
-            if path.is_file():
-                relative = path.relative_to(docs_dir).as_posix()
-                (target / relative).parent.mkdir(parents=True, exist_ok=True)
-                (target / relative).write_bytes(path.read_bytes())
-                if relative.endswith(".md"):
-                    hand_written.append(relative)
+            if path.is_dir():
+                continue
+            relative = path.relative_to(docs_dir).as_posix()
+            try:
+                content = read_bytes(path, root=docs_dir, limit=DOCS_FILE_BYTES, what="file")
+            except Refused as refused:
+                # Never copied: a link out of docs/ would publish whatever it points to.
+                click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
+                continue
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            (target / relative).write_bytes(content)
+            if relative.endswith(".md"):
+                hand_written.append(relative)
     pages = [page for page in generated.pages if page.path not in hand_written]
     count = site.write_pages(pages, target, generated.files)
     navigation = site.navigation(pages, generated.language, hand_written)
     (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation), encoding="utf-8")
     click.echo(f"sopbook: wrote {count:,} pages to {target}{os.sep} and {out_dir / 'mkdocs.yml'}", err=True)
+
+
+DOCS_FILE_BYTES = 100 * 1024 * 1024
+"""A hand-written page, image or PDF in docs/; above this it is not copied."""
+
+
+def _refuse_to_overwrite_the_project(config_file: Path | None, docs_dir: Path, out_dir: Path) -> None:
+    """``generate --out .`` would replace the project's own mkdocs.yml and write pages into its docs/."""
+    target = out_dir.resolve()
+    if config_file is not None and (target / "mkdocs.yml").resolve() == config_file.resolve():
+        raise UsageError(f"--out {out_dir} would overwrite the project's own {display_path(config_file)}; "
+                         f"write to another folder, e.g. --out build/markdown")
+    if (target / "docs").resolve() == docs_dir.resolve():
+        raise UsageError(f"--out {out_dir} would write the generated pages into the project's own "
+                         f"{display_path(docs_dir)}/; write to another folder, e.g. --out build/markdown")
 
 
 COMMANDS = [build, serve, generate]

@@ -7,13 +7,14 @@ import sys
 import click
 
 from ..cache import Cache
+from ..i18n import _
 from ..options import find_sop_dir, load_project
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
 from ..schema import KINDS, schema
 from ..validate import remembered
 from ..validate import validate as validate_folder
-from . import keep_until_exit
+from . import keep_until_exit, speak
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 no_cache_option = click.option("--no-cache", is_flag=True, help="Ignore and do not write .sopbook-cache/.")
@@ -32,6 +33,7 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
     """
     project = load_project()
     folder = find_sop_dir(sop_dir, project)
+    speak(project, folder)
     cache = Cache.beside(folder, enabled=not no_cache)
     media_max_mb = project.options.media_max_mb
     problems = remembered(folder, cache, "validate",
@@ -39,7 +41,7 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
                           media_max_mb)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text" and not problems:
-        click.echo(f"{folder}: valid", err=True)
+        click.echo(_("cli.valid", folder=folder), err=True)
     if any(problem.severity is Severity.ERROR for problem in problems):
         sys.exit(1)
 

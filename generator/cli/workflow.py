@@ -12,9 +12,11 @@ from pathlib import Path
 import click
 
 from ..errors import InvalidKnowledgeBase, UsageError
+from ..i18n import DEFAULT, LANGUAGES, _, activate
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
 from ..problems import Problem, Severity
+from . import speak
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -33,20 +35,23 @@ def _exit_on_errors(problems: list[Problem]) -> None:
 
 # --- fmt --------------------------------------------------------------------------------------------
 
-def _files_to_format(paths: tuple[str, ...]) -> list[Path]:
+def _files_to_format(paths: tuple[str, ...]) -> list[tuple[Path, Path]]:
+    """(file, the folder it must not leave through a symlink) for each file to format."""
     if not paths:
         from ..options import find_sop_dir
 
-        return list(walk_yaml_files(find_sop_dir()))
-    files: list[Path] = []
+        folder = find_sop_dir()
+        return [(path, folder) for path in walk_yaml_files(folder)]
+    files: list[tuple[Path, Path]] = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files.extend(walk_yaml_files(path))
-        elif path.is_file():
-            files.append(path)
+            files.extend((found, path) for found in walk_yaml_files(path))
+        elif path.exists() or path.is_symlink():
+            # Named one by one (as pre-commit does), a file still may not be a link out of the project.
+            files.append((path, Path.cwd()))
         else:
-            raise UsageError(f"no such file or folder: '{name}'")
+            raise UsageError(_("fmt.no-such-file", name=name))
     return files
 
 
@@ -66,7 +71,8 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
     files = _files_to_format(paths)
     problems: list[Problem] = []
     changed: list[str] = []
-    for path, formatted in zip(files, format_files([(path, display_path(path)) for path in files]), strict=True):
+    for (path, _root), formatted in zip(files, format_files([(path, display_path(path), root) for path, root in files]),
+                                    strict=True):
         shown = formatted.path
         problems.extend(formatted.problems)
         if not formatted.changed:
@@ -75,14 +81,14 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
         if show_diff:
             click.echo(formatted.diff(), nl=False)
         if check:
-            click.echo(f"would reformat {shown}")
+            click.echo(_("fmt.would-reformat", path=shown))
         elif not show_diff:
             assert formatted.text is not None
             write_atomically(path, formatted.text)
-            click.echo(f"reformatted {shown}", err=True)
+            click.echo(_("fmt.reformatted", path=shown), err=True)
     untouched = len(files) - len(changed) - len({problem.path for problem in problems})
-    verb = "would be reformatted" if check or show_diff else "reformatted"
-    click.echo(f"{len(changed)} file(s) {verb}, {untouched} file(s) already formatted", err=True)
+    summary = "fmt.summary-would" if check or show_diff else "fmt.summary-changed"
+    click.echo(_(summary, changed=len(changed), untouched=untouched), err=True)
     _exit_on_errors(problems)
     if check and changed:
         sys.exit(1)
@@ -92,9 +98,10 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--name", "site_name", default="業務手順ナレッジベース", show_default=True,
-              help="The site's name (site_name in mkdocs.yml).")
-def init_command(directory: Path, site_name: str) -> None:
+@click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT, show_default=True,
+              help="The language of the knowledge base: its example, comments, READMEs, site and messages.")
+@click.option("--name", "site_name", help="The site's name (site_name in mkdocs.yml; default: one in the language).")
+def init_command(directory: Path, language: str, site_name: str | None) -> None:
     """Create a new knowledge base in DIRECTORY: sop/ with an example, mkdocs.yml, CI, CODEOWNERS.
 
     Also templates/ for overrides, .pre-commit-config.yaml, .vscode/settings.json wired to the JSON
@@ -104,23 +111,21 @@ def init_command(directory: Path, site_name: str) -> None:
     from ..model import load_knowledge_base
     from ..scaffold import init_knowledge_base
 
-    written = init_knowledge_base(directory, site_name)
-    kb, _ = load_knowledge_base(directory / "sop")
+    lang = activate(language)
+    written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language)
+    kb, _validation = load_knowledge_base(directory / "sop")
     codeowners = build_codeowners(kb, directory)
     (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
-    click.echo(f"created a knowledge base in {directory} ({len(written) + 1} files)")
-    click.echo("next:\n"
-               f"  cd {directory}\n"
-               "  sopbook new GA-002 --title 名刺の発注 --department 総務部 --owner tanaka\n"
-               "  sopbook lint && sopbook build\n"
-               "  add github: handles to sop/people.yaml, then run: sopbook codeowners\n"
-               "  git init && pip install pre-commit && pre-commit install   (fmt and lint before each commit)")
+    click.echo(lang("init.created", directory=directory, count=len(written) + 1))
+    click.echo(lang("init.next", directory=directory, example_id=lang("init.example-id"),
+                    example_title=lang("init.example-title"), department=lang("init.example-department"),
+                    owner=lang("init.example-owner")))
 
 
 @click.command("new")
 @click.argument("procedure_id", metavar="ID")
 @click.option("--title", required=True, help="The procedure's name, as staff would search for it.")
-@click.option("--department", required=True, help="e.g. 総務部; also the folder under sop/.")
+@click.option("--department", required=True, help="e.g. Facilities; also the folder under sop/.")
 @click.option("--owner", required=True, help="Person id (in sop/people.yaml) accountable for the procedure.")
 @click.option("--backup", "backups", multiple=True, metavar="PERSON",
               help="A person who can also perform it (repeat for several).")
@@ -137,10 +142,11 @@ def new_command(procedure_id: str, title: str, department: str, owner: str, back
     from ..options import find_sop_dir
     from ..scaffold import new_procedure
 
-    path = new_procedure(find_sop_dir(sop_dir), procedure_id, title, department, owner, category,
-                         backups=list(backups))
-    click.echo(f"created {display_path(path)}")
-    click.echo("fill in every TODO, then run 'sopbook lint' to see what is left", err=True)
+    folder = find_sop_dir(sop_dir)
+    speak(sop_dir=folder)
+    path = new_procedure(folder, procedure_id, title, department, owner, category, backups=list(backups))
+    click.echo(_("new.created", path=display_path(path)))
+    click.echo(_("new.fill-in"), err=True)
 
 
 # --- codeowners -------------------------------------------------------------------------------------
@@ -162,7 +168,7 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     folder = find_sop_dir(sop_dir)
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
-        raise InvalidKnowledgeBase(validation.problems)
+        raise InvalidKnowledgeBase(validation.problems, _("codeowners.fix-errors-first"))
     root = repository_root(folder)
     codeowners = build_codeowners(kb, root)
     if codeowners.problems:
@@ -174,13 +180,13 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
         if current != codeowners.text:
-            click.echo(f"{display_path(target)} is out of date; run 'sopbook codeowners'", err=True)
+            click.echo(_("codeowners.out-of-date", path=display_path(target)), err=True)
             sys.exit(1)
-        click.echo(f"{display_path(target)} is up to date", err=True)
+        click.echo(_("codeowners.up-to-date", path=display_path(target)), err=True)
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(target, codeowners.text)
-    click.echo(f"wrote {display_path(target)} ({len(kb.procedures)} procedures)", err=True)
+    click.echo(_("codeowners.wrote", path=display_path(target), count=len(kb.procedures)), err=True)
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -208,21 +214,24 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
     from ..options import find_sop_dir
 
     folder = find_sop_dir(sop_dir)
+    speak(sop_dir=folder)
     result = import_spreadsheet(spreadsheet, folder, shown=display_path(spreadsheet),
                                 mapping=parse_mapping(mappings), sheet=sheet, encoding=encoding,
                                 id_prefix=id_prefix)
     _exit_on_errors(result.problems)
     inventory_path, people_path = folder / "inventory.yaml", folder / "people.yaml"
     if result.ignored_columns:
-        click.echo(f"ignored columns: {', '.join(result.ignored_columns)} (use --map COLUMN=FIELD to import one)",
-                   err=True)
-    summary = (f"inventory: {len(result.added)} added, {len(result.updated)} updated, {result.kept} kept; "
-               f"people: {len(result.people_added)} added"
-               + (f" ({', '.join(result.people_added)}: give them readable ids and github handles)"
-                  if result.people_added else ""))
+        click.echo(_("import.ignored-columns", columns=", ".join(result.ignored_columns)), err=True)
+    merged = ""
+    if result.merged_rows:
+        rows = ", ".join(map(str, result.merged_rows[:10])) + (" …" if len(result.merged_rows) > 10 else "")
+        merged = _("import.merged", count=len(result.merged_rows), rows=rows)
+    summary = _("import.summary", added=len(result.added), updated=len(result.updated), kept=result.kept,
+                merged=merged, people=len(result.people_added),
+                hint=_("import.summary-hint", ids=", ".join(result.people_added)) if result.people_added else "")
     if dry_run:
         click.echo(result.diff(display_path(inventory_path), display_path(people_path)), nl=False)
-        click.echo(f"dry run, nothing written: {summary}", err=True)
+        click.echo(_("import.dry-run", summary=summary), err=True)
         return
     if result.inventory_after != result.inventory_before:
         write_atomically(inventory_path, result.inventory_after)
@@ -246,25 +255,30 @@ def spell_command(sop_dir: str | None, lang: str, format_name: str) -> None:
     Each unknown word is reported at the line of the procedure file that holds it. Needs aspell
     and aspell-en.
     """
+    from ..i18n import active
     from ..model import load_knowledge_base
     from ..options import find_sop_dir, load_project
     from ..output import REPORTER_BY_NAME
     from ..render import render_pages
-    from ..spell import WORDLIST, check_aspell, find_misspellings, locate, read_wordlist
+    from ..spell import WORDLIST, check_aspell, find_misspellings, locate, own_words, placeholder_words, read_wordlist
 
     check_aspell(lang)  # before the slow part, so a missing aspell is said at once
     project = load_project()
     folder = find_sop_dir(sop_dir, project)
+    speak(project, folder)
     kb, validation = load_knowledge_base(folder)
     if validation.errors:
-        raise InvalidKnowledgeBase(validation.problems)
+        raise InvalidKnowledgeBase(validation.problems, _("spell.fix-errors-first"))
     pages = [page for page in render_pages(kb, project.options) if page.kind == "procedure"]
     wordlist = folder / WORDLIST
     registries = [source.path for source in kb.sources.values()]
-    problems = locate(find_misspellings(pages, read_wordlist(wordlist), lang), display_path(wordlist), registries)
+    # sopbook's own words, and the placeholders the placeholder rule reports, are not the author's to fix here.
+    placeholders = project.options.lint.option("placeholder", "words")
+    known = [*own_words(active()), *placeholder_words(placeholders), *read_wordlist(wordlist)]
+    problems = locate(find_misspellings(pages, known, lang), display_path(wordlist), registries)
     REPORTER_BY_NAME[format_name](problems, sys.stdout, None)
     if format_name == "text" and not problems:
-        click.echo(f"{len(pages)} procedure page(s): no unknown words", err=True)
+        click.echo(_("spell.clean", count=len(pages)), err=True)
     if problems:
         sys.exit(1)
 

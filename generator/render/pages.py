@@ -6,9 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import KnowledgeBase, Procedure
+from ..model import KnowledgeBase, Procedure, days_after
 from ..options import Options
-from .environment import environment
+from .environment import environment, template_errors
 from .escaping import Safe, autolink, escape, link
 from .urls import (
     HOME,
@@ -124,8 +124,11 @@ class Renderer(Views):
                 performs=performs,
                 approves=self.procedure_rows(index.approves[person.id], here)),
                 kb.sources["people"].path if "people" in kb.sources else None, person.name, "person"))
-            rows.append([link(person.name, relative(PEOPLE_INDEX, here)), person.department or "",
-                         len(index.owns[person.id]), len(index.backs_up[person.id]), person.active])
+            name = link(person.name, relative(PEOPLE_INDEX, here))
+            if not person.active:
+                name = Safe(f"{name} {escape(self.lang.label('departed_mark'))}")
+            rows.append([name, person.title or "", person.department or "",
+                         len(index.owns[person.id]), len(index.backs_up[person.id])])
         pages.append(Page(PEOPLE_INDEX, self.render("people.md.j2", people=rows), None,
                           self.lang.label("people"), "index"))
         return pages
@@ -163,7 +166,7 @@ class Renderer(Views):
         dated = [(day, procedure) for procedure in kb.procedures.values() if (day := _last_updated(procedure))]
         recent = [[self.procedure_link(procedure.id, HOME), lang.date(day)]
                   for day, procedure in sorted(dated, key=lambda pair: (pair[0], pair[1].id), reverse=True)[:10]]
-        due_soon = self.today + dt.timedelta(days=60)
+        due_soon = days_after(self.today, 60)
         due = []
         for procedure in kb.procedures.values():
             if procedure.status == "retired":
@@ -188,5 +191,6 @@ def render_pages(kb: KnowledgeBase, options: Options, *, today: dt.date | None =
 
     ``dashboard`` is Markdown for the home page.
     """
-    renderer = Renderer(kb, options, today or options.day(), dashboard)
-    return renderer.pages()
+    with template_errors():
+        renderer = Renderer(kb, options, today or options.day(), dashboard)
+        return renderer.pages()

@@ -151,14 +151,21 @@ class Views:
     # links --------------------------------------------------------------------------------------
 
     def actor(self, actor_id: str, here: str) -> Safe:
-        """A person as a link to their page; a role as its name with its members linked."""
+        """A person as a link to their page, marked when they have left; a role as its name with its
+        members linked and marked."""
         kb = self.kb
         if actor_id in kb.people:
-            return link(kb.people[actor_id].name, relative(here, person_path(actor_id)))
+            person = kb.people[actor_id]
+            linked = link(person.name, relative(here, person_path(actor_id)))
+            if person.active:
+                return linked
+            return Safe(f"{linked} {escape(self.lang.label('departed_mark'))}")
         if actor_id in kb.roles:
             role = kb.roles[actor_id]
-            members = self.lang.label("list_sep").join(self.actor(member, here) for member in role.members)
-            return Safe(f"{escape(role.name)}（{members}）" if members else escape(role.name))
+            members = self.lang.join(self.actor(member, here) for member in role.members)
+            if not members:
+                return Safe(escape(role.name))
+            return Safe(self.lang.label("role_members", role=escape(role.name), members=members))
         return Safe(escape(actor_id))
 
     def tool(self, tool_id: str, here: str) -> Safe:
@@ -286,8 +293,11 @@ class Views:
                 notes.append(f"{label('condition')}: {approval.when}")
             if approval.sla:
                 notes.append(f"{label('sla')}: {self.lang.duration(approval.sla)}")
-            nodes.append(FlowNode("conditional" if approval.when else "approval",
-                                  self.kb.name_of(approval.approver), notes))
+            name = self.kb.name_of(approval.approver)
+            person = self.kb.people.get(approval.approver)
+            if person is not None and not person.active:
+                name = f"{name} {label('departed_mark')}"
+            nodes.append(FlowNode("conditional" if approval.when else "approval", name, notes))
         nodes.append(FlowNode("end", label("done")))
         return nodes
 

@@ -5,25 +5,30 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import language as language_for
+
 
 @dataclass(frozen=True)
 class Column:
     key: str
-    ja: str
-    en: str
+    message: str
+    """The id of the column's heading in the message catalogue (``column.owner_name``)."""
     width: int = 14
     """Width in characters for the xlsx writer (a CJK character counts two)."""
     link: str | None = None
     """``procedure`` or ``person``: on the site the cell links to that page (the row's ``id``/key)."""
+    heading: str | None = None
+    """A heading that is the same in every language (a rule's code), instead of ``message``."""
 
     def label(self, language: str) -> str:
-        return self.ja if language == "ja" else self.en
+        return self.heading if self.heading is not None else language_for(language).label(self.message)
 
 
 @dataclass
 class Report:
     name: str
     title: dict[str, str]
+    """Language → title: ``in_every_language("report.<name>.title")``."""
     description: dict[str, str]
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)

@@ -4,25 +4,26 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..i18n import in_every_language
 from ..model import KnowledgeBase
 from ..problems import Problem
 from ..rules import LintResult, Suppression
 from .base import Column, Report
 
 FINDING_COLUMNS = [
-    Column("rule", "ルール", "Rule", 20),
-    Column("severity", "重要度", "Severity", 10),
-    Column("id", "ID", "ID", 12, link="procedure"),
-    Column("department", "部門", "Department", 14),
-    Column("message", "内容", "Message", 70),
-    Column("file", "ファイル", "File", 44),
+    Column("rule", "column.rule", 20),
+    Column("severity", "column.severity", 10),
+    Column("id", "column.id", 12, link="procedure"),
+    Column("department", "column.department", 14),
+    Column("message", "column.message", 70),
+    Column("file", "column.file", 44),
 ]
 SUPPRESSION_COLUMNS = [
-    Column("id", "ID", "ID", 12, link="procedure"),
-    Column("rule", "ルール", "Rule", 20),
-    Column("reason", "理由", "Reason", 60),
-    Column("silenced", "除外した指摘", "Findings silenced", 12),
-    Column("file", "ファイル", "File", 44),
+    Column("id", "column.id", 12, link="procedure"),
+    Column("rule", "column.rule", 20),
+    Column("reason", "column.reason", 60),
+    Column("silenced", "column.silenced", 12),
+    Column("file", "column.file", 44),
 ]
 
 
@@ -49,13 +50,12 @@ def suppression_rows(suppressions: Iterable[Suppression]) -> list[dict[str, Any]
 
 
 def findings_report(result: LintResult, language: str) -> Report:
-    return Report("findings", {"ja": "指摘の一覧", "en": "Findings"},
-                  {"ja": "検証とリントのすべての指摘。", "en": "Every validation problem and lint finding."},
+    return Report("findings", in_every_language("report.findings.title"),
+                  in_every_language("report.findings.description"),
                   FINDING_COLUMNS, finding_rows(result.kb, result.problems))
 
 
 def suppressions_report(result: LintResult, language: str) -> Report:
-    return Report("suppressions", {"ja": "除外されたルール（x-lint）", "en": "Silenced rules (x-lint)"},
-                  {"ja": "手順が x-lint: ignore で自分について止めたルールと、その理由。",
-                   "en": "Rules a procedure silenced for itself with x-lint: ignore, and why."},
+    return Report("suppressions", in_every_language("report.suppressions.title"),
+                  in_every_language("report.suppressions.description"),
                   SUPPRESSION_COLUMNS, suppression_rows(result.suppressions))

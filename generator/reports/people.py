@@ -3,22 +3,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import in_every_language
 from ..model import KnowledgeBase, Procedure
 from ..rules import LintResult
 from .base import Column, Report
 
 NAME = "people"
 COLUMNS = [
-    Column("id", "ID", "ID", 12, link="person"),
-    Column("name", "氏名", "Name", 16),
-    Column("department", "部門", "Department", 14),
-    Column("active", "在籍", "Active", 8),
-    Column("sole_holder", "唯一の担い手", "Sole holder of", 12),
-    Column("owned", "担当（主）", "Owns", 10),
-    Column("backup", "バックアップ", "Backs up", 10),
-    Column("performs", "実施", "Performs", 10),
-    Column("approves", "承認", "Approves", 10),
-    Column("sole_procedures", "止まる手順", "Procedures that stop without them", 40),
+    Column("id", "column.id", 12, link="person"),
+    Column("name", "column.name", 16),
+    Column("title", "column.job_title", 16),
+    Column("department", "column.department", 14),
+    Column("active", "column.active", 8),
+    Column("sole_holder", "column.sole_holder", 12),
+    Column("owned", "column.owned", 10),
+    Column("backup", "column.backup", 10),
+    Column("performs", "column.performs", 10),
+    Column("approves", "column.approves", 10),
+    Column("sole_procedures", "column.sole_procedures", 40),
 ]
 
 
@@ -41,7 +43,7 @@ def critical_people(kb: KnowledgeBase, procedure: Procedure) -> set[str]:
 def rows(result: LintResult) -> list[dict[str, Any]]:
     kb = result.kb
     found: dict[str, dict[str, Any]] = {
-        person.id: {"id": person.id, "name": person.name, "department": person.department,
+        person.id: {"id": person.id, "name": person.name, "title": person.title, "department": person.department,
                     "active": person.active, "sole_holder": 0, "owned": 0, "backup": 0, "performs": 0,
                     "approves": 0, "sole_procedures": []}
         for person in kb.people.values()
@@ -77,9 +79,6 @@ def rows(result: LintResult) -> list[dict[str, Any]]:
 def report(result: LintResult, language: str) -> Report:
     return Report(
         NAME,
-        {"ja": "担当者別の負荷と属人化", "en": "People"},
-        {"ja": "在籍者ごとの担当・バックアップ・実施・承認の件数と、その人が抜けると止まる手順の数（唯一の担い手）。"
-               "退職者は手順に名前が残っている場合だけ表示する。",
-         "en": "Per person: procedures owned, backed up, performed and approved, and how many stop if they leave "
-               "(sole holder). People who left are listed only while procedures still name them."},
+        in_every_language("report.people.title"),
+        in_every_language("report.people.description"),
         COLUMNS, rows(result))

@@ -4,29 +4,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..i18n import in_every_language
+from ..i18n import language as language_for
 from ..rules import LintResult
 from ..rules.review_overdue import review_state
 from .base import Column, Report
 
 NAME = "reviews"
 COLUMNS = [
-    Column("id", "ID", "ID", 12, link="procedure"),
-    Column("title", "手順", "Procedure", 36),
-    Column("department", "部門", "Department", 14),
-    Column("owner_name", "担当者（主）", "Owner", 16),
-    Column("state", "状態", "State", 12),
-    Column("last_reviewed", "最終レビュー", "Last reviewed", 14),
-    Column("next_review", "レビュー期限", "Review due", 14),
-    Column("days", "超過日数（−は残り）", "Days overdue (− = left)", 12),
-    Column("file", "ファイル", "File", 40),
+    Column("id", "column.id", 12, link="procedure"),
+    Column("title", "column.title", 36),
+    Column("department", "column.department", 14),
+    Column("owner_name", "column.owner_name", 16),
+    Column("state", "column.state", 12),
+    Column("last_reviewed", "column.last_reviewed", 14),
+    Column("next_review", "column.next_review", 14),
+    Column("days", "column.days", 12),
+    Column("file", "column.file", 40),
 ]
-STATE = {"never": {"ja": "未レビュー", "en": "never reviewed"}, "overdue": {"ja": "期限切れ", "en": "overdue"},
-         "upcoming": {"ja": "期限間近", "en": "due soon"}}
 
 
 def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
     kb, today = result.kb, result.today
     upcoming_days = result.config.option("review-overdue", "upcoming_days")
+    lang = language_for(language)
     found: list[dict[str, Any]] = []
     for procedure in kb.procedures.values():
         if not procedure.is_active:
@@ -41,7 +42,7 @@ def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
             "department": procedure.department,
             "owner": procedure.owner,
             "owner_name": kb.name_of(procedure.owner),
-            "state": STATE[state].get(language, STATE[state]["en"]),
+            "state": lang(f"report.reviews.{state}"),
             "state_code": state,
             "last_reviewed": procedure.review.last_reviewed,
             "next_review": due,
@@ -58,9 +59,6 @@ def report(result: LintResult, language: str) -> Report:
     days = result.config.option("review-overdue", "upcoming_days")
     return Report(
         NAME,
-        {"ja": "レビュー期限", "en": "Reviews"},
-        {"ja": f"{today.isoformat()} 時点で、レビュー期限を過ぎた手順、未レビューの手順、"
-               f"{days} 日以内に期限が来る手順。",
-         "en": f"As of {today.isoformat()}: procedures whose review is overdue, that were never reviewed, or that "
-               f"are due within {days} days."},
+        in_every_language("report.reviews.title"),
+        in_every_language("report.reviews.description", today=today.isoformat(), days=days),
         COLUMNS, rows(result, language))

@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import in_every_language
 from ..rules import LintResult
 from ..rules.single_owner import too_few_people
 from .base import Column, Report
 
 NAME = "single-owner"
 COLUMNS = [
-    Column("id", "ID", "ID", 12, link="procedure"),
-    Column("title", "手順", "Procedure", 36),
-    Column("department", "部門", "Department", 14),
-    Column("owner_name", "担当者（主）", "Owner", 16),
-    Column("people_names", "実施できる人", "Who can perform it", 28),
-    Column("people_count", "人数", "People", 8),
-    Column("last_reviewed", "最終レビュー", "Last reviewed", 14),
-    Column("hours_per_month", "月間工数（時間）", "Hours per month", 12),
-    Column("suppressed", "除外の理由（x-lint）", "Silenced because (x-lint)", 30),
-    Column("file", "ファイル", "File", 40),
+    Column("id", "column.id", 12, link="procedure"),
+    Column("title", "column.title", 36),
+    Column("department", "column.department", 14),
+    Column("owner_name", "column.owner_name", 16),
+    Column("people_names", "column.people_names", 28),
+    Column("people_count", "column.people_count", 8),
+    Column("last_reviewed", "column.last_reviewed", 14),
+    Column("hours_per_month", "column.hours_per_month", 12),
+    Column("suppressed", "column.suppressed", 30),
+    Column("file", "column.file", 40),
 ]
 
 
@@ -58,9 +59,6 @@ def report(result: LintResult, language: str) -> Report:
     needed = result.config.option("single-owner", "min_people")
     return Report(
         NAME,
-        {"ja": "属人化している手順", "en": "Single-owner procedures"},
-        {"ja": f"実施できる在籍者が {needed} 人未満の運用中の手順（担当者＋バックアップ）。"
-               "人数の少ない順、月間工数の多い順。",
-         "en": f"Active procedures that fewer than {needed} active people (owner plus backups) can perform; "
-               f"riskiest first."},
+        in_every_language("report.single-owner.title"),
+        in_every_language("report.single-owner.description", needed=needed),
         COLUMNS, rows(result))

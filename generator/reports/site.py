@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 
+from ..i18n import Language
 from ..i18n import language as language_for
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import Safe, environment, escape, person_path, procedure_path, relative, segment
-from ..rules import RULES, LintConfig, LintResult, summary
+from ..rules import RULES, LintConfig, LintResult, documentation
 from . import REPORTS
 from .base import Report
 from .findings import department_of
@@ -31,43 +33,8 @@ PAGE_ROWS_LIMIT = 1000
 FINDINGS_LIMIT = 500
 """Findings listed per rule or department on the findings page; beyond that, ``sopbook lint`` has them all."""
 
-LABELS: dict[str, dict[str, str]] = {
-    "ja": {
-        "reports": "レポート", "rules": "リントのルール", "dashboard": "ナレッジベースの健全性",
-        "documented": "文書化率（業務棚卸しのうち手順書あり）", "bus_factor": "属人化（実施できる人が {n} 人未満）",
-        "overdue": "レビュー期限切れ・未レビュー", "findings": "指摘", "by_rule": "ルール別の指摘",
-        "by_department": "部門別の指摘", "rule": "ルール", "department": "部門", "count": "件数", "share": "割合",
-        "errors": "エラー", "warnings": "警告", "infos": "情報", "severity": "重要度", "enabled": "有効",
-        "options": "オプション", "yes": "はい", "no": "いいえ（off）", "none": "なし", "in_this_kb": "この知識ベースの指摘",
-        "more": "ほか {n} 件は `sopbook lint` で確認できます。", "nothing": "該当なし",
-        "procedure": "手順", "message": "内容", "place": "場所", "of": "{a} / {b}",
-        "rules_intro": "`sopbook lint` と `mkdocs build` が確認するルール。mkdocs.yml の `lint: {rules: ...}` で"
-                       "重要度やオプションを変えられ、手順ごとに `x-lint: {ignore: {ルール: \"理由\"}}` で止められます。",
-        "reports_intro": "監査・棚卸しのためのレポート。`sopbook report 名前 --format xlsx` で Excel にも出力できます。",
-        "rows": "{n} 件",
-        "cut": "上位 {shown} 件を表示（全 {total} 件）。すべては `sopbook report {name} --format xlsx` で出力できます。",
-    },
-    "en": {
-        "reports": "Reports", "rules": "Lint rules", "dashboard": "Knowledge base health",
-        "documented": "Inventory documented", "bus_factor": "Single-owner procedures (fewer than {n} people)",
-        "overdue": "Reviews overdue or never done", "findings": "Findings", "by_rule": "Findings by rule",
-        "by_department": "Findings by department", "rule": "Rule", "department": "Department", "count": "Count", "share": "Share",
-        "errors": "Errors", "warnings": "Warnings", "infos": "Info", "severity": "Severity", "enabled": "Enabled",
-        "options": "Options", "yes": "yes", "no": "no (off)", "none": "none", "in_this_kb": "Findings here",
-        "more": "{n} more: run `sopbook lint` to see them all.", "nothing": "Nothing to report",
-        "procedure": "Procedure", "message": "Message", "place": "Where", "of": "{a} of {b}",
-        "rules_intro": "The rules `sopbook lint` and `mkdocs build` check. Change a rule's level or options under "
-                       "`lint: {rules: ...}` in mkdocs.yml; a procedure silences one for itself with "
-                       "`x-lint: {ignore: {rule: \"reason\"}}`.",
-        "reports_intro": "Reports for audits and inventories; `sopbook report NAME --format xlsx` writes them for Excel.",
-        "rows": "{n} rows",
-        "cut": "The first {shown} of {total} rows; `sopbook report {name} --format xlsx` writes them all.",
-    },
-}
-
-
-def _labels(language: str) -> dict[str, str]:
-    return LABELS.get(language, LABELS["en"])
+def _labels(code: str) -> Language:
+    return language_for(code)
 
 
 def bar(fraction: float, colour: str, label: str, width: int = 160) -> str:
@@ -91,9 +58,17 @@ def _anchor_department(department: str) -> str:
     return f"department-{segment(department)}"
 
 
-def _words(language: str) -> dict[str, Safe]:
-    """The labels of the report pages: Markdown written by sopbook (backticks, braces), printed as is."""
-    return {key: Safe(text) for key, text in _labels(language).items()}
+Words = Callable[..., Safe]
+
+
+def _words(language: str) -> Words:
+    """The labels of the report pages from the catalogue: Markdown written by sopbook (backticks), printed as is."""
+    lang = _labels(language)
+
+    def words(key: str, /, **values: object) -> Safe:
+        return Safe(lang.label(key, **values))
+
+    return words
 
 
 def _environment(env: jinja2.Environment | None, language: str) -> jinja2.Environment:
@@ -110,21 +85,21 @@ def dashboard(result: LintResult, language: str, *, here: str = "index.md",
     def to(page: str, anchor: str = "") -> Safe:
         return Safe(relative(here, page) + (f"#{anchor}" if anchor else ""))
 
-    def ratio(part: int, whole: int) -> str:
-        return words["of"].format(a=part, b=whole) + f" ({_percent(part, whole)})"
+    def ratio(part: int, whole: int) -> Safe:
+        return Safe(words("site.of", a=part, b=whole) + f" ({_percent(part, whole)})")
 
     def share(part: int, whole: int, colour: str) -> Safe:
         return Safe(bar(part / whole if whole else 0, colour, _percent(part, whole)))
 
     needed = config.option("single-owner", "min_people")
     rows = [
-        {"title": words["documented"], "href": to("reports/undocumented.md"),
+        {"title": words("site.documented"), "href": to("reports/undocumented.md"),
          "ratio": ratio(numbers["documented"], numbers["tasks"]),
          "bar": share(numbers["documented"], numbers["tasks"], "#2e7d32")},
-        {"title": Safe(words["bus_factor"].format(n=needed)), "href": to("reports/single-owner.md"),
+        {"title": words("site.bus_factor", n=needed), "href": to("reports/single-owner.md"),
          "ratio": ratio(numbers["single_owner"], numbers["active"]),
          "bar": share(numbers["single_owner"], numbers["active"], "#c62828")},
-        {"title": words["overdue"], "href": to("reports/reviews.md"),
+        {"title": words("site.overdue"), "href": to("reports/reviews.md"),
          "ratio": ratio(numbers["overdue"], numbers["active"]),
          "bar": share(numbers["overdue"], numbers["active"], "#ef6c00")},
     ]
@@ -135,8 +110,8 @@ def dashboard(result: LintResult, language: str, *, here: str = "index.md",
         department = department_of(kb, problem) or "—"
         by_department.setdefault(department, Counter())[problem.severity] += 1
     tables = []
-    for head, table, anchor in ((words["rule"], by_rule, _anchor_rule),
-                                (words["department"], by_department, _anchor_department)):
+    for head, table, anchor in ((words("site.rule"), by_rule, _anchor_rule),
+                                (words("site.department"), by_department, _anchor_department)):
         if not table:
             continue
         most = max(sum(counts.values()) for counts in table.values())
@@ -174,7 +149,7 @@ def _report_page(report: Report, kb: KnowledgeBase, language: str, env: jinja2.E
     shown, cut = report, None
     if len(report.rows) > PAGE_ROWS_LIMIT:
         shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
-        cut = Safe(words["cut"].format(shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name))
+        cut = words("site.cut", shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name)
     table = (Safe(markdown_table(shown, language, _Linker(kb, f"reports/{report.name}.md")).rstrip("\n"))
              if report.rows else None)
     return env.get_template("report.md.j2").render(
@@ -193,10 +168,9 @@ def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str, en
                  "message": problem.message,
                  "place": Safe(f"`{problem.path}:{problem.line}`")}
                 for problem in found[:FINDINGS_LIMIT]]
-        more = (Safe(words["more"].format(n=len(found) - FINDINGS_LIMIT)) if len(found) > FINDINGS_LIMIT
-                else None)
+        more = words("site.more", n=len(found) - FINDINGS_LIMIT) if len(found) > FINDINGS_LIMIT else None
         return {"anchor": Safe(html.escape(anchor)), "title": Safe(title), "count": len(found),
-                "second": words["rule"] if with_rule else words["severity"], "rows": rows, "more": more}
+                "second": words("site.rule") if with_rule else words("site.severity"), "rows": rows, "more": more}
 
     sections = []
     if problems:
@@ -213,8 +187,8 @@ def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str, en
         department_groups = [group(_anchor_department(department), escape(department), by_department[department],
                                    with_rule=True)
                              for department in sorted(by_department)]
-        sections = [{"title": words["by_rule"], "groups": rule_groups},
-                    {"title": words["by_department"], "groups": department_groups}]
+        sections = [{"title": words("site.by_rule"), "groups": rule_groups},
+                    {"title": words("site.by_department"), "groups": department_groups}]
     return env.get_template("findings.md.j2").render(words=words, sections=sections)
 
 
@@ -232,26 +206,29 @@ def rule_pages(problems: list[Problem], config: LintConfig, language: str,
                env: jinja2.Environment | None = None) -> dict[str, str]:
     env = _environment(env, language)
     words = _words(language)
+    lang = _labels(language)
     counts = Counter(problem.code for problem in problems)
     rules = []
     pages: dict[str, str] = {}
     for rule_id, module in RULES.items():
         settings = config.rules[rule_id]
-        documentation = (module.__doc__ or "").strip()
-        default = "" if settings.severity is module.DEFAULT_SEVERITY else f" (default {module.DEFAULT_SEVERITY})"
+        default = ("" if settings.severity is module.DEFAULT_SEVERITY
+                   else words("site.default", severity=module.DEFAULT_SEVERITY))
         rule = {
             "id": rule_id,
+            "title": lang.label(f"rule.{rule_id}.title"),
             "href": Safe(f"{rule_id}.md"),
             "severity": Safe(f"{settings.severity}{default}"),
-            "enabled": words["yes"] if settings.enabled else words["no"],
+            "enabled": words("site.yes") if settings.enabled else words("site.no"),
             "count": counts[rule_id],
-            "summary": Safe(summary(module)),
-            "options": Safe(_options_text(dict(settings.options))) or words["none"],
+            # The summaries are sopbook's own Markdown (`min_people`), not text from the knowledge base.
+            "summary": words(f"rule.{rule_id}.summary"),
+            "options": Safe(_options_text(dict(settings.options))) or words("site.none"),
             "found": Safe(f"[{counts[rule_id]}](../reports/findings.md#{_anchor_rule(rule_id)})" if counts[rule_id]
                           else "0"),
-            "documentation": Safe(documentation.split("\n", 1)[1].strip() if "\n" in documentation else ""),
+            "documentation": Safe(documentation(rule_id, lang)),
         }
-        rules.append({**rule, "severity": settings.severity, "summary": summary(module)})
+        rules.append({**rule, "severity": settings.severity})
         pages[f"rules/{rule_id}.md"] = env.get_template("rule.md.j2").render(words=words, rule=rule)
     pages[RULES_INDEX] = env.get_template("rules.md.j2").render(words=words, rules=rules)
     return pages
@@ -268,13 +245,13 @@ def pages(result: LintResult, language: str, env: jinja2.Environment | None = No
     for name in REPORTS:
         if name == "findings":
             written["reports/findings.md"] = _findings_page(kb, problems, language, env)
-            listing.append({"title": words["findings"], "href": Safe("findings.md"),
-                            "rows": Safe(words["rows"].format(n=len(problems))), "description": None})
+            listing.append({"title": words("site.findings"), "href": Safe("findings.md"),
+                            "rows": words("site.rows", n=len(problems)), "description": None})
             continue
         report = REPORTS[name](result, language)
         written[f"reports/{name}.md"] = _report_page(report, kb, language, env)
         listing.append({"title": report.title_in(language), "href": Safe(f"{name}.md"),
-                        "rows": Safe(words["rows"].format(n=len(report.rows))),
+                        "rows": words("site.rows", n=len(report.rows)),
                         "description": report.description_in(language)})
     written[REPORTS_INDEX] = env.get_template("reports.md.j2").render(
         words=words, dashboard=Safe(dashboard(result, language, here=REPORTS_INDEX, env=env)), reports=listing,

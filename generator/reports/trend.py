@@ -22,6 +22,8 @@ from typing import Any
 
 from ..cache import code_stamp
 from ..history import Commit, Repository
+from ..i18n import LANGUAGES, in_every_language
+from ..i18n import language as language_for
 from ..load import Source, display_path
 from ..model import KnowledgeBase
 from ..model import build as build_model
@@ -35,15 +37,15 @@ NAME = "trend"
 EVERY = ("month", "week", "commit")
 NUMBERS = ("procedures", "active", "single_owner", "undocumented", "reviews_overdue", "coverage", "errors")
 COLUMNS = [
-    Column("date", "日付", "Date", 12),
-    Column("commit", "コミット", "Commit", 14),
-    Column("procedures", "手順数", "Procedures", 10),
-    Column("active", "運用中", "Active", 10),
-    Column("single_owner", "属人化", "Single-owner", 12),
-    Column("undocumented", "手順書なし", "Undocumented", 12),
-    Column("reviews_overdue", "レビュー期限切れ", "Reviews overdue", 12),
-    Column("coverage", "文書化率", "Coverage", 10),
-    Column("errors", "検証エラー", "Validation errors", 10),
+    Column("date", "column.date", 12),
+    Column("commit", "column.commit", 14),
+    Column("procedures", "column.procedures", 10),
+    Column("active", "column.active-procedures", 10),
+    Column("single_owner", "column.single_owner", 12),
+    Column("undocumented", "column.undocumented", 12),
+    Column("reviews_overdue", "column.reviews_overdue", 12),
+    Column("coverage", "column.coverage", 10),
+    Column("errors", "column.errors", 10),
 ]
 
 
@@ -217,7 +219,7 @@ def points(repository: Repository, sop_dir: Path, config: LintConfig, *, every: 
 
 
 def rule_columns() -> list[Column]:
-    return [Column(f"findings.{rule}", rule, rule, 10) for rule in RULES]
+    return [Column(f"findings.{rule}", "", 10, heading=rule) for rule in RULES]
 
 
 def flatten(point: dict[str, Any]) -> dict[str, Any]:
@@ -231,15 +233,12 @@ def flatten(point: dict[str, Any]) -> dict[str, Any]:
 
 
 def report(found: list[dict[str, Any]], every: str) -> Report:
-    columns = [column if column.key != "coverage" else Column("coverage_percent", column.ja, column.en, 10)
+    columns = [column if column.key != "coverage" else Column("coverage_percent", column.message, 10)
                for column in COLUMNS] + rule_columns()
-    units = {"month": ("月ごと", "monthly"), "week": ("週ごと", "weekly"), "commit": ("コミットごと", "per commit")}
-    unit = units[every]
     return Report(
         NAME,
-        {"ja": "ナレッジベースの推移", "en": "Trend over history"},
-        {"ja": f"git の履歴から{unit[0]}に読み直した手順数・属人化・手順書なしの業務・レビュー期限切れ・文書化率と、"
-               f"ルールごとの指摘数（古い順）。各時点の日付で期限を判定する。",
-         "en": f"Procedures, single-owner procedures, undocumented tasks, overdue reviews, coverage and findings "
-               f"per rule, re-read from git history {unit[1]} (oldest first), each judged as of its own date."},
+        in_every_language("report.trend.title"),
+        {code: language_for(code).label("report.trend.description",
+                                        unit=language_for(code).label(f"report.trend.{every}"))
+         for code in LANGUAGES},
         columns, [flatten(point) for point in found], rows_key="points")

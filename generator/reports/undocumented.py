@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..i18n import in_every_language
+from ..i18n import language as language_for
 from ..rules import LintResult
 from ..rules.undocumented_task import undocumented
 from .base import Column, Report
 
 NAME = "undocumented"
 COLUMNS = [
-    Column("id", "ID", "ID", 12),
-    Column("title", "業務", "Task", 36),
-    Column("department", "部門", "Department", 14),
-    Column("performer_names", "実施者", "Performed by", 24),
-    Column("hours_per_month", "月間工数（時間）", "Hours per month", 12),
-    Column("state", "状態", "State", 12),
-    Column("suppressed", "除外の理由（x-lint）", "Silenced because (x-lint)", 30),
-    Column("file", "ファイル", "File", 30),
+    Column("id", "column.id", 12),
+    Column("title", "column.task", 36),
+    Column("department", "column.department", 14),
+    Column("performer_names", "column.performer_names", 24),
+    Column("hours_per_month", "column.hours_per_month", 12),
+    Column("state", "column.state", 12),
+    Column("suppressed", "column.suppressed", 30),
+    Column("file", "column.file", 30),
 ]
-STATE = {"missing": {"ja": "手順書なし", "en": "no procedure"}, "draft": {"ja": "下書きのみ", "en": "draft only"}}
 
 
 def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
@@ -36,7 +37,7 @@ def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
             "performers": list(task.performers),
             "performer_names": [kb.name_of(person) for person in task.performers],
             "hours_per_month": task.hours_per_month,
-            "state": STATE[state].get(language, STATE[state]["en"]),
+            "state": language_for(language).label(f"report.undocumented.{state}"),
             "state_code": state,
             "procedure_file": procedure.path if procedure is not None else None,
             "suppressed": silenced.get(task.id),
@@ -49,7 +50,6 @@ def rows(result: LintResult, language: str = "en") -> list[dict[str, Any]]:
 def report(result: LintResult, language: str) -> Report:
     return Report(
         NAME,
-        {"ja": "文書化されていない業務", "en": "Undocumented work"},
-        {"ja": "業務棚卸し（inventory.yaml）にあって、手順書がないか下書きのままの業務。月間工数の多い順。",
-         "en": "Tasks of the inventory (inventory.yaml) with no procedure, or only a draft; most hours first."},
+        in_every_language("report.undocumented.title"),
+        in_every_language("report.undocumented.description"),
         COLUMNS, rows(result, language))

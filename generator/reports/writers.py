@@ -41,7 +41,7 @@ def _numeric(report: Report, key: str) -> bool:
 
 def write_md(report: Report, language: str) -> bytes:
     if not report.rows:
-        body = "（該当なし）\n" if language == "ja" else "(nothing to report)\n"
+        body = language_for(language).label("report.nothing") + "\n"
     else:
         body = markdown_table(report, language)
     text = f"# {escape(report.title_in(language))}\n\n{escape(report.description_in(language))}\n\n{body}"

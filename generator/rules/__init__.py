@@ -1,6 +1,8 @@
 """Lint rules: one module per rule, an explicit registry, strict configuration and ``lint()``.
 
 Each rule module has ``ID``, ``DEFAULT_SEVERITY``, ``OPTIONS`` (name → default), an optional
+``LANGUAGE_OPTIONS`` (language → defaults that replace ``OPTIONS`` for knowledge bases in that
+language: an English knowledge base gets English word lists only), an optional
 ``prepare(options)`` that compiles what the options need once per configuration, an optional
 ``SCOPE = "kb"`` for rules that look at the whole knowledge base, and ``check(kb, procedure, options,
 context)`` (or ``check(kb, options, context)``) yielding problems. Its docstring is the user's
@@ -27,11 +29,11 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from types import ModuleType
 from typing import Any
 
 from ..errors import ConfigError
+from ..i18n import Language, MissingMessage, _, active
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity, did_you_mean
 from ..speed import cores, in_parallel
@@ -111,23 +113,24 @@ def _check_option(rule_id: str, name: str, value: Any, default: Any) -> Any:
     setting = ("lint", "rules", rule_id, name)
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{where}: expected true or false, got {value!r}", setting)
+            raise ConfigError(_("config.expected-bool", where=where, value=repr(value)), setting)
     elif isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{where}: expected a whole number of at least 0, got {value!r}", setting)
+            raise ConfigError(_("config.expected-count", where=where, value=repr(value)), setting)
     elif isinstance(default, list):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}: expected a list of texts, got {value!r}", setting)
+            raise ConfigError(_("config.expected-texts", where=where, value=repr(value)), setting)
     elif isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(f"{where}: expected a text, got {value!r}", setting)
+        raise ConfigError(_("config.expected-text", where=where, value=repr(value)), setting)
     return value
 
 
-def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
+def _settings(rule_id: str, module: ModuleType, value: Any, language: str) -> RuleSettings:
     enabled, severity = True, module.DEFAULT_SEVERITY
-    options: dict[str, Any] = dict(module.OPTIONS)
+    # Word lists are written for the language the procedures are written in (LANGUAGE_OPTIONS).
+    options: dict[str, Any] = {**module.OPTIONS, **getattr(module, "LANGUAGE_OPTIONS", {}).get(language, {})}
     levels = ", ".join([*(str(s) for s in Severity), "off"])
     if value is None or value is True:
         pass
@@ -142,7 +145,7 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
         elif word.upper() in Severity.__members__:
             severity = Severity.parse(word)
         else:
-            raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}",
+            raise ConfigError(_("config.rule-value", rule=rule_id, levels=levels, value=repr(value)),
                               ("lint", "rules", rule_id))
     elif isinstance(value, dict):
         for name, option in value.items():
@@ -153,7 +156,7 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 elif word.upper() in Severity.__members__:
                     severity = Severity.parse(word)
                 else:
-                    raise ConfigError(f"lint.rules.{rule_id}.{name}: expected one of {levels}, got {option!r}",
+                    raise ConfigError(_("config.level", rule=rule_id, name=name, levels=levels, value=repr(option)),
                                       ("lint", "rules", rule_id, name))
             elif name == "enabled":
                 enabled = bool(option)
@@ -161,48 +164,52 @@ def _settings(rule_id: str, module: ModuleType, value: Any) -> RuleSettings:
                 options[name] = _check_option(rule_id, name, option, module.OPTIONS[name])
             else:
                 known = ["level", *module.OPTIONS]
-                raise ConfigError(
-                    f"lint.rules.{rule_id}: unknown option {name!r} for rule {rule_id!r}"
-                    f"{did_you_mean(name, known, cutoff=0.5)}; its options are: {', '.join(known)}",
-                    ("lint", "rules", rule_id, name))
+                raise ConfigError(_("config.unknown-option", rule=rule_id, name=name,
+                                    hint=did_you_mean(name, known, cutoff=0.5), known=", ".join(known)),
+                              ("lint", "rules", rule_id, name))
     else:
-        raise ConfigError(f"lint.rules.{rule_id}: expected {levels} or a mapping of options, got {value!r}",
+        raise ConfigError(_("config.rule-value", rule=rule_id, levels=levels, value=repr(value)),
                           ("lint", "rules", rule_id))
     prepare = getattr(module, "prepare", None)
     try:
         prepared = prepare(options) if prepare is not None else dict(options)
     except re.error as error:
-        raise ConfigError(f"lint.rules.{rule_id}: invalid regular expression {error.pattern!r}: {error}",
+        raise ConfigError(_("config.regex", rule=rule_id, pattern=error.pattern, error=error),
                           ("lint", "rules", rule_id)) from None
     return RuleSettings(enabled, severity, options, prepared)
 
 
-def parse_lint_config(options: Mapping[str, Any] | None) -> LintConfig:
+def parse_lint_config(options: Mapping[str, Any] | None, language: str | None = None) -> LintConfig:
     """The ``lint`` mapping of the plugin options, validated; raises ``ConfigError`` naming the bad rule or option."""
     options = options or {}
     if not isinstance(options, Mapping):
-        raise ConfigError(f"lint: expected a mapping such as {{rules: {{single-owner: {{min_people: 3}}}}}}, "
-                          f"got {options!r}", ("lint",))
+        raise ConfigError(_("config.lint-shape", value=repr(options)), ("lint",))
     for key in options:
         if key != "rules":
-            raise ConfigError(f"lint: unknown setting {key!r}{did_you_mean(key, ['rules'], cutoff=0.5)}; "
-                              f"rules are configured under lint.rules", ("lint", key))
+            raise ConfigError(_("config.lint-key", key=key, hint=did_you_mean(key, ["rules"], cutoff=0.5)),
+                              ("lint", key))
     configured = options.get("rules") or {}
     if not isinstance(configured, Mapping):
-        raise ConfigError(f"lint.rules: expected a mapping of rule id → settings, got {configured!r}",
-                          ("lint", "rules"))
+        raise ConfigError(_("config.rules-shape", value=repr(configured)), ("lint", "rules"))
     for rule_id in configured:
         if rule_id not in RULES:
-            raise ConfigError(f"lint.rules: unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}; "
-                              f"the rules are: {', '.join(RULES)}", ("lint", "rules", rule_id))
-    return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id))
+            raise ConfigError(_("config.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5),
+                                rules=", ".join(RULES)), ("lint", "rules", rule_id))
+    spoken = language or active().code  # the knowledge base's language: its default word lists
+    return LintConfig({rule_id: _settings(rule_id, module, configured.get(rule_id), spoken)
                        for rule_id, module in RULES.items()})
 
 
-@cache
+_DEFAULTS: dict[str, LintConfig] = {}
+"""Language → the default configuration (its word lists differ by language)."""
+
+
 def default_config() -> LintConfig:
-    """Every rule at its default level and options (what an empty ``lint:`` gives)."""
-    return parse_lint_config({})
+    language = active().code
+    if language not in _DEFAULTS:
+        _DEFAULTS[language] = parse_lint_config({})
+    return _DEFAULTS[language]
+
 
 
 # --- suppressions -------------------------------------------------------------------------------
@@ -224,21 +231,20 @@ def _read_ignores(kb: KnowledgeBase) -> tuple[dict[tuple[str, str], Suppression]
     for owner_id, source, block, prefix in places:
         if not isinstance(block, dict) or set(block) - {"ignore"} or not isinstance(block.get("ignore"), dict):
             problems.append(source.problem(
-                IGNORE_CODE, "x-lint must be a mapping 'ignore: {rule-id: \"reason\"}', e.g. "
-                "x-lint: {ignore: {single-owner: \"only HR may see the data\"}}", *prefix,
+                IGNORE_CODE, _("lint.x-lint.shape"), *prefix,
                 severity=Severity.ERROR, procedure=owner_id))
             continue
         for rule_id, reason in block["ignore"].items():
             path = (*prefix, "ignore", rule_id)
             if rule_id not in RULES:
                 problems.append(source.problem(
-                    IGNORE_CODE, f"x-lint ignores unknown rule {rule_id!r}{did_you_mean(rule_id, RULES, cutoff=0.5)}",
+                    IGNORE_CODE,
+                    _("lint.x-lint.unknown-rule", rule=rule_id, hint=did_you_mean(rule_id, RULES, cutoff=0.5)),
                     *path, key=True, severity=Severity.ERROR, procedure=owner_id))
                 continue
             if not isinstance(reason, str) or not reason.strip():
                 problems.append(source.problem(
-                    IGNORE_CODE, f"x-lint ignores {rule_id!r} without a reason; write why, e.g. "
-                    f"{rule_id}: \"...\" (the reason is shown in the reports)", *path, key=True,
+                    IGNORE_CODE, _("lint.x-lint.no-reason", rule=rule_id), *path, key=True,
                     severity=Severity.ERROR, procedure=owner_id))
                 continue
             line, column = source.where(*path, key=True)
@@ -349,10 +355,24 @@ def _with_severity(problems: Iterable[Problem], severity: Severity) -> Iterable[
         yield problem if problem.severity is severity else replace(problem, severity=severity)
 
 
+def documentation(rule_id: str, language: Language) -> str:
+    """A rule's documentation (What it does, Why is this bad?, Example, Options) in ``language``.
+
+    English is the source language: its text is the rule module's docstring, read by people reading
+    the code as well; other languages translate it in their catalogue as ``rule.<id>.doc``.
+    """
+    if language.has(f"rule.{rule_id}.doc"):
+        return language.label(f"rule.{rule_id}.doc")
+    if language.code != "en":
+        raise MissingMessage(f"rule.{rule_id}.doc is missing from the {language.code!r} catalogue")
+    text = (RULES[rule_id].__doc__ or "").strip()
+    return text.split("\n", 1)[1].strip() if "\n" in text else ""
+
+
 def summary(module: ModuleType) -> str:
     """The first line of a rule's docstring."""
     return (module.__doc__ or "").strip().splitlines()[0].strip()
 
 
-__all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "default_config",
+__all__ = ["RULES", "LintConfig", "LintResult", "RuleSettings", "Suppression", "default_config", "documentation",
            "parse_lint_config", "run", "summary"]

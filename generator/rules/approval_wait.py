@@ -2,44 +2,46 @@
 
 ## What it does
 Adds up the `sla` of every approval of an active procedure (worst case: every condition applies)
-and compares the sum with each KPI whose name or target mentions lead time (リードタイム, lead time,
-turnaround, 所要日数). Targets are read from the KPI's `target`: `3日以内`, `5営業日`, `48時間`,
-`3 days`, `2 business days`. When the approvals alone exceed the target, the KPI's `target` is
-reported.
+and compares the sum with each KPI whose name or target mentions lead time (lead time, lead-time,
+turnaround, cycle time, processing time, time to complete, and the Japanese equivalents). Targets
+are read from the KPI's `target`: `3 days`, `2 business days`, `5 working days`, `48 hours`, `1 week`
+(five business days), and the Japanese forms. When the approvals alone exceed the target, the KPI's
+`target` is reported.
 
-Units: a day is a business day both in SLAs (`2d`) and in targets (`3日`, `3 days`); hours in an SLA
-are working hours (`8h` is one day), hours in a target are clock hours (`48時間` is two days).
+Units: a day is a business day both in SLAs (`2d`) and in targets (`3 days`); hours in an SLA are
+working hours (`8h` is one day), hours in a target are clock hours (`48 hours` is two days).
 Approvals without an `sla` count as zero.
 
 ## Why is this bad?
-It is `info`: if waiting for stamps already uses up the lead time, the target cannot be met however
-fast the work is done. Fewer approval levels, deputies or an amount threshold are the usual fixes.
+It is `info`: if waiting for sign-off already uses up the lead time, the target cannot be met
+however fast the work is done. Fewer approval levels, deputies or an amount threshold are the usual
+fixes.
 
 ## Example
 Reported (2d + 2d of approvals against 3 days):
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 2d
   - approver: legal
     sla: 2d
 kpis:
-  - name: 処理リードタイム
-    target: 3日以内
+  - name: Lead time
+    target: within 3 days
 ```
 Not reported:
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 1d
 kpis:
-  - name: 処理リードタイム
-    target: 3日以内
+  - name: Lead time
+    target: within 3 days
 ```
 
 ## Options
-- `keywords` (default: リードタイム, lead time, turnaround, 所要日数, 所要時間): a KPI whose name or target
-  contains one of these (case-insensitive) is a lead-time target.
+- `keywords` (default: the words above): a KPI whose name or target contains one of these
+  (case-insensitive) is a lead-time target.
 """
 from __future__ import annotations
 
@@ -48,16 +50,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import _
 from ..model import BUSINESS_DAY_MINUTES, KnowledgeBase, Kpi, Procedure
 from ..problems import Problem, Severity
 from .base import Context
 
 ID = "approval-wait"
 DEFAULT_SEVERITY = Severity.INFO
-OPTIONS: dict[str, Any] = {"keywords": ["リードタイム", "lead time", "lead-time", "turnaround", "所要日数", "所要時間"]}
+JAPANESE = ["リードタイム", "所要日数", "所要時間", "処理日数", "処理期間"]
+ENGLISH = ["lead time", "lead-time", "leadtime", "turnaround", "turn-around", "cycle time", "processing time",
+           "time to complete", "completion time", "days to complete"]
+OPTIONS: dict[str, Any] = {"keywords": [*JAPANESE, *ENGLISH]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"keywords": ENGLISH}}
 
 _TARGET = re.compile(
-    r"([0-9０-９]+(?:\.[0-9]+)?)\s*(営業日|日|時間|business\s+days?|working\s+days?|days?|hours?|hrs?|h|d)(?![A-Za-z])",
+    r"([0-9０-９]+(?:\.[0-9]+)?)\s*(営業日|日|時間|週間|business\s+days?|working\s+days?|days?|hours?|hrs?|"
+    r"weeks?|wks?|h|d)(?![A-Za-z])",
     re.IGNORECASE)
 
 
@@ -70,6 +78,8 @@ def target_days(text: str) -> float | None:
     unit = match.group(2).lower()
     if unit in ("時間", "h", "hr", "hrs", "hour", "hours"):
         return number / 24
+    if unit in ("週間", "week", "weeks", "wk", "wks"):
+        return number * 5  # a week of business days
     return number
 
 
@@ -109,6 +119,7 @@ def waits(procedure: Procedure, lowered_keywords: list[str]) -> Iterator[Wait]:
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     for wait in waits(procedure, options["lowered"]):
         yield procedure.source.problem(
-            ID, f"approvals alone may take {wait.days:g} business days ({wait.slas}), more than the target "
-            f"'{wait.kpi.target}' of KPI '{wait.kpi.name}'", "kpis", wait.index, "target",
+            ID, _("lint.approval-wait", days=f"{wait.days:g}", slas=wait.slas, target=wait.kpi.target,
+                  kpi=wait.kpi.name),
+            "kpis", wait.index, "target",
             severity=DEFAULT_SEVERITY, procedure=procedure.id)

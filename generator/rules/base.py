@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 
 _ASCII_WORD = re.compile(r"^[A-Za-z0-9 _.-]+$")
@@ -55,7 +56,7 @@ class Context:
 
     def names(self, people: Iterable[str]) -> str:
         """``田中 花子 (tanaka), 鈴木 一郎 (suzuki)`` for messages."""
-        return ", ".join(f"{self.kb.name_of(person)} ({person})" for person in people) or "nobody"
+        return _("list_sep").join(f"{self.kb.name_of(person)} ({person})" for person in people) or _("nobody")
 
     def label(self, actor: str) -> str:
         """``'ga-manager' (総務課長)`` for messages; the id alone when the name adds nothing."""
@@ -89,7 +90,7 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
     Latin words match whole words only, judged by ASCII letters and digits (so ``TODO`` matches in
     ``TODO:`` and ``TODO入稿`` but ``xxx`` not in ``xxxl`` nor ``todo`` in ``Todoroki``); Japanese
     words match anywhere, as Japanese has no spaces. With ``inflections``, ``print`` also matches
-    ``printed``, ``printing``, ``prints`` and ``printer``.
+    ``printed``, ``printing`` and ``prints`` (not ``printer``: a machine).
     """
     parts: list[str] = []
     literals: set[str] = set()
@@ -97,7 +98,8 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
         literals.add(max(word.lower().split(), key=len))
         escaped = re.escape(word).replace(r"\ ", r"\s+")
         if _ASCII_WORD.match(word):
-            suffix = r"(?:s|es|ed|d|ing|er|ers)?" if inflections else ""
+            # Not -er: a "printer" or a "stamper" is a machine, not a step done on paper.
+            suffix = r"(?:s|es|ed|d|ing)?" if inflections else ""
             # The boundary test sits after the first character so that every branch starts with a
             # literal: Python's re then skips ahead to candidate characters (measured 5x faster).
             first, rest = re.escape(word[0]), escaped[len(re.escape(word[0])):]
@@ -151,11 +153,11 @@ def quote(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-_SINGULAR = {"steps": "step", "approvals": "approval", "kpis": "KPI", "faq": "FAQ"}
+_SINGULAR = {"steps": "field.step", "approvals": "field.approval", "kpis": "field.kpi", "faq": "field.faq"}
 
 
 def field_label(path: tuple[str | int, ...]) -> str:
     """``("steps", 2, "details")`` → ``step 3 details``."""
     if len(path) == 3 and path[0] in _SINGULAR:
-        return f"{_SINGULAR[str(path[0])]} {int(path[1]) + 1} {path[2]}"
+        return _(_SINGULAR[str(path[0])], n=int(path[1]) + 1, name=path[2])
     return str(path[0])

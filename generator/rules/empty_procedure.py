@@ -2,7 +2,7 @@
 
 ## What it does
 Reports an active procedure without steps (pointing at its `id`), and each step that has neither
-`details` nor a `tool` (pointing at the step's `title`): a title alone such as "処理する" tells a
+`details` nor a `tool` (pointing at the step's `title`): a title alone such as "Process it" tells a
 newcomer nothing.
 
 ## Why is this bad?
@@ -13,15 +13,15 @@ still in someone's head. It is worse than a missing one, because nobody looks fo
 Fails (step 1 has only a title):
 ```yaml
 steps:
-  - title: 請求書の処理
+  - title: Process the invoice
 ```
 Passes:
 ```yaml
 steps:
-  - title: 請求書の処理
-    tool: freee
+  - title: Process the invoice
+    tool: xero
     details: |
-      freee の「支払依頼」から請求書 PDF を登録し、勘定科目と支払期日を入力する。
+      Upload the invoice PDF under "Bills to pay", then enter the account code and the due date.
 ```
 """
 from __future__ import annotations
@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -40,12 +41,12 @@ OPTIONS: dict[str, Any] = {}
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
     if not procedure.steps:
-        yield procedure.source.problem(ID, "the procedure has no steps; write down how the work is done", "id",
+        yield procedure.source.problem(ID, _("lint.empty-procedure.no-steps"), "id",
                                        severity=DEFAULT_SEVERITY, procedure=procedure.id)
         return
     for step in procedure.steps:
         if (step.details and step.details.strip()) or step.tool:
             continue
         yield procedure.source.problem(
-            ID, f"step {step.number} '{step.title}' has neither details nor a tool; say how it is done",
+            ID, _("lint.empty-procedure.step", n=step.number, title=step.title),
             "steps", step.number - 1, "title", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -11,25 +11,25 @@ The procedure sends the reader to somebody who has left or moved. Until a succes
 work has no one responsible for it, and approvals wait forever.
 
 ## Example
-Fails (yamada is `active: false`):
+Fails (sam.white is `active: false`):
 ```yaml
-id: GA-010
-title: 社有車の管理
-department: 総務部
-owner: yamada
-backups: [tanaka]
+id: FAC-010
+title: Manage the company cars
+department: Facilities
+owner: sam.white
+backups: [emma.jones]
 steps:
-  - title: 車検の予約
+  - title: Book the annual inspection
 ```
 Passes:
 ```yaml
-id: GA-010
-title: 社有車の管理
-department: 総務部
-owner: tanaka
-backups: [suzuki]
+id: FAC-010
+title: Manage the company cars
+department: Facilities
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 車検の予約
+  - title: Book the annual inspection
 ```
 """
 from __future__ import annotations
@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -49,13 +50,13 @@ OPTIONS: dict[str, Any] = {}
 def _gone(kb: KnowledgeBase, actor: str, context: Context) -> str | None:
     """Why ``actor`` can do nothing, or None when someone active stands behind it (or it is unknown)."""
     if actor in kb.people:
-        return None if kb.people[actor].active else f"{context.label(actor)} is no longer active"
+        return None if kb.people[actor].active else _("lint.inactive-owner.person", who=context.label(actor))
     role = kb.roles.get(actor)
     if role is None or context.active_people(actor):
         return None  # an unknown id is validation's business
     if not role.members:
-        return f"role {context.label(actor)} has no members"
-    return f"role {context.label(actor)} has no active member ({', '.join(role.members)} inactive)"
+        return _("lint.inactive-owner.role-empty", who=context.label(actor))
+    return _("lint.inactive-owner.role-inactive", who=context.label(actor), members=_("list_sep").join(role.members))
 
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
@@ -64,8 +65,8 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
                     and not any(step.actor in gone for step in procedure.steps)
                     and not any(approval.approver in gone for approval in procedure.approvals)):
         return
-    places: list[tuple[str, str, tuple[str | int, ...]]] = [("owner", procedure.owner, ("owner",))]
-    places += [("backup", backup, ("backups", index)) for index, backup in enumerate(procedure.backups)]
+    places: list[tuple[str, str, tuple[str | int, ...]]] = [(_("place.owner"), procedure.owner, ("owner",))]
+    places += [(_("place.backup"), backup, ("backups", index)) for index, backup in enumerate(procedure.backups)]
     # A departed actor named in five steps is one problem to fix: report it once, at its first use.
     steps: dict[str, list[int]] = {}
     approvals: dict[str, list[int]] = {}
@@ -81,13 +82,14 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         uses = []
         if actor in steps:
             numbers = steps[actor]
-            uses.append(f"step{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} actor")
+            uses.append(_("place.steps" if len(numbers) > 1 else "place.step", numbers=", ".join(map(str, numbers))))
         if actor in approvals:
             numbers = approvals[actor]
-            uses.append(f"approval{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} approver")
-        places.append((" and ".join(uses), actor, path))
+            uses.append(_("place.approvals" if len(numbers) > 1 else "place.approval",
+                          numbers=", ".join(map(str, numbers))))
+        places.append((_("place.and").join(uses), actor, path))
     for label, actor, path in places:
         reason = _gone(kb, actor, context)
         if reason:
-            yield procedure.source.problem(ID, f"{label}: {reason}; name a successor", *path,
+            yield procedure.source.problem(ID, _("lint.inactive-owner", place=label, reason=reason), *path,
                                            severity=DEFAULT_SEVERITY, procedure=procedure.id)

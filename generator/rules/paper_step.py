@@ -1,31 +1,37 @@
-"""A step done on paper: printing, stamping (押印), faxing or posting — a DX candidate.
+"""A step done on paper: printing, stamping, faxing or posting; a candidate for digitisation.
 
 ## What it does
-Looks in the title and details of each step of an active procedure for words of paper work —
-印刷, 押印, 捺印, ハンコ, 判子, 印鑑, FAX, ファックス, 郵送, 書留, 原本, print, stamp, fax, by post, paper — and
-reports each such step once, at the first word. Latin words match whole words and their inflections
-(`printed`, `faxes`); the list can be replaced.
+Looks in the title and details of each step of an active procedure for words of paper work: print
+out, printout, photocopy, hard copy, paper form, fax, by post, by mail, registered or certified
+mail, recorded delivery, envelope, wet signature, rubber stamp, company seal, hanko. Each such step
+is reported once, at the first word. Latin words match whole words and their inflections
+(`printed out`, `faxes`); the list can be replaced. A Japanese knowledge base gets the Japanese
+words as well.
+
+Words with an ordinary office or factory meaning are not in the list: "print" alone (labels and
+drawings are printed on every shop floor), "printer" (a machine), "stamp" (a time stamp, a stamping
+press), "paper" (paper towels, sandpaper), "post" (post it on Slack), "mail" (e-mail).
 
 ## Why is this bad?
 It is not wrong, and so only `info`: paper steps are where time, postage and errors go, and they
 cannot be done from home. The `dx` report lists them so that the department can choose which to
-digitise first (電子契約, 電子帳簿保存法, e-Gov).
+digitise first (e-signature, e-invoicing, online filing).
 
 ## Example
 Reported:
 ```yaml
 steps:
-  - title: 発注書の送付
+  - title: Send the purchase order
     details: |
-      発注書を印刷して FAX で送る。
+      Print the purchase order and fax it to the supplier.
 ```
 Not reported:
 ```yaml
 steps:
-  - title: 発注書の送付
-    tool: kintone
+  - title: Send the purchase order
+    tool: netsuite
     details: |
-      kintone の発注アプリから取引先にメールで送る。
+      Send it to the supplier by e-mail from the purchase order screen.
 ```
 
 ## Options
@@ -36,16 +42,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure, Step
 from ..problems import Problem, Severity
 from .base import Context, Words, text_position, word_pattern
 
 ID = "paper-step"
 DEFAULT_SEVERITY = Severity.INFO
-OPTIONS: dict[str, Any] = {"words": [
-    "印刷", "押印", "捺印", "ハンコ", "はんこ", "判子", "印鑑", "FAX", "ファックス", "ファクス", "郵送", "書留",
-    "原本", "print", "stamp", "fax", "hanko", "by post", "by mail", "postal", "paper",
-]}
+JAPANESE = ["印刷", "押印", "捺印", "ハンコ", "はんこ", "判子", "印鑑", "FAX", "ファックス", "ファクス", "郵送", "書留",
+            "原本"]
+ENGLISH = [
+    # Printing, but not "print" alone: labels and drawings are printed in every factory.
+    "print out", "print off", "printout", "print a copy", "printed copy", "print the form", "print and sign",
+    "print it", "print them", "photocopy", "hard copy", "hard copies", "paper form", "paper copy", "paper copies",
+    "paper file",
+    # Faxing and posting (UK and US), but not "post" alone (post on Slack) nor "mail" (e-mail).
+    "fax", "by post", "by mail", "registered mail", "certified mail", "recorded delivery", "first class post",
+    "snail mail", "envelope", "postage",
+    # Signing and stamping by hand, but not "stamp" alone (a time stamp, a stamping press).
+    "wet signature", "wet-ink signature", "ink signature", "rubber stamp", "company seal", "hanko",
+]
+OPTIONS: dict[str, Any] = {"words": [*JAPANESE, *ENGLISH]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"words": ENGLISH}}
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +87,6 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             words = paper_words(pattern, step)
             line, column = text_position(procedure, ("steps", index, name), text, match.start())
             yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
-                          f"step {step.number} '{step.title}' is paper work ({', '.join(words)}): "
-                          f"a candidate for digitisation", procedure.id)
+                          _("lint.paper-step", n=step.number, title=step.title, words=", ".join(words)),
+                          procedure.id)
             break

@@ -1,4 +1,4 @@
-"""Text left unfinished: TODO, TBD, FIXME, 要確認, 未定, 後で書く, xxx.
+"""Text left unfinished: TODO, TBD, TBC, FIXME, xxx and their Japanese equivalents.
 
 ## What it does
 Looks for placeholder words in every text of an active procedure (title, summary, frequency,
@@ -14,33 +14,40 @@ gap at the worst moment; publishing it hides that the knowledge is still missing
 Fails:
 ```yaml
 steps:
-  - title: 印刷会社への入稿
+  - title: Send the artwork to the printer
     details: |
-      TODO: 入稿用テンプレートの保存場所を書く。
+      TODO: say where the artwork template is kept.
 ```
 Passes:
 ```yaml
 steps:
-  - title: 印刷会社への入稿
+  - title: Send the artwork to the printer
     details: |
-      入稿用テンプレートは共有ドライブ「総務/名刺」にある。
+      The artwork template is in the shared drive, folder "Facilities/Business cards".
 ```
 
 ## Options
-- `words` (default: the list above): the placeholder words to look for; replaces the default list.
+- `words` (default: TODO, TBD, TBC, FIXME, XXX, "to be confirmed", "to be decided", "fill in later" and
+  the Japanese equivalents): the placeholder words to look for; replaces the default list.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context, field_label, procedure_texts, text_position, word_pattern
 
 ID = "placeholder"
 DEFAULT_SEVERITY = Severity.WARNING
-OPTIONS: dict[str, Any] = {"words": ["TODO", "TBD", "FIXME", "要確認", "未定", "後で書く", "xxx"]}
+JAPANESE = ["要確認", "未定", "後で書く", "あとで書く", "記入中"]
+# Not "WIP" (work in progress is stock on a factory floor) nor "N/A" (a real answer).
+ENGLISH = ["TODO", "TBD", "TBC", "TBA", "FIXME", "xxx", "to be confirmed", "to be decided", "to be determined",
+           "to be added", "fill in later", "fill this in", "details to follow", "lorem ipsum"]
+OPTIONS: dict[str, Any] = {"words": [*ENGLISH, *JAPANESE]}
+LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"words": ENGLISH}}
 
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
@@ -57,5 +64,4 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         line, column = text_position(procedure, path, text, match.start())
         yield Problem(procedure.path, line, column, ID, DEFAULT_SEVERITY,
-                      f"placeholder '{match.group(0)}' in {field_label(path)}: finish the text, or track the "
-                      f"open question outside the procedure", procedure.id)
+                      _("lint.placeholder", word=match.group(0), field=field_label(path)), procedure.id)

@@ -37,7 +37,8 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from ..model import KnowledgeBase, Procedure
+from ..i18n import _
+from ..model import KnowledgeBase, Procedure, days_after
 from ..problems import Problem, Severity
 from .base import Context
 
@@ -57,7 +58,7 @@ def review_state(procedure: Procedure, today: dt.date, upcoming_days: int = 0) -
         return "never"
     if due < today:
         return "overdue"
-    if due <= today + dt.timedelta(days=upcoming_days):
+    if due <= days_after(today, upcoming_days):
         return "upcoming"
     return None
 
@@ -68,14 +69,13 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
     state = review_state(procedure, context.today)
     if state == "never" or due is None:
         place = ("review",) if "review" in procedure.source.data else ("id",)
-        yield procedure.source.problem(ID, "the procedure has never been reviewed; review it and set "
-                                       "'review: {last_reviewed: YYYY-MM-DD}'", *place,
+        yield procedure.source.problem(ID, _("lint.review-overdue.never"), *place,
                                        severity=DEFAULT_SEVERITY, procedure=procedure.id)
         return
     if state != "overdue":
         return
     days = (context.today - due).days
     yield procedure.source.problem(
-        ID, f"review overdue by {days} day{'s' if days != 1 else ''}: due {due.isoformat()} "
-        f"(last reviewed {review.last_reviewed}, every {review.interval_months} months)",
+        ID, _("lint.review-overdue.days" if days != 1 else "lint.review-overdue.day", days=days,
+              due=due.isoformat(), last=review.last_reviewed, months=review.interval_months),
         "review", "last_reviewed", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -1,4 +1,4 @@
-"""An approver who approves their own work (職務分掌).
+"""An approver who approves their own work (segregation of duties).
 
 ## What it does
 Reports an approval whose `approver` resolves to exactly one active person who is also
@@ -10,28 +10,28 @@ other's work. The finding points at the `approver` and names the steps concerned
 
 ## Why is this bad?
 An approval is a second pair of eyes. When the same person does the work and approves it, the
-approval is a formality: errors and fraud pass unseen, and auditors (J-SOX) flag it.
+approval is a formality: errors and fraud pass unseen, and auditors (SOX) flag it.
 
 ## Example
-Fails (sato does step 1 and approves it):
+Fails (pat.kim does step 1 and approves it):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 支払データの作成
-    actor: sato
+  - title: Prepare the payment file
+    actor: pat.kim
 approvals:
-  - approver: ga-manager   # members: [sato]
+  - approver: facilities-manager   # members: [pat.kim]
 ```
 Passes:
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 支払データの作成
-    actor: tanaka
+  - title: Prepare the payment file
+    actor: emma.jones
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
 ```
 """
 from __future__ import annotations
@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -58,13 +59,13 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         person = approvers[0]
         if performers == [person]:
-            reason = "is also the only person who performs the procedure"
+            reason = _("lint.segregation-of-duties.only")
         else:
             own = [str(step.number) for step in procedure.steps if context.active_people(step.actor) == (person,)]
             if not own:
                 continue
-            reason = f"also does step{'s' if len(own) > 1 else ''} {', '.join(own)} alone"
+            reason = _("lint.segregation-of-duties.steps" if len(own) > 1 else "lint.segregation-of-duties.step",
+                       steps=", ".join(own))
         yield procedure.source.problem(
-            ID, f"approval {approval.number}: the approver {context.names([person])} {reason}; "
-            f"an approval needs someone other than the person who did the work",
+            ID, _("lint.segregation-of-duties", n=approval.number, name=context.names([person]), reason=reason),
             "approvals", approval.number - 1, "approver", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -6,14 +6,14 @@ a single active member. The finding points at the `approver`. (An approver with 
 at all is `inactive-owner`'s finding.)
 
 ## Why is this bad?
-When the approver is on leave nobody can approve, and the procedure waits. A deputy (代決者) named
-in the role keeps the work moving and is usually what the company's approval rules (決裁規程) say.
+When the approver is on leave nobody can approve, and the procedure waits. A deputy named in the
+role keeps the work moving, and is usually what the company's delegation of authority says.
 
 ## Example
-Fails (the role ga-manager has one member, sato):
+Fails (the role facilities-manager has one member, pat.kim):
 ```yaml
 approvals:
-  - approver: ga-manager
+  - approver: facilities-manager
     sla: 1d
 ```
 Passes (add a deputy to the role in roles.yaml, or approve by a role with two members):
@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -42,8 +43,7 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         people = context.active_people(approval.approver)
         if len(people) != 1:
             continue
-        via = "" if approval.approver == people[0] else f" ({context.label(approval.approver)} has one active member)"
+        via = "" if approval.approver == people[0] else _("lint.one-member", role=context.label(approval.approver))
         yield procedure.source.problem(
-            ID, f"approval {approval.number} can only be given by {context.names(people)}{via}; "
-            f"name a deputy so approvals do not wait when they are away",
+            ID, _("lint.single-approver", n=approval.number, names=context.names(people), via=via),
             "approvals", approval.number - 1, "approver", severity=DEFAULT_SEVERITY, procedure=procedure.id)

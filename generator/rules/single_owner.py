@@ -1,4 +1,4 @@
-"""A procedure that fewer than ``min_people`` active people can perform (属人化).
+"""A procedure that fewer than ``min_people`` active people can perform (single point of failure).
 
 ## What it does
 Counts the distinct **active** people among the procedure's `owner` and `backups` and reports the
@@ -14,25 +14,25 @@ When the only person who can do the work is ill, on leave or leaves the company,
 and the knowledge leaves with them. Naming a trained backup is the cheapest insurance there is.
 
 ## Example
-Fails (only tanaka can perform it):
+Fails (only emma.jones can perform it):
 ```yaml
-id: GA-001
-title: 電子契約の締結
-department: 総務部
-owner: tanaka
+id: FAC-001
+title: Sign a supplier contract
+department: Facilities
+owner: emma.jones
 backups: []
 steps:
-  - title: 契約書の確認
+  - title: Check the contract
 ```
-Passes (tanaka and suzuki can):
+Passes (emma.jones and chris.lee can):
 ```yaml
-id: GA-001
-title: 電子契約の締結
-department: 総務部
-owner: tanaka
-backups: [suzuki]
+id: FAC-001
+title: Sign a supplier contract
+department: Facilities
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
+  - title: Check the contract
 ```
 
 ## Options
@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -68,9 +69,9 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
     if people is None:
         return
     if people:
-        who = f"only {context.names(people)} can perform this procedure"
+        message = _("lint.single-owner.some", names=context.names(people), needed=needed)
     else:
-        who = "no active person can perform this procedure"
+        message = _("lint.single-owner.none", needed=needed)
     yield procedure.source.problem(
-        ID, f"{who}; name backups in 'backups' so that at least {needed} active people can",
+        ID, message,
         "owner", key=True, severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -12,22 +12,22 @@ Backups give a false sense of safety when one step in the middle needs a particu
 procedure halts there when that person is away.
 
 ## Example
-Fails (only sato, through the role ga-manager, can do step 2):
+Fails (only pat.kim, through the role facilities-manager, can do step 2):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
-  - title: 稟議の起票
-    actor: ga-manager
+  - title: Check the contract
+  - title: Raise the purchase request
+    actor: facilities-manager
 ```
 Passes (the role legal has two active members):
 ```yaml
-owner: tanaka
-backups: [suzuki]
+owner: emma.jones
+backups: [chris.lee]
 steps:
-  - title: 契約書の確認
-  - title: 稟議の起票
+  - title: Check the contract
+  - title: Raise the purchase request
     actor: legal
 ```
 """
@@ -36,6 +36,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -53,8 +54,7 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         people = context.active_people(step.actor)
         if len(people) != 1 or people[0] in covered:
             continue
-        via = "" if step.actor == people[0] else f" through {context.label(step.actor)}"
+        via = "" if step.actor == people[0] else _("lint.via-role", role=context.label(step.actor))
         yield procedure.source.problem(
-            ID, f"step {step.number} '{step.title}' can only be done by {context.names(people)}{via}, "
-            f"who is not the owner or a backup; give the step a role with more members",
+            ID, _("lint.single-person-step", n=step.number, title=step.title, names=context.names(people), via=via),
             "steps", step.number - 1, "actor", severity=DEFAULT_SEVERITY, procedure=procedure.id)

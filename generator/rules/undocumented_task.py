@@ -1,8 +1,8 @@
-"""Work in the task inventory that has no procedure (暗黙知).
+"""Work in the task inventory that has no procedure (tacit knowledge).
 
 ## What it does
-Reads `sop/inventory.yaml`, the list of every task the departments do (業務棚卸し), and reports each
-task whose id has no procedure, or whose procedure is still a `draft`. A retired procedure counts as
+Reads `sop/inventory.yaml`, the list of every task the departments do, and reports each task whose
+id has no procedure, or whose procedure is still a `draft`. A retired procedure counts as
 documented (the task is kept for the record). The finding points at the task in `inventory.yaml`
 and carries the task id as its procedure, so `x-lint` on a draft procedure, or on the task itself in
 the inventory, can silence it.
@@ -15,23 +15,23 @@ Work nobody has written down lives only in the heads of the people who do it. Th
 where it becomes visible; a task without a procedure is tomorrow's outage when its performer leaves.
 
 ## Example
-Fails (inventory.yaml lists GA-099, and there is no procedure with id GA-099):
+Fails (inventory.yaml lists FAC-099, and there is no procedure with id FAC-099):
 ```yaml
-GA-099:
-  title: 社有車の管理
-  department: 総務部
-  performers: [suzuki]
+FAC-099:
+  title: Manage the company cars
+  department: Facilities
+  performers: [chris.lee]
   hours_per_month: 4
 ```
-Passes: write `sop/総務部/GA-099.yaml` with `id: GA-099` and `status: active`.
+Passes: write `sop/Facilities/FAC-099.yaml` with `id: FAC-099` and `status: active`.
 ```yaml
-id: GA-099
-title: 社有車の管理
-department: 総務部
-owner: suzuki
-backups: [tanaka]
+id: FAC-099
+title: Manage the company cars
+department: Facilities
+owner: chris.lee
+backups: [emma.jones]
 steps:
-  - title: 車検の予約
+  - title: Book the annual inspection
 ```
 """
 from __future__ import annotations
@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure, Task
 from ..problems import Problem, Severity
 from .base import Context
@@ -65,12 +66,12 @@ def check(kb: KnowledgeBase, options: dict[str, Any], context: Context) -> Itera
     if inventory is None:
         return
     for task, procedure in undocumented(kb):
-        hours = f", {task.hours_per_month:g} h/month" if task.hours_per_month is not None else ""
-        who = f" done by {context.names(task.performers)}" if task.performers else ""
+        hours = (_("lint.hours-per-month", hours=f"{task.hours_per_month:g}")
+                 if task.hours_per_month is not None else "")
+        who = _("lint.done-by", names=context.names(task.performers)) if task.performers else ""
         if procedure is None:
-            message = (f"task {task.id!r} ({task.title}{hours}){who} has no procedure; "
-                       f"write one with 'id: {task.id}'")
+            message = _("lint.undocumented-task.missing", task=task.id, title=task.title, hours=hours, who=who)
         else:
-            message = (f"task {task.id!r} ({task.title}{hours}){who} has only a draft procedure "
-                       f"({procedure.path}); finish it and set 'status: active'")
+            message = _("lint.undocumented-task.draft", task=task.id, title=task.title, hours=hours, who=who,
+                        file=procedure.path)
         yield inventory.problem(ID, message, task.id, key=True, severity=DEFAULT_SEVERITY, procedure=task.id)

@@ -5,24 +5,232 @@
  * sub-path (GitHub Pages, a file share behind a proxy). Keys: "/" or "s" (as in Material) and
  * Ctrl/Cmd+K focus the box; arrows choose a result, Enter opens it, Escape closes the list.
  *
+ * Titles first: Pagefind ranks every page holding a query's words before it shows one, which takes
+ * about a second at 10,000 procedures for the words staff type most (the name of the work, on most
+ * pages). titles.json, next to this script (generator/search/titles.py), holds every procedure's id,
+ * title and department; each keystroke matches the query against it and lists the procedures whose
+ * title or id holds it at once, before Pagefind has answered. Pagefind's results then follow below
+ * them (those already listed left out), so a title match always comes before a page that only
+ * mentions the word, and nothing Pagefind finds is lost. Each result shows its id and department.
+ *
  * Warm-up: Chromium runs WebAssembly first with its baseline compiler and uses optimised code only
  * from the next call on, so the first search of a visit ranked at half speed. As soon as the search
  * box is ready — or, where the browser asks to save data, only when the visitor reaches for the box —
  * one search for a word that only the build's warm-up pages hold (WARMUP_WORD in
  * generator/search/pagefind.py) runs in Pagefind's worker: it downloads Pagefind's code, its metadata
- * and one small index chunk, and gets the ranking code optimised before the first real query.
+ * and one small index chunk, and gets the ranking code optimised before the first real query. The
+ * title index is fetched at the same time.
  * Starting at once rather than when the page is idle was measured: the first result at 10,000
  * procedures, typed right at the load event, 1.02 -> 0.93 s for a broad query.
+ *
+ * The hooks into Pagefind's <pagefind-searchbox> (its handleResults and showLoadingState methods) are
+ * those of Pagefind 1.5's component UI, the version pyproject.toml pins; tests/test_search_ranking.py
+ * fails if they stop working.
  */
 (function () {
   var script = document.currentScript;
   var root = new URL("../../", script.src);
   var bundle = new URL("pagefind/", root);
+  var titlesAddress = new URL("titles.json", script.src);
   var WARMUP_WORD = "sopbookwarmupzq";
+  var MAX_RESULTS = 10;
+  var RESULT_TEMPLATE =
+    '<a class="pf-searchbox-result" id="{{ aria.result_id }}" href="{{ meta.url | default(url) | safeUrl }}"' +
+    ' role="option" aria-selected="false" aria-labelledby="{{ aria.title_id }}"' +
+    '{{#if excerpt}} aria-describedby="{{ aria.excerpt_id }}"{{/if}}>' +
+    '<p class="pf-searchbox-result-title" id="{{ aria.title_id }}">{{ meta.title | default("Untitled") }}</p>' +
+    '{{#if meta.id}}<p class="sopbook-result-meta"><span class="sopbook-result-id">{{ meta.id }}</span>' +
+    '<span class="sopbook-result-department">{{ meta.department }}</span></p>{{/if}}' +
+    '{{#if excerpt}}<p class="pf-searchbox-result-excerpt" id="{{ aria.excerpt_id }}">{{+ excerpt +}}</p>{{/if}}' +
+    "</a>";
   var warming = null;
+  var titles = null;
+  var titlesLoading = null;
+
+  // --- the title-and-id index --------------------------------------------------------------------
+
+  function normalize(text) {
+    // NFKC folds full-width letters and digits (ＡＣＣ－００１) and half-width katakana into the
+    // forms the titles use, so a query matches however the keyboard produced it.
+    return String(text).normalize("NFKC").toLowerCase();
+  }
+
+  function compactId(text) {
+    return normalize(text).replace(/[\s\-_.\/]/g, "");
+  }
+
+  function loadTitles() {
+    if (!titlesLoading) {
+      titlesLoading = fetch(titlesAddress.href)
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (index) {
+          if (!index || index.version !== 1) return;
+          titles = index.procedures.map(function (entry) {
+            return {
+              id: entry[0], title: entry[1], department: index.departments[entry[2]],
+              url: new URL(index.folders[entry[3]] + entry[4], root).pathname,
+              idKey: compactId(entry[0]), idText: normalize(entry[0]), titleKey: normalize(entry[1]),
+            };
+          });
+        })
+        .catch(function () { /* without the index, the search shows Pagefind's results alone */ });
+    }
+    return titlesLoading;
+  }
+
+  var ASCII_WORD = /^[a-z0-9]+$/;
+
+  // Where ``term`` occurs in ``text``: anywhere for Japanese (no spaces between words), at the start
+  // of a word for a Latin term, so "voice" does not find "invoice". -1 when it does not occur.
+  function position(text, term) {
+    var at = text.indexOf(term);
+    if (!ASCII_WORD.test(term)) return at;
+    while (at > 0 && /[a-z0-9]/.test(text.charAt(at - 1))) at = text.indexOf(term, at + 1);
+    return at;
+  }
+
+  // The procedures whose id or title holds every word of the query, best first: the id itself, an id
+  // that starts with the query, a title that starts with it, then by where the title holds it.
+  function titleMatches(query) {
+    if (!titles) return [];
+    var terms = normalize(query).split(/\s+/).filter(Boolean);
+    if (!terms.length) return [];
+    var wholeId = compactId(query);
+    var found = [];
+    for (var i = 0; i < titles.length; i++) {
+      var entry = titles[i];
+      var rank, at = 0;
+      if (entry.idKey === wholeId) {
+        rank = 0;
+      } else if (wholeId.length >= 2 && entry.idKey.indexOf(wholeId) === 0) {
+        rank = 1;
+      } else {
+        var matched = true;
+        for (var t = 0; t < terms.length && matched; t++) {
+          var where = position(entry.titleKey, terms[t]);
+          if (t === 0) at = where;
+          matched = where >= 0 || position(entry.idText, terms[t]) >= 0;
+        }
+        if (!matched) continue;
+        rank = at === 0 ? 2 : 3;
+      }
+      found.push({ entry: entry, rank: rank, at: at < 0 ? 1e9 : at });
+    }
+    found.sort(function (a, b) {
+      return a.rank - b.rank || a.at - b.at || a.entry.title.length - b.entry.title.length ||
+        (a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0);
+    });
+    return found.slice(0, MAX_RESULTS).map(function (match) { return match.entry; });
+  }
+
+  // A title match in the shape of a Pagefind result, for the search box to show.
+  function asResult(entry) {
+    var data = {
+      url: entry.url, raw_url: entry.url, excerpt: "", content: "", sub_results: [], locations: [],
+      weighted_locations: [], anchors: [], filters: {}, word_count: 0,
+      meta: { title: entry.title, id: entry.id, department: entry.department },
+    };
+    return { id: "sopbook-title-" + entry.id, score: 0, words: [], data: function () { return Promise.resolve(data); } };
+  }
+
+  function samePage(a, b) {
+    try {
+      return decodeURI(new URL(a, root).pathname) === decodeURI(new URL(b, root).pathname);
+    } catch (error) {
+      return a === b;
+    }
+  }
+
+  // The title matches, then Pagefind's results without the pages already listed. Pagefind's results
+  // carry their address only in their data, so the first ones are loaded (as the box would load them
+  // to show them) until the list is full.
+  function merge(matches, results) {
+    var merged = matches.map(asResult);
+    var next = 0;
+    function fill() {
+      if (merged.length >= MAX_RESULTS || next >= results.length) return Promise.resolve(merged);
+      var batch = results.slice(next, next + MAX_RESULTS - merged.length);
+      next += batch.length;
+      return Promise.all(batch.map(function (result) { return result.data(); })).then(function (pages) {
+        pages.forEach(function (page, index) {
+          var listed = matches.some(function (entry) { return samePage(entry.url, page.url); });
+          if (!listed) {
+            merged.push({ id: batch[index].id, score: batch[index].score, words: batch[index].words,
+                          data: function () { return Promise.resolve(page); } });
+          }
+        });
+        return fill();
+      });
+    }
+    return fill();
+  }
+
+  // --- the search box ----------------------------------------------------------------------------
+
+  function hook(box) {
+    var showResults = box.handleResults;
+    var showLoading = box.showLoadingState;
+    var showing = null;   // the query whose title matches are in the list
+    var generation = 0;   // bumped by every keystroke, so a slow merge never shows an older query
+
+    function query() {
+      return box.inputEl ? box.inputEl.value : "";
+    }
+
+    // The list is aria-busy while Pagefind's results are still to come under the title matches.
+    function stillSearching() {
+      if (box.resultsEl) box.resultsEl.setAttribute("aria-busy", "true");
+    }
+
+    function showTitleMatches() {
+      generation++;
+      var matches = query().trim() ? titleMatches(query()) : [];
+      showing = matches.length ? query() : null;
+      if (showing !== null) {
+        showResults.call(box, { results: matches.map(asResult) });
+        stillSearching();
+      }
+    }
+
+    // While Pagefind searches, the title matches stay in the list (its loading state would empty it).
+    box.showLoadingState = function () {
+      if (showing !== null && showing === query()) return stillSearching();
+      return showLoading.apply(box, arguments);
+    };
+
+    box.handleResults = function (searchResult) {
+      var searched = box.instance ? box.instance.searchTerm : query();
+      if (searched !== query()) {
+        // Pagefind answered a query the visitor has since changed: keep the newer title matches.
+        if (showing === null) showResults.call(box, searchResult);
+        return;
+      }
+      var matches = titleMatches(searched);
+      if (!matches.length) {
+        showing = null;
+        showResults.call(box, searchResult);
+        return;
+      }
+      var mine = generation;
+      merge(matches, searchResult.results || []).then(function (results) {
+        if (mine === generation && query() === searched) {
+          showing = searched;
+          showResults.call(box, Object.assign({}, searchResult, { results: results }));
+        }
+      }, function () {
+        if (mine === generation) showResults.call(box, searchResult);
+      });
+    };
+
+    // The box handles the keystroke first (it empties the list and waits for the typing to pause);
+    // this listener, on an ancestor, runs right after it in the same task, so nothing empty is drawn.
+    box.parentNode.addEventListener("input", showTitleMatches);
+    loadTitles().then(function () { if (query().trim()) showTitleMatches(); });
+  }
 
   function warmUp() {
     if (warming || !window.customElements) return;
+    loadTitles();
     // Through the search box's own Pagefind instance, so the box's first query finds Pagefind loaded
     // (a second instance would load and decode everything again in the same worker).
     warming = customElements.whenDefined("pagefind-searchbox")
@@ -52,7 +260,11 @@
     config.setAttribute("bundle-path", bundle.pathname);
     config.setAttribute("base-url", root.pathname);
     var box = document.createElement("pagefind-searchbox");
-    box.setAttribute("max-results", "10");
+    box.setAttribute("max-results", String(MAX_RESULTS));
+    var template = document.createElement("script");
+    template.type = "text/pagefind-template";
+    template.textContent = RESULT_TEMPLATE;
+    box.appendChild(template);
     var holder = document.createElement("div");
     holder.className = "sopbook-search";
     holder.setAttribute("role", "search");
@@ -61,6 +273,7 @@
     header.insertBefore(holder, header.querySelector(".md-header__source"));
     holder.addEventListener("pointerenter", warmUp);
     holder.addEventListener("focusin", warmUp);
+    customElements.whenDefined("pagefind-searchbox").then(function () { hook(box); });
 
     var style = document.createElement("link");
     style.rel = "stylesheet";

@@ -1,0 +1,273 @@
+"""Odd input never hangs, crashes, loses a page or changes a value (issue 12).
+
+Cases that used to hang run sopbook in a child process with a timeout, so a regression fails the test
+instead of stopping the suite.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.files import Refused, read_bytes
+from generator.fmt import format_text
+from generator.load import load_bytes, load_text
+from generator.problems import MAX_PER_FILE, Omitted, summarize
+from generator.validate import validate
+from tests.support import PROCEDURE
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def sopbook(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """sopbook in a child process: a hang becomes a TimeoutExpired, not a stuck test run."""
+    return subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", *args], cwd=cwd, check=False,
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "SOPBOOK_NO_CACHE": "1"})
+
+
+# --- the one reader ---------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+@pytest.mark.parametrize("command", [["validate"], ["lint"], ["fmt", "--check"]])
+def test_a_named_pipe_is_refused_not_waited_on(make_kb, tmp_path: Path, command: list[str]) -> None:
+    make_kb()
+    os.mkfifo(tmp_path / "sop" / "総務部" / "pipe.yaml")
+    result = sopbook(*command, cwd=tmp_path, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "sop/総務部/pipe.yaml:1:1: error not-a-file" in result.stdout + result.stderr
+    assert "named pipe" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_link_to_dev_zero_is_refused(make_kb, tmp_path: Path) -> None:
+    make_kb()
+    (tmp_path / "sop" / "総務部" / "z.yaml").symlink_to("/dev/zero")
+    result = sopbook("validate", cwd=tmp_path, timeout=60)
+    assert result.returncode == 1
+    assert "sop/総務部/z.yaml:1:1: error outside-link" in result.stdout
+
+
+def test_a_link_out_of_the_knowledge_base_is_never_read_or_quoted(make_kb, tmp_path: Path) -> None:
+    """A pull request adding sop/x.yaml → ~/.config/secret must not put the secret in any output."""
+    make_kb()
+    secret = tmp_path / "home" / ".config" / "secret.yaml"
+    secret.parent.mkdir(parents=True)
+    secret.write_text("token: SECRET-VALUE-123\nid: [unclosed\n", encoding="utf-8")
+    (tmp_path / "sop" / "総務部" / "x.yaml").symlink_to(secret)
+    (tmp_path / "sop" / "総務部" / "x2.yml").symlink_to(secret)
+    for command in (["validate"], ["validate", "-f", "json"], ["lint"], ["fmt", "--diff"], ["fmt", "--check"]):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "SECRET-VALUE" not in result.output, command
+        assert "secret.yaml" not in result.output, command
+        assert "outside-link" in result.output, command
+
+
+def test_a_link_inside_the_knowledge_base_is_read(make_kb, tmp_path: Path) -> None:
+    sop = make_kb({})
+    shared = make_kb.write(".shared/GA-001.yaml", PROCEDURE)
+    (sop / "総務部").mkdir()
+    (sop / "総務部" / "GA-001.yaml").symlink_to(shared)
+    assert [p for p in validate(sop).problems if p.severity.name == "ERROR"] == []
+
+
+def test_reader_refuses_folders_and_large_files(tmp_path: Path) -> None:
+    with pytest.raises(Refused) as refused:
+        read_bytes(tmp_path, root=None, limit=100)
+    assert refused.value.code == "not-a-file" and "folder" in refused.value.reason
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"x" * 101)
+    with pytest.raises(Refused) as refused:
+        read_bytes(big, root=tmp_path, limit=100)
+    assert refused.value.code == "file-too-large"
+    assert read_bytes(big, root=tmp_path, limit=101) == b"x" * 101
+
+
+# --- keys that are not text, dates past the calendar ------------------------------------------------
+
+NON_TEXT_KEYS = PROCEDURE.replace("status: active\n", "status: active\non: push\nyes: 1\n1: x\nnull: y\n")
+
+
+@pytest.mark.parametrize("command", [["validate"], ["lint"], ["lint", "-f", "json"], ["fmt", "--check"],
+                                     ["report", "single-owner"], ["codeowners", "-o", "-"]])
+def test_keys_that_are_not_text_are_a_problem_not_a_crash(make_kb, command: list[str]) -> None:
+    make_kb({"総務部/GA-001.yaml": NON_TEXT_KEYS})
+    result = run(*command)
+    assert result.exit_code == 1, result.output
+    assert "yaml-key" in result.output or "error(s)" in result.output
+
+
+def test_keys_that_are_not_text_in_a_registry(make_kb) -> None:
+    sop = make_kb(people="tanaka:\n  name: 田中\nsuzuki:\n  name: 鈴木\nsato:\n  name: 佐藤\n"
+                         "yes:\n  name: はい\n1001:\n  name: 番号\n")
+    problems = validate(sop).problems
+    assert [(p.line, p.code) for p in problems if p.path.endswith("people.yaml")] == [
+        (7, "yaml-key"), (9, "yaml-key")]
+
+
+def test_a_date_at_the_end_of_the_calendar(make_kb) -> None:
+    make_kb({"総務部/GA-001.yaml": PROCEDURE.replace("2026-04-01", "9999-12-31")})
+    assert run("validate").exit_code == 0
+    for command in (["lint"], ["report", "reviews"], ["report", "reviews", "-f", "csv"],
+                    ["lint", "--today", "9999-12-31"], ["report", "reviews", "--today", "9999-12-31"],
+                    ["whatif", "--without", "tanaka"]):
+        result = run(*command)
+        assert result.exit_code in (0, 1), (command, result.output)
+        assert "out of range" not in result.output
+
+
+# --- many problems ----------------------------------------------------------------------------------
+
+def test_problems_are_capped_per_file_with_a_count(make_kb) -> None:
+    unknown = "".join(f"k{number}: 1\n" for number in range(1000))
+    sop = make_kb({"総務部/GA-001.yaml": PROCEDURE + unknown})
+    problems = [p for p in validate(sop).problems if p.path.endswith("GA-001.yaml")]
+    assert len(problems) == MAX_PER_FILE + 1
+    last = problems[-1]
+    assert isinstance(last, Omitted) and last.code == "too-many-problems"
+    assert last.count == 1000 - MAX_PER_FILE and "… and 900 more" in last.message
+    assert summarize(problems)["errors"] == 1000
+    result = run("validate")
+    assert result.output.count("\n") < MAX_PER_FILE + 5
+    assert "1000 error(s)" in result.output
+
+
+def test_many_problems_from_the_loader_are_capped_too(make_kb) -> None:
+    duplicates = "".join("title: again\n" for _ in range(500))
+    sop = make_kb({"総務部/GA-001.yaml": PROCEDURE + duplicates})
+    problems = [p for p in validate(sop).problems if p.path.endswith("GA-001.yaml")]
+    assert len(problems) == MAX_PER_FILE + 1 and problems[-1].code == "too-many-problems"
+
+
+# --- encodings --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("encoding", "expected"), [
+    ("utf-16", "UTF-16;"), ("utf-16-le", "UTF-16 without a byte order mark"),
+    ("utf-16-be", "UTF-16 without a byte order mark"), ("utf-32", "UTF-32;"),
+    ("utf-32-le", "UTF-32 without a byte order mark"), ("utf-32-be", "UTF-32 without a byte order mark")])
+def test_wide_encodings_are_named(encoding: str, expected: str) -> None:
+    source = load_bytes("id: GA-001\ntitle: 契約\n".encode(encoding), "u.yaml")
+    [problem] = source.problems
+    assert problem.code == "encoding" and f"file is {expected}" in problem.message
+
+
+# --- fmt keeps every value and comment, or leaves the file alone ------------------------------------
+
+def _unchanged(text: str, reason: str) -> None:
+    formatted = format_text(text, "x.yaml")
+    assert formatted.text is None, formatted.text
+    assert any(reason in problem.message for problem in formatted.problems), formatted.problems
+
+
+def test_fmt_a_block_at_the_end_without_a_newline_is_not_changed() -> None:
+    """Moving a '|' text that ends the file without a line break gives it one: fmt says so instead."""
+    _unchanged("id: GA-1\nsteps:\n  - title: x\ntitle: t\nsummary: |\n  a\n  b", "'|-'")
+    # Where it stays last, it keeps having no final line break.
+    text = "title: t\nid: GA-1\nsummary: |\n  a\n  b"
+    formatted = format_text(text, "x.yaml")
+    assert formatted.text == "id: GA-1\ntitle: t\nsummary: |\n  a\n  b"
+
+
+def test_fmt_keeps_a_block_at_the_end_when_nothing_moves() -> None:
+    formatted = format_text("id: GA-1\ntitle: t\nsummary: |\n  a", "x.yaml")
+    assert formatted.problems == [] and formatted.text is not None
+    assert load_text(formatted.text, "x").data == load_text("id: GA-1\ntitle: t\nsummary: |\n  a", "x").data
+
+
+@pytest.mark.parametrize("text", [
+    "title: t\nid: GA-1\ntags: [a,  # why a\n  b]\n",
+    "title: t\nid: GA-1\nreview: {last_reviewed: 2026-01-01,  # when\n  interval_months: 3}\n",
+    "title: t\nid: GA-1\nsummary:\n  # about\n  text\n",
+])
+def test_fmt_never_drops_a_comment(text: str) -> None:
+    _unchanged(text, "would drop the comment")
+
+
+def test_fmt_refuses_a_recursive_alias_and_a_bomb() -> None:
+    _unchanged("id: &x [*x]\n", "not formatted")
+    bomb = Path(__file__).parent / "examples" / "invalid" / "alias-bomb.yaml"
+    _unchanged(bomb.read_text(encoding="utf-8"), "alias bomb")
+
+
+def test_fmt_has_the_size_limit_of_validate(make_kb) -> None:
+    make_kb()
+    big = make_kb.write("総務部/big.yaml", "x: " + "a" * (2 * 1024 * 1024) + "\n")
+    result = run("fmt", "--check")
+    assert result.exit_code == 1 and "file-too-large" in result.output
+    assert big.stat().st_size > 2 * 1024 * 1024
+
+
+def test_fmt_keeps_a_version_as_the_text_it_was() -> None:
+    formatted = format_text("title: t\nid: GA-1\nversion: 1.10\n", "x.yaml")
+    assert formatted.text == 'id: GA-1\ntitle: t\nversion: "1.10"\n'
+
+
+# --- templates, mkdocs.yml, docs/ -------------------------------------------------------------------
+
+def test_a_syntax_error_in_an_overriding_template_names_its_file_and_line(demo_copy: Path, tmp_path: Path) -> None:
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "procedure.md.j2").write_text("# {{ view.title }}\n\n{% if view.steps %}\n",
+                                                           encoding="utf-8")
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "templates/procedure.md.j2:3: error template-syntax:" in result.output, result.output
+
+
+def test_an_unknown_variable_in_an_overriding_template_names_its_file_and_line(demo_copy: Path,
+                                                                               tmp_path: Path) -> None:
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "person.md.j2").write_text("# {{ person.name }}\n\n{{ no_such_thing }}\n",
+                                                        encoding="utf-8")
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "templates/person.md.j2:3: error template:" in result.output, result.output
+
+
+def test_a_template_linked_out_of_templates_is_not_read(demo_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.j2"
+    secret.write_text("SECRET-TEMPLATE {{ 7 * 7 }}\n", encoding="utf-8")
+    (demo_copy / "templates").mkdir(exist_ok=True)
+    (demo_copy / "templates" / "tags.md.j2").unlink(missing_ok=True)
+    (demo_copy / "templates" / "tags.md.j2").symlink_to(secret)
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1 and "outside-link" in result.output
+    assert not list((tmp_path / "out").rglob("*.md")) or "SECRET-TEMPLATE" not in "".join(
+        path.read_text(encoding="utf-8") for path in (tmp_path / "out").rglob("*.md"))
+
+
+@pytest.mark.parametrize("out", [".", "./"])
+def test_generate_does_not_overwrite_the_projects_own_mkdocs_yml(demo_copy: Path, out: str) -> None:
+    before = (demo_copy / "mkdocs.yml").read_bytes()
+    result = run("generate", "--out", out)
+    assert result.exit_code == 2
+    assert "would overwrite the project's own mkdocs.yml" in result.output
+    assert (demo_copy / "mkdocs.yml").read_bytes() == before
+
+
+def test_generate_does_not_copy_a_docs_file_linked_out_of_docs(demo_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "outside" / "id_rsa"
+    secret.parent.mkdir()
+    secret.write_text("PRIVATE KEY\n", encoding="utf-8")
+    (demo_copy / "docs").mkdir(exist_ok=True)
+    (demo_copy / "docs" / "notes.md").symlink_to(secret)
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "docs/notes.md:1:1: warning outside-link" in result.output
+    assert not (tmp_path / "out" / "docs" / "notes.md").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
+def test_mkdocs_yml_as_a_named_pipe_is_refused(make_kb, tmp_path: Path) -> None:
+    make_kb()
+    os.mkfifo(tmp_path / "mkdocs.yml")
+    result = sopbook("lint", cwd=tmp_path, timeout=60)
+    assert result.returncode == 2 and "named pipe" in result.stderr

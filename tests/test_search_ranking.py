@@ -1,0 +1,172 @@
+"""Search ranking with Pagefind, on a small knowledge base in headless Chromium: a procedure whose title
+or id holds the query comes before one that only mentions it, every result shows its procedure id and
+department, and a page that only mentions the word is still found.
+
+The title-and-id index (generator/search/titles.py) is checked here too, without a browser.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.search.pagefind import page_for_index
+from generator.search.titles import TitleEntry, index_json
+from tests.support import ROOT, has_executable
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from browser import CHROMIUM, chromium, serve_site
+from synthetic import mkdocs_yml, write_knowledge_base
+
+WORD = "棚卸"
+TITLED = "P00003"      # 棚卸 in its title, once
+MENTIONS = "P00004"    # 棚卸 many times in its summary and steps, not in its title
+
+
+def test_the_title_index_names_each_folder_once() -> None:
+    text = index_json([
+        TitleEntry("GA-002", "社用印の押印申請", "総務部", "procedures/%E7%B7%8F/GA-002/"),
+        TitleEntry("GA-001", "電子契約の締結, 署名", "総務部", "procedures/%E7%B7%8F/GA-001/"),
+        TitleEntry("HR-001", 'Onboarding "day one"', "人事部", "procedures/%E4%BA%BA/HR-001/"),
+    ])
+    index = json.loads(text)
+    assert index == {
+        "version": 1,
+        "departments": ["総務部", "人事部"],
+        "folders": ["procedures/%E7%B7%8F/", "procedures/%E4%BA%BA/"],
+        "procedures": [["GA-001", "電子契約の締結, 署名", 0, 0, "GA-001/"],
+                       ["GA-002", "社用印の押印申請", 0, 0, "GA-002/"],
+                       ["HR-001", 'Onboarding "day one"', 1, 1, "HR-001/"]],
+    }
+    assert "押印申請" in text  # UTF-8, not \\u escapes: a third of the size for Japanese titles
+
+
+needs_chromium = pytest.mark.skipif(not has_executable(str(CHROMIUM)),
+                                    reason=f"needs Debian's chromium at {CHROMIUM}")
+
+
+def _retitle(sop: Path, procedure_id: str, title: str | None = None, summary: str | None = None,
+             step_title: str | None = None) -> None:
+    path = next(sop.glob(f"*/*/{procedure_id}.yaml"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for index, line in enumerate(lines):
+        if title and line.startswith("title: "):
+            lines[index] = f"title: {title}"
+        elif summary and line.startswith("summary: "):
+            lines[index] = f"summary: {summary}"
+        elif step_title and line.startswith("  - title: "):
+            lines[index] = f"  - title: {step_title}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """30 synthetic procedures built with Pagefind; one titled with the word, one that only repeats it."""
+    root = tmp_path_factory.mktemp("ranking")
+    sop = write_knowledge_base(root, 30)
+    _retitle(sop, TITLED, title=f"期末の{WORD}を実施する手順")
+    _retitle(sop, MENTIONS, title="倉庫の鍵を管理する手順",
+             summary=f"{WORD}の前に鍵を確認する。{WORD}の日は{WORD}担当が鍵を持つ。{WORD}後に返却する。",
+             step_title=f"{WORD}担当に{WORD}用の鍵を渡す")
+    (root / "mkdocs.yml").write_text(mkdocs_yml("ランキング", "pagefind", tags=False), encoding="utf-8")
+    (root / "docs").mkdir()
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.chdir(root)
+        result = CliRunner().invoke(cli, ["build", "-f", "mkdocs.yml", "-d", str(root / "site")],
+                                    catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture(scope="module")
+def browser_and_url(site: Path) -> Iterator[tuple[object, str]]:
+    with serve_site(site) as url, chromium() as browser:
+        yield browser, url
+
+
+def _search(browser: object, url: str, query: str) -> list[dict[str, str]]:
+    """Type ``query`` into the header's search box; each result row's title, id, department and link,
+    once the list has settled (Pagefind's results arrive after the title matches)."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        box = page.locator("pagefind-searchbox input")
+        box.click()
+        box.press_sequentially(query)
+        page.locator("a.pf-searchbox-result").first.wait_for(state="visible", timeout=15_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(700)
+        return page.locator("a.pf-searchbox-result").evaluate_all("""links => links.map(link => ({
+            title: link.querySelector('.pf-searchbox-result-title').textContent.trim(),
+            id: (link.querySelector('.sopbook-result-id') || {}).textContent || '',
+            department: (link.querySelector('.sopbook-result-department') || {}).textContent || '',
+            href: link.href}))""")
+    finally:
+        context.close()
+
+
+def _pagefind_alone(browser: object, url: str, query: str) -> list[str]:
+    """Pagefind's own ranking for ``query`` (its JavaScript API, no title index): the result URLs."""
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        return page.evaluate("""async query => {
+            const pagefind = await import('/pagefind/pagefind.js');
+            const found = await pagefind.search(query);
+            return Promise.all(found.results.slice(0, 5).map(async result => (await result.data()).url));
+        }""", query)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_title_match_comes_before_a_page_that_only_mentions_the_word(
+        browser_and_url: tuple[object, str]) -> None:
+    browser, url = browser_and_url
+    # The premise: Pagefind's own ranking puts the page that repeats the word first.
+    assert f"/{MENTIONS}/" in _pagefind_alone(browser, url, WORD)[0]
+    results = _search(browser, url, WORD)
+    assert results[0]["href"].endswith(f"/{TITLED}/"), results
+    assert results[0]["title"] == f"期末の{WORD}を実施する手順"
+    # Found through Pagefind's full text, listed after the title match, and only once.
+    hrefs = [result["href"] for result in results]
+    assert sum(href.endswith(f"/{MENTIONS}/") for href in hrefs) == 1, hrefs
+    assert len(set(hrefs)) == len(hrefs), hrefs
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_each_result_shows_its_procedure_id_and_department(browser_and_url: tuple[object, str]) -> None:
+    browser, url = browser_and_url
+    results = _search(browser, url, WORD)
+    rows = {result["id"]: result["department"] for result in results}
+    assert rows[TITLED] == "情報システム部" and rows[MENTIONS] == "総務部", results
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("query", ["P00017", "p00017", "Ｐ０００１７", "p-00017"])
+def test_an_id_finds_its_procedure_first(browser_and_url: tuple[object, str], query: str) -> None:
+    """However it is typed: lower case, full-width (a Japanese keyboard's default), with a hyphen."""
+    browser, url = browser_and_url
+    results = _search(browser, url, query)
+    assert results[0]["id"] == "P00017", results
+
+
+def test_a_procedure_page_carries_its_id_title_and_department_for_pagefind() -> None:
+    page = ('<html lang="ja"><body><article class="md-content__inner md-typeset">'
+            '<h1 id="x">GA-001 電子契約の締結</h1><p>本文</p></article></body></html>')
+    indexed = page_for_index(page, TitleEntry("GA-001", '契約 "A", B & C', "総務部", "procedures/x/GA-001/"))
+    assert indexed == (
+        '<html lang="ja"><body><article class="md-content__inner md-typeset" data-pagefind-body>'
+        '<span data-pagefind-ignore data-pagefind-meta="id[data-id], title[data-title], department[data-department]"'
+        ' data-id="GA-001" data-title="契約 &quot;A&quot;, B &amp; C" data-department="総務部"></span>'
+        '<h1 data-pagefind-weight="10" id="x">GA-001 電子契約の締結</h1><p>本文</p></article></body></html>')
