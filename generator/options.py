@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,8 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
     except ConfigError as error:
         fail(error)
     if errors:
-        raise ConfigError("\n".join(message for _, message in errors), problems=errors)
+        errors.sort(key=lambda error: _place(error[1]))  # in the order of mkdocs.yml
+        raise ConfigError("\n".join(message for _setting, message in errors), problems=errors)
     return Options(
         root=root,
         sop_dir=root / values["sop_dir"],
@@ -187,6 +189,15 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
         material_tags=material_tags,
         lint_key=repr((raw.get("lint"), values["language"])),  # the language chooses the default word lists
     )
+
+
+_PLACE = re.compile(r"^.*?:(\d+):(\d+): ")
+
+
+def _place(message: str) -> tuple[int, int]:
+    """(line, column) of a located message, for ordering; unlocated ones first."""
+    found = _PLACE.match(message)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
 # --- mkdocs.yml -----------------------------------------------------------------------------------
