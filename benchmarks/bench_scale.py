@@ -3,7 +3,7 @@
     python benchmarks/bench_scale.py [--sizes 1000,10000] [--runs 3] [--work DIR] [--no-browser]
                                      [--generators synthetic,office]
     python benchmarks/bench_scale.py --serve-loop 1000      # the edit–preview loop of `mkdocs serve`
-    python benchmarks/bench_scale.py --search-only [--typed-at-load]   # rebuild the sites, time search only
+    python benchmarks/bench_scale.py --search-only [--typed-at-load] [--reuse-sites]   # time search only
 
 Two generators write the knowledge bases: ``synthetic`` (benchmarks/synthetic.py: a small vocabulary,
 so its broad words are on most pages and an eighth of the titles) and ``office``
@@ -146,7 +146,7 @@ def site_size(site: Path) -> tuple[int, int, float]:
 
 def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool = False,
             loaded: str = "networkidle", backends: tuple[str, ...] = ("material", "pagefind"),
-            generator: str = "synthetic") -> Measures:
+            generator: str = "synthetic", reuse: bool = False) -> Measures:
     root = prepare(work, size, generator)
     result = Measures(size, generator)
     values = result.values
@@ -158,6 +158,8 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
     say = lambda text: print(f"[{generator} {size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     if search_only:
         for backend in backends:
+            if reuse and (root / f"site-{backend}" / "index.html").is_file():
+                continue
             run([MKDOCS, "build", "-q", "-f", f"mkdocs-{backend}.yml", "-d", str(root / f"site-{backend}")], root)
         measure_search(root, size, runs, result, say, loaded, backends)
         return result
@@ -370,6 +372,8 @@ def main() -> None:
     parser.add_argument("--search-only", action="store_true",
                         help="rebuild the Material and Pagefind sites once and time only the searches")
     parser.add_argument("--dirty", action="store_true", help="with --serve-loop: mkdocs serve --dirty")
+    parser.add_argument("--reuse-sites", action="store_true",
+                        help="with --search-only: search the sites already built in --work instead of building them")
     parser.add_argument("--backends", default="material,pagefind",
                         help="with --search-only: the searches to build and time (comma-separated)")
     parser.add_argument("--generators", default="synthetic,office",
@@ -386,7 +390,7 @@ def main() -> None:
         for size in (int(text) for text in arguments.sizes.split(",")):
             measures = measure(arguments.work, size, arguments.runs, not arguments.no_browser, arguments.search_only,
                                "load" if arguments.typed_at_load else "networkidle",
-                               tuple(arguments.backends.split(",")), generator)
+                               tuple(arguments.backends.split(",")), generator, arguments.reuse_sites)
             derive(measures)
             all_measures.append(measures)
     print(table(all_measures))

@@ -55,7 +55,9 @@
   var warming = null;
   var titles = null;
   var titlesLoading = null;
-  var showEarlyResults = function () {};  // set by hook(): shows the first slice's results
+  // Set by hook(): shows the first slice's results (resolves once shown), and the query in the box.
+  var showEarlyResults = function () { return Promise.resolve(); };
+  var typedQuery = function () { return ""; };
 
   // --- the title-and-id index --------------------------------------------------------------------
 
@@ -247,9 +249,10 @@
     // The first slice's results, while the other slices are searched: shown when no title matches
     // are (those come first anyway) and the query is still the one typed.
     showEarlyResults = function (term, searchResult) {
-      if (titled || term !== query() || !searchResult.results.length) return;
-      showLoaded(searchResult, [], term, true).catch(function () { /* the full results follow */ });
+      if (titled || term !== query() || !searchResult.results.length) return Promise.resolve();
+      return showLoaded(searchResult, [], term, true).catch(function () { /* the full results follow */ });
     };
+    typedQuery = query;
 
     // Slice by slice from the first search on: Pagefind announces its filters once it has loaded,
     // before it runs the search that loading was for.
@@ -274,10 +277,14 @@
       if (term === null || term === WARMUP_WORD || filtered || options.preload) return search(term, options);
       var lead = {};
       lead[SLICE_FILTER] = LEAD_SLICE;
+      // The other slices are searched once the first slice's results are in view: their data comes
+      // from Pagefind's worker, which would otherwise be busy ranking the other slices.
+      var typed = typedQuery();
       return search(term, Object.assign({}, options, { filters: lead })).then(function (first) {
-        if (!first) return null;  // Pagefind dropped it for a newer search
-        showEarlyResults(term, first);
-        return search(term, Object.assign({}, options, { filters: { not: lead } })).then(function (others) {
+        return first && showEarlyResults(term, first).then(function () {
+          if (typedQuery() !== typed) return null;  // typed on: the box drops this search's results anyway
+          return search(term, Object.assign({}, options, { filters: { not: lead } }));
+        }).then(function (others) {
           if (!others) return null;
           var results = first.results.concat(others.results);
           results.sort(function (a, b) { return b.score - a.score; });
