@@ -133,8 +133,11 @@ def same_extensions_as_the_plugin(mkdocs_yml: Path) -> None:
 
 
 def clear_cache(root: Path) -> None:
-    shutil.rmtree(root / ".sopbook-cache", ignore_errors=True)
-    shutil.rmtree(root / "sop" / ".sopbook-cache", ignore_errors=True)
+    from generator.cache import Cache
+
+    folder = Cache.beside(root / "sop").folder  # in the user's cache folder, one per knowledge base
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def site_size(site: Path) -> tuple[int, int, float]:

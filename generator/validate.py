@@ -10,17 +10,22 @@ import os
 import re
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import media, schema
-from .cache import Cache, code_stamp, collector_paused, stamp
+from .cache import Cache, code_stamp, collector_paused, digest, racy, stamp
 from .errors import UsageError
 from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
+
+Entry = tuple[int, int, "str | None", Source]
+"""A per-file cache entry: size, modification time, content digest (only when racy), the loaded source."""
+FileStamp = tuple[int, int, "str | None"]
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -117,9 +122,10 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     cache = cache or Cache(None)
     registry_files, procedure_files = list_files(sop_dir)
     sources = Sources(sop_dir)
-    # shown path → (size, mtime_ns, source): a file whose size and mtime match is not even read.
-    previous: dict[str, tuple[int, int, Source]] = cache.get("sources", code_stamp()) or {}
-    current: dict[str, tuple[int, int, Source]] = {}
+    # shown path → (size, mtime_ns, content digest, source): a file whose size and mtime match is not even
+    # read, unless it was modified just before it was parsed (then the digest of its content decides).
+    previous: dict[str, Entry] = cache.get("sources", code_stamp()) or {}
+    current: dict[str, Entry] = {}
 
     shown_root = display_path(sop_dir)
     root = str(sop_dir)
@@ -143,6 +149,8 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
+    changed = False
+    now = time.time_ns()
     for path, shown, kind, _root in (wanted if previous else ()):
         try:
             info = os.stat(path)
@@ -150,15 +158,22 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
             to_parse.append((path, shown, kind, root))
             continue
         hit = previous.get(shown)
-        if hit is not None and hit[0] == info.st_size and hit[1] == info.st_mtime_ns:
-            loaded[shown] = hit[2]
+        if hit is None or hit[0] != info.st_size or hit[1] != info.st_mtime_ns:
+            to_parse.append((path, shown, kind, root))
+        elif hit[2] is None:
+            loaded[shown] = hit[3]
             current[shown] = hit
+        elif hit[2] == _content_digest(path, info):
+            loaded[shown] = hit[3]
+            # Unchanged since a moment that lies a tick in the past: the stamp alone suffices from now on.
+            current[shown] = hit if racy(info.st_mtime_ns, now) else (hit[0], hit[1], None, hit[3])
+            changed = changed or current[shown] is not hit
         else:
             to_parse.append((path, shown, kind, root))
-    for (_path, shown, _kind, _root), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
+    for (_path, shown, _kind, _root), (entry, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
-        if stat_key is not None:
-            current[shown] = (*stat_key, source)
+        if entry is not None:
+            current[shown] = (*entry, source)
 
     for _path, shown, kind, _root in wanted:
         if kind == "procedure":
@@ -169,14 +184,15 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         shown = display_path(sop_dir)
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
                                         _("validate.no-procedures", path=shown)))
-    if to_parse or current.keys() != previous.keys():
+    if to_parse or changed or current.keys() != previous.keys():
         cache.put("sources", code_stamp(), current, background=len(current) > PARALLEL_THRESHOLD)
     return sources
 
 
-def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None, Source]:
-    """Read, parse and schema-check one file; returns its (size, mtime) stamp for the cache."""
+def _parse_one(task: tuple[str, str, str, str]) -> tuple[FileStamp | None, Source]:
+    """Read, parse and schema-check one file; returns its cache stamp (size, mtime, digest if racy)."""
     path, shown, kind, root = task
+    read_at = time.time_ns()
     if kind == "procedure":
         limit, what = MAX_FILE_BYTES, "procedure file"
     else:
@@ -186,15 +202,29 @@ def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None,
     except OSError:
         return None, _checked(load_file(Path(path), shown, root=Path(root), limit=limit, what=what), kind)
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    # The digest is taken before the file is parsed: were it written in between, the digest would
+    # be of the older content, and the next run would parse again rather than trust the new one.
+    content = _content_digest(path, info) if racy(info.st_mtime_ns, read_at) else None
     source = load_file(Path(path), shown, size, root=Path(root), limit=limit, what=what)
-    return (info.st_size, info.st_mtime_ns), _checked(source, kind)
+    return (info.st_size, info.st_mtime_ns, content), _checked(source, kind)
 
 
-def _parse_chunk(tasks: list[tuple[str, str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+def _content_digest(path: str, info: os.stat_result) -> str:
+    """The digest of a regular file's bytes, for the racy check; anything else gets "-" (never trusted)."""
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES or os.path.islink(path):
+        return "-"  # the one reader decides about links and devices; this only compares contents
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read())
+    except OSError:
+        return "-"
+
+
+def _parse_chunk(tasks: list[tuple[str, str, str, str]]) -> list[tuple[FileStamp | None, Source]]:
     return [_parse_one(task) for task in tasks]
 
 
-def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[FileStamp | None, Source]]:
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD or threading.active_count() > 1:
         # Forking a process that runs other threads (mkdocs serve's web server) can copy a lock
@@ -340,6 +370,8 @@ def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Res
         return compute()  # --no-cache: the walk and the stat of every file would buy nothing (0.2 s at 10,000)
     registries, procedures = list_files(sop_dir)
     key = stamp([*registries.values(), *procedures, *other_files(sop_dir)], str(Path.cwd()), *options)
+    if key is None:  # a file changed a moment ago and may change again unseen: compute, keep nothing
+        return compute()
     cached = cache.get(name, key)
     if cached is not None:
         return cached
