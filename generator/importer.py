@@ -31,6 +31,7 @@ from .files import Refused, read_bytes, read_text
 from .i18n import _
 from .load import MAX_REGISTRY_BYTES, wide_encoding
 from .problems import Problem, Severity
+from .schema import id_pattern
 
 FIELDS = ("id", "title", "department", "performers", "hours_per_month", "frequency")
 """What a column can hold; ``frequency`` is kept as ``x-frequency`` (the inventory format has no such key)."""
@@ -45,7 +46,6 @@ DEFAULT_HEADERS: dict[str, str] = {
                      "hours/month"], "hours_per_month"),
     **dict.fromkeys(["frequency", "頻度", "周期", "実施頻度"], "frequency"),
 }
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _NAME_SEPARATORS = re.compile(r"[、,，;；/／・\n]+")
 
 
@@ -352,7 +352,7 @@ class _People:
     def _new_id(self, name: str) -> str:
         """``Yamada Taro`` → ``yamada-taro``; a Japanese name → ``person-001`` (ids are ASCII)."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
-        base = slug if name.strip().isascii() and slug and _ID.match(slug) else "person"
+        base = slug if name.strip().isascii() and slug and id_pattern().match(slug) else "person"
         if base != "person" and base not in self.people:
             return base
         number = 1
@@ -388,7 +388,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             problem(row, "department", _("import.no-department", title=title))
             continue
         task_id = values.get("id", "")
-        if task_id and not _ID.match(task_id):
+        if task_id and not id_pattern().match(task_id):
             problem(row, "id", _("import.bad-id", id=task_id))
             continue
         task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
@@ -490,7 +490,7 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
     shown = shown or str(path)
     if not path.is_file():
         raise UsageError(f"no such file: '{shown}'")
-    if not _ID.match(f"{id_prefix}-001"):
+    if not id_pattern().match(f"{id_prefix}-001"):
         raise UsageError(f"--id-prefix {id_prefix!r} does not make valid ids")
     table = table_from_cells(read_cells(path, sheet, encoding), shown, mapping or {})
     inventory_path, people_path = sop_dir / "inventory.yaml", sop_dir / "people.yaml"

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__
 from .errors import UsageError
 from .i18n import DEFAULT, _, active
-from .schema import KINDS, schema
+from .schema import KINDS, id_pattern, schema
 from .validate import REGISTRIES, registry_path
 
 SOPBOOK_REPO = "https://github.com/example-co/sopbook"
@@ -26,7 +26,6 @@ SOPBOOK_REPO = "https://github.com/example-co/sopbook"
 SCHEMA_DIR = "schema"
 """Where ``init`` writes the JSON Schemas, relative to the knowledge base root (for editors)."""
 
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 
 
@@ -154,7 +153,7 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
 
     The skeleton's comments are in the active language (the knowledge base's, see ``i18n.activate``).
     """
-    if not _ID.match(procedure_id):
+    if not id_pattern().match(procedure_id):
         raise UsageError(_("new.bad-id", id=procedure_id))
     if not title.strip() or not department.strip():
         raise UsageError(_("new.empty"))

@@ -7,7 +7,6 @@ approver, author, tool, member and related procedure named in one file exists in
 from __future__ import annotations
 
 import os
-import re
 import stat
 import threading
 import time
@@ -22,6 +21,7 @@ from .errors import UsageError
 from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
+from .schema import id_pattern
 
 Entry = tuple[int, int, "str | None", Source]
 """A per-file cache entry: size, modification time, content digest (only when racy), the loaded source."""
@@ -393,12 +393,11 @@ def _entry_ok(entry: Any) -> bool:
     return isinstance(entry, dict)
 
 
-_ID = re.compile(r"^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def _is_id(value: Any) -> bool:
     """Only well-formed ids are looked up: a malformed one already has its schema error."""
-    return isinstance(value, str) and _ID.match(value) is not None
+    return isinstance(value, str) and id_pattern().match(value) is not None
 
 
 class _Resolver:

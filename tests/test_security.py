@@ -104,3 +104,110 @@ def test_an_edit_within_one_clock_tick_is_not_served_from_the_cache(make_kb, mon
     assert "tanakx" not in lint.stdout
     _same_size_same_mtime_edit(path, "owner: tanaka", "owner: tanakx")
     assert "owner 'tanakx'" in run("lint").stdout
+
+
+# --- 3. every pattern matches the whole value ---------------------------------------------------------
+
+WELL_FORMED = ["GA-104", "15m", "1.5h", "2026-04-01", "https://example.cybozu.com/", "hanako@example.co.jp",
+               "hanako-tanaka", "@hanako-tanaka"]
+
+
+def _schema_patterns() -> list[tuple[str, str]]:
+    from generator.schema import KINDS, schema
+
+    found: list[tuple[str, str]] = []
+
+    def walk(node: object, kind: str) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append((kind, node["pattern"]))
+            for value in node.values():
+                walk(value, kind)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, kind)
+
+    for kind in KINDS:
+        walk(schema(kind), kind)
+    return found
+
+
+@pytest.mark.parametrize("kind, pattern", _schema_patterns())
+def test_no_published_pattern_accepts_a_trailing_newline(kind: str, pattern: str) -> None:
+    """Python's ``$`` (the jsonschema library, check-jsonschema --regex-variant python) matches before a final
+    newline; JavaScript's (yaml-language-server) does not. Every published pattern must mean the same in both."""
+    import re
+
+    import jsonschema
+
+    matching = [value for value in WELL_FORMED if re.search(pattern, value)]
+    assert matching, f"add a well-formed example for {pattern!r} to WELL_FORMED"
+    validator = jsonschema.Draft7Validator({"type": "string", "pattern": pattern})
+    for value in matching:
+        assert validator.is_valid(value)
+        for tail in ("\n", "\r\n", "\nx"):
+            assert not validator.is_valid(value + tail), f"{pattern!r} accepts {value + tail!r}"
+
+
+HOSTILE_PEOPLE = '''\
+tanaka:
+  name: 田中 花子
+  github: "hanako-tanaka\\n"
+suzuki:
+  name: 鈴木 一郎
+  github: kenichi-suzuki
+sato:
+  name: 佐藤 健一
+ga-manager-x:
+  name: x
+'''
+HOSTILE_PROCEDURE = '''\
+id: "GA-104\\n"
+title: 契約書の押印
+department: 総務部
+owner: tanaka
+backups: [suzuki]
+review: {last_reviewed: "2026-04-01\\n"}
+steps:
+  - title: 押印する
+    duration: "15m\\n"
+'''
+
+
+def test_values_with_a_trailing_newline_are_rejected_where_they_are_written(make_kb) -> None:
+    make_kb({"総務部/GA-104.yaml": HOSTILE_PROCEDURE}, people=HOSTILE_PEOPLE)
+    result = run("validate")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    for place in ("sop/総務部/GA-104.yaml:1:5:", "sop/総務部/GA-104.yaml:6:25:", "sop/総務部/GA-104.yaml:9:15:",
+                  "sop/people.yaml:3:11:"):
+        assert any(line.startswith(place) and "invalid-value" in line for line in lines), (place, result.stdout)
+
+
+@pytest.mark.parametrize("variant", ["default", "python"])
+def test_check_jsonschema_gives_the_same_verdict_as_sopbook_validate(make_kb, tmp_path, variant) -> None:
+    """What a team runs in pre-commit (check-jsonschema, ECMA or Python regexes) agrees with sopbook."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+
+    from generator.schema import schema
+
+    binary = shutil.which("check-jsonschema") or str(Path(sys.executable).parent / "check-jsonschema")
+    if not Path(binary).exists():
+        pytest.skip("check-jsonschema is not installed (pip install check-jsonschema)")
+    make_kb({"総務部/GA-104.yaml": HOSTILE_PROCEDURE}, people=HOSTILE_PEOPLE)
+    good = make_kb.write("総務部/GA-105.yaml", HOSTILE_PROCEDURE.replace("\\n", "").replace("GA-104", "GA-105"))
+    for kind in ("procedure", "people"):
+        (tmp_path / f"{kind}.json").write_text(json.dumps(schema(kind)), encoding="utf-8")
+
+    def verdict(kind: str, path: Path) -> int:
+        return subprocess.run([binary, "--regex-variant", variant, "--schemafile", str(tmp_path / f"{kind}.json"),
+                               str(path)], capture_output=True, text=True, timeout=120).returncode
+
+    assert verdict("procedure", make_kb.sop / "総務部" / "GA-104.yaml") == 1
+    assert verdict("people", make_kb.sop / "people.yaml") == 1
+    assert verdict("procedure", good) == 0
+    sopbook = run("validate").stdout
+    assert "GA-104.yaml" in sopbook and "GA-105.yaml" not in sopbook and "people.yaml:3" in sopbook

@@ -7,6 +7,7 @@ again to list every error, which it does thoroughly but ten times slower.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
@@ -62,6 +63,21 @@ def _full_validator(kind: str) -> Any:
     return jsonschema.Draft7Validator(schema(kind), format_checker=checker)
 
 
+def id_pattern() -> re.Pattern[str]:
+    """The pattern of an id, as the schemas publish it (one definition for the code and for editors).
+
+    Every pattern in the schemas ends ``$(?!\\n)``: in JavaScript (yaml-language-server) and in
+    check-jsonschema's ECMA mode ``$`` is the end of the value, but in Python's ``re`` (the jsonschema
+    library) it also matches before a final newline, and ``"GA-104\\n"`` would pass.
+    """
+    return _compiled(schema("procedure")["definitions"]["id"]["pattern"])
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def prepare(kind: str) -> None:
     """Compile the fast validator for ``kind`` now (before forking workers that would each compile it)."""
     _fast_validator(kind)
@@ -106,6 +122,9 @@ def check(kind: str, source: Source) -> list[Problem]:
                 problems.append(problem)
     if uncounted:
         problems.append(omitted(source.path, max(problem.line for problem in problems) + 1, uncounted))
+    if not problems:
+        # The two validators disagree (each reads patterns its own way): never let such a file pass.
+        problems.append(source.problem("schema", f"{kind} file does not match its schema"))
     return problems
 
 
