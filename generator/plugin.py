@@ -46,6 +46,9 @@ class SopbookConfig(base.Config):
                                    "the site is built, without Mermaid; remove it from mkdocs.yml")
     media_max_mb = c.Type((int, float), default=2)
     """Screenshots and attachments larger than this many megabytes get a warning."""
+    maintainers = c.Type(list, default=[])
+    """GitHub users or teams (``@org/team``) who own mkdocs.yml, templates/, .github/ and the registries in the
+    CODEOWNERS that ``sopbook codeowners`` writes."""
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
 

@@ -26,7 +26,10 @@ SOPBOOK_REPO = "https://github.com/example-co/sopbook"
 SCHEMA_DIR = "schema"
 """Where ``init`` writes the JSON Schemas, relative to the knowledge base root (for editors)."""
 
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+# Besides what Windows forbids: what validate rejects (quotes, backticks, control and bidi marks; see
+# validate.UNSAFE_IN_FILE_NAME) and what CODEOWNERS would have to escape.
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\'`\[\]!#'
+                             r'\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+')
 
 
 def _scaffold_files(language: str) -> Traversable:
@@ -44,7 +47,7 @@ def _target_name(name: str) -> str:
 
 
 def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None,
-                        language: str = DEFAULT) -> list[Path]:
+                        language: str = DEFAULT, maintainers: list[str] | None = None) -> list[Path]:
     """Write a new knowledge base in ``language`` into ``root`` (missing or empty, a ``.git`` aside);
     returns the files."""
     if root.exists() and not root.is_dir():
@@ -53,7 +56,8 @@ def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None
         raise UsageError(_("init.not-empty", path=root))
     scaffold = _scaffold_files(language)
     tokens = {"@@SITE_NAME@@": site_name, "@@TODAY@@": (today or dt.date.today()).isoformat(),
-              "@@SOPBOOK_REPO@@": SOPBOOK_REPO, "@@VERSION@@": __version__}
+              "@@SOPBOOK_REPO@@": SOPBOOK_REPO, "@@VERSION@@": __version__,
+              "@@MAINTAINERS@@": json.dumps(maintainers or [])}
     written: list[Path] = []
 
     def copy(folder: Traversable, target: Path) -> None:

@@ -7,6 +7,7 @@ approver, author, tool, member and related procedure named in one file exists in
 from __future__ import annotations
 
 import os
+import re
 import stat
 import threading
 import time
@@ -109,6 +110,24 @@ def other_files(sop_dir: Path) -> list[Path]:
     return found
 
 
+UNSAFE_IN_FILE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\"'`<>\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What a file or folder name under sop/ may not contain: control characters (a newline would start a new
+CODEOWNERS rule, an escape sequence would rewrite the CI log), quotes, backticks and angle brackets (they
+end the attribute, code span or tag the name is printed in), and the invisible marks that reorder text."""
+
+
+def printable_path(path: str) -> str:
+    """``path`` with every invisible or control character shown as its ``\\uXXXX`` escape, for messages."""
+    return "".join(f"\\u{ord(char):04x}" if (char.isspace() and char != " ") or not char.isprintable() else char
+                   for char in path)
+
+
+def _describe_character(char: str) -> str:
+    if char.isprintable():
+        return f"'{char}'"
+    return f"an invisible or control character (U+{ord(char):04X})"
+
+
 PARALLEL_THRESHOLD = 400
 """Below this many files to parse, starting worker processes costs more than it saves."""
 
@@ -145,7 +164,17 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         # ".", is not written in front of them).
         text = str(procedure_file)
         inner = text[prefix:] if text.startswith(root + os.sep) else str(procedure_file.relative_to(sop_dir))
-        wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
+        unsafe = UNSAFE_IN_FILE_NAME.search(inner)
+        if unsafe is None:
+            wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
+            continue
+        shown = os.path.join(shown_root, printable_path(inner))
+        wanted.append((text, shown, "procedure", root))
+        sources.problems.append(Problem(
+            shown, 1, 1, "unsafe-file-name", Severity.ERROR,
+            f"the file name contains {_describe_character(unsafe.group())}, which cannot be shown and linked "
+            f"safely on the site or written to CODEOWNERS; rename the file (letters, digits, Japanese, spaces, "
+            f"'-', '_' and '.' are fine)"))
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here

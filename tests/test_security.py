@@ -211,3 +211,99 @@ def test_check_jsonschema_gives_the_same_verdict_as_sopbook_validate(make_kb, tm
     assert verdict("procedure", good) == 0
     sopbook = run("validate").stdout
     assert "GA-104.yaml" in sopbook and "GA-105.yaml" not in sopbook and "people.yaml:3" in sopbook
+
+
+# --- 4. CODEOWNERS ------------------------------------------------------------------------------------
+
+ODD_NAMES = ["a[1].yaml", "b*.yaml", "c?.yaml", "d\\e.yaml", "!f.yaml", "#g.yaml", "h i.yaml", "j #k.yaml",
+             "l .yaml", "m].yaml", "n[!x].yaml", "総務 部/o*.yaml"]
+DECOYS = ["a1.yaml", "bx.yaml", "bb*.yaml", "cx.yaml", "de.yaml", "d/e.yaml", "f.yaml", "g.yaml", "hxi.yaml",
+          "l.yaml", "mm.yaml", "nx.yaml", "n[.yaml", "総務 部/ox.yaml"]
+
+
+def _procedure(number: int) -> str:
+    from conftest import PROCEDURE
+
+    return PROCEDURE.replace("GA-001", f"GA-{number:03d}")
+
+
+def _codeowners_rules(text: str) -> list[tuple[str, list[str]]]:
+    """(pattern, owners) of each rule line, split at the first space that is not escaped."""
+    import re
+
+    rules = []
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            pattern, owners = re.match(r"((?:\\.|[^\\ ])+) (.*)", line).groups()  # type: ignore[union-attr]
+            rules.append((pattern, owners.split()))
+    return rules
+
+
+@pytest.mark.skipif(not __import__("shutil").which("git"), reason="needs git (its own gitignore matcher)")
+def test_codeowners_paths_match_exactly_their_file_by_gits_own_matcher(make_kb) -> None:
+    import subprocess
+
+    make_kb({f"総務部/{name}": _procedure(number) for number, name in enumerate(ODD_NAMES, start=2)})
+    subprocess.run(["git", "init", "-q"], check=True)
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@acme/sop-maintainers']\n",
+                                  encoding="utf-8")
+    result = run("codeowners")
+    assert result.exit_code == 0, result.output
+    rules = [(pattern, owners) for pattern, owners in _codeowners_rules(Path(".github/CODEOWNERS").read_text("utf-8"))
+             if pattern.startswith("/sop/総務部/") and pattern.endswith(".yaml")]
+    procedure_rules = [pattern for pattern, owners in rules if owners == ["@hanako-tanaka"]]
+    assert len(procedure_rules) == len(ODD_NAMES)
+    Path(".gitignore").write_text("".join(pattern + "\n" for pattern in procedure_rules), encoding="utf-8")
+    files = [f"sop/総務部/{name}" for name in ODD_NAMES]
+    decoys = [f"sop/総務部/{name}" for name in DECOYS]
+    answer = subprocess.run(["git", "check-ignore", "--no-index", "-z", "-v", "-n", "--stdin"],
+                            input="\0".join(files + decoys) + "\0", capture_output=True, text=True)
+    fields = answer.stdout.split("\0")[:-1]
+    matched = {fields[index + 3]: fields[index + 2] for index in range(0, len(fields), 4) if fields[index + 2]}
+    for path in files:  # each file is matched by its own line, i.e. the line built from its name
+        assert path in matched, f"no line matches {path!r}"
+        assert matched[path] == procedure_rules[sorted(files).index(path)], (path, matched[path])
+    for path in decoys:
+        assert path not in matched, f"{matched[path]!r} also matches {path!r}"
+
+
+def test_a_file_name_cannot_add_a_codeowners_rule(make_kb, tmp_path) -> None:
+    """``a\\n*\\t@attacker\\n#.yaml`` once made the attacker the owner of the whole repository."""
+    import subprocess
+
+    make_kb({"総務部/a\n*\t@attacker\n#.yaml": _procedure(2), "総務部/b`c\".yaml": _procedure(3)})
+    subprocess.run(["git", "init", "-q"], check=True)
+    for command in ("validate", "lint"):
+        result = run(command)
+        assert result.exit_code == 1
+        assert ("sop/総務部/a\\u000a*\\u0009@attacker\\u000a#.yaml:1:1: error unsafe-file-name: the file name "
+                "contains an invisible or control character (U+000A)") in result.stdout
+        assert 'sop/総務部/b`c".yaml:1:1: error unsafe-file-name: the file name contains \'`\'' in result.stdout
+        assert "\n*\t@attacker" not in result.stdout
+    result = CliRunner().invoke(cli, ["codeowners"])
+    assert result.exit_code == 1 and not Path(".github/CODEOWNERS").exists()
+    assert "@attacker" not in "".join(path.read_text("utf-8") for path in Path(".").rglob("CODEOWNERS"))
+
+
+def test_maintainers_own_everything_that_is_not_a_procedure(make_kb) -> None:
+    import subprocess
+
+    make_kb()
+    subprocess.run(["git", "init", "-q"], check=True)
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@acme/sop-maintainers', "
+                                  "'@hanako-tanaka']\n", encoding="utf-8")
+    assert run("codeowners").exit_code == 0
+    rules = _codeowners_rules(Path(".github/CODEOWNERS").read_text("utf-8"))
+    maintainers = ["@acme/sop-maintainers", "@hanako-tanaka"]
+    assert rules[0] == ("*", maintainers)
+    last = {pattern: owners for pattern, owners in rules}  # the last matching line wins
+    for path in ("/mkdocs.yml", "/templates/", "/.github/", "/sop/people.yaml", "/sop/roles.yaml", "/sop/tools.yaml",
+                 "/sop/inventory.yaml"):
+        assert last[path] == maintainers, path
+    assert last["/sop/総務部/GA-001.yaml"] == ["@hanako-tanaka"]
+    assert [pattern for pattern, _ in rules].index("/mkdocs.yml") > [pattern for pattern, _ in rules].index(
+        "/sop/総務部/GA-001.yaml"), "code paths must come last, so no procedure line can take them"
+
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@a b']\n", encoding="utf-8")
+    refused = run("codeowners")
+    assert refused.exit_code == 2 and "maintainers: '@a b' is not a GitHub user or team" in refused.output
