@@ -307,3 +307,90 @@ def test_maintainers_own_everything_that_is_not_a_procedure(make_kb) -> None:
     Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@a b']\n", encoding="utf-8")
     refused = run("codeowners")
     assert refused.exit_code == 2 and "maintainers: '@a b' is not a GitHub user or team" in refused.output
+
+
+# --- 5. formula injection -----------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://attacker.example/","x")', "=1+2", "+1+2", "-1+2", "@SUM(1,2)", "\t=1+2",
+            "\r=1+2", "＝1+2"]
+
+
+def _hostile_reports(make_kb) -> None:
+    """A single-owner procedure whose title, department and owner's name are each a formula."""
+    from conftest import PROCEDURE
+
+    people = "\n".join(f"p{number}:\n  name: {json_string(formula)}" for number, formula in enumerate(FORMULAS, start=1))
+    procedures = {
+        f"総務部/GA-{number:03d}.yaml": PROCEDURE.replace("GA-001", f"GA-{number:03d}")
+        .replace("owner: tanaka", f"owner: p{number}").replace("backups: [suzuki]", "backups: []")
+        .replace("title: 電子契約の締結", f"title: {json_string(formula)}")
+        for number, formula in enumerate(FORMULAS, start=1)}
+    make_kb(procedures, people=people + "\ntanaka:\n  name: t\nsuzuki:\n  name: s\nsato:\n  name: k\n")
+
+
+def json_string(text: str) -> str:
+    import json
+
+    return json.dumps(text)
+
+
+def _libreoffice_values(path: Path, tmp_path: Path) -> list[list[tuple[object, str]]]:
+    """Open ``path`` in LibreOffice Calc (headless) and save it as .xlsx: (value, type) of every cell,
+    type 'f' where LibreOffice read a formula."""
+    import shutil
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui)")
+    out = tmp_path / "libreoffice"
+    # As Excel does with the BOM: read CSV as UTF-8 (76), comma-separated (44), quoted with '"' (34).
+    reading = ["--infilter=CSV:44,34,76,1"] if path.suffix == ".csv" else []
+    subprocess.run([soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+                    *reading, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
+                   check=True, capture_output=True, timeout=240)
+    sheet = load_workbook(out / (path.stem + ".xlsx")).active
+    return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
+
+
+@pytest.mark.parametrize("format_name", ["csv", "xlsx"])
+def test_no_formula_from_the_knowledge_base_evaluates_in_libreoffice(make_kb, tmp_path, format_name) -> None:
+    _hostile_reports(make_kb)
+    output = tmp_path / f"single-owner.{format_name}"
+    result = run("report", "single-owner", "--format", format_name, "--output", str(output), "--language", "en")
+    assert result.exit_code == 0, result.output
+    cells = _libreoffice_values(output, tmp_path)
+    formulas = [value for row in cells for value, kind in row if kind == "f"]
+    assert formulas == [], f"LibreOffice evaluated {formulas}"
+    texts = [str(value) for row in cells for value, _ in row if value is not None]
+    assert not any(text in ("3", "x") for text in texts)
+    for formula in FORMULAS:  # each one still readable as the text it was
+        assert any(formula.strip() in text for text in texts), (formula, texts)
+
+
+def test_xlsx_text_cells_carry_the_quote_prefix_style(make_kb, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    _hostile_reports(make_kb)
+    output = tmp_path / "single-owner.xlsx"
+    assert run("report", "single-owner", "--format", "xlsx", "--output", str(output)).exit_code == 0
+    sheet = load_workbook(output).active
+    text_cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert {cell.value for cell in text_cells} >= {"=1+2", "@SUM(1,2)"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in text_cells)
+    numbers = [cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, int)]
+    assert numbers, "counts stay numbers"
+
+
+def test_csv_cells_that_could_start_a_formula_get_owasps_apostrophe(make_kb, tmp_path) -> None:
+    import csv
+    import io
+
+    _hostile_reports(make_kb)
+    result = run("report", "single-owner", "--format", "csv", "--language", "en")
+    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    titles = {row[1] for row in rows[1:]}
+    assert "'=1+2" in titles and "'@SUM(1,2)" in titles and "'-1+2" in titles and "'\t=1+2" in titles
+    assert not any(title[:1] in "=+-@\t\r" for title in titles)
