@@ -30,7 +30,7 @@ class _Payload:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):  # type: ignore[no-untyped-def]
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
         return (open, (str(self.marker), "w"))
 
 
@@ -204,7 +204,7 @@ def test_check_jsonschema_gives_the_same_verdict_as_sopbook_validate(make_kb, tm
 
     def verdict(kind: str, path: Path) -> int:
         return subprocess.run([binary, "--regex-variant", variant, "--schemafile", str(tmp_path / f"{kind}.json"),
-                               str(path)], capture_output=True, text=True, timeout=120).returncode
+                               str(path)], check=False, capture_output=True, text=True, timeout=120).returncode
 
     assert verdict("procedure", make_kb.sop / "総務部" / "GA-104.yaml") == 1
     assert verdict("people", make_kb.sop / "people.yaml") == 1
@@ -245,8 +245,8 @@ def test_codeowners_paths_match_exactly_their_file_by_gits_own_matcher(make_kb) 
 
     make_kb({f"総務部/{name}": _procedure(number) for number, name in enumerate(ODD_NAMES, start=2)})
     subprocess.run(["git", "init", "-q"], check=True)
-    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@acme/sop-maintainers']\n",
-                                  encoding="utf-8")
+    Path("mkdocs.yml").write_text(
+        "site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@acme/sop-maintainers']\n", encoding="utf-8")
     result = run("codeowners")
     assert result.exit_code == 0, result.output
     rules = [(pattern, owners) for pattern, owners in _codeowners_rules(Path(".github/CODEOWNERS").read_text("utf-8"))
@@ -257,7 +257,7 @@ def test_codeowners_paths_match_exactly_their_file_by_gits_own_matcher(make_kb) 
     files = [f"sop/総務部/{name}" for name in ODD_NAMES]
     decoys = [f"sop/総務部/{name}" for name in DECOYS]
     answer = subprocess.run(["git", "check-ignore", "--no-index", "-z", "-v", "-n", "--stdin"],
-                            input="\0".join(files + decoys) + "\0", capture_output=True, text=True)
+                            input="\0".join(files + decoys) + "\0", capture_output=True, text=True, check=False)
     fields = answer.stdout.split("\0")[:-1]
     matched = {fields[index + 3]: fields[index + 2] for index in range(0, len(fields), 4) if fields[index + 2]}
     for path in files:  # each file is matched by its own line, i.e. the line built from its name
@@ -296,7 +296,7 @@ def test_maintainers_own_everything_that_is_not_a_procedure(make_kb) -> None:
     rules = _codeowners_rules(Path(".github/CODEOWNERS").read_text("utf-8"))
     maintainers = ["@acme/sop-maintainers", "@hanako-tanaka"]
     assert rules[0] == ("*", maintainers)
-    last = {pattern: owners for pattern, owners in rules}  # the last matching line wins
+    last = dict(rules)  # the last matching line wins
     for path in ("/mkdocs.yml", "/templates/", "/.github/", "/sop/people.yaml", "/sop/roles.yaml", "/sop/tools.yaml",
                  "/sop/inventory.yaml"):
         assert last[path] == maintainers, path
@@ -304,7 +304,8 @@ def test_maintainers_own_everything_that_is_not_a_procedure(make_kb) -> None:
     assert [pattern for pattern, _ in rules].index("/mkdocs.yml") > [pattern for pattern, _ in rules].index(
         "/sop/総務部/GA-001.yaml"), "code paths must come last, so no procedure line can take them"
 
-    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@a b']\n", encoding="utf-8")
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@a b']\n",
+                                  encoding="utf-8")
     refused = run("codeowners")
     assert refused.exit_code == 2 and "maintainers: '@a b' is not a GitHub user or team" in refused.output
 
@@ -319,7 +320,8 @@ def _hostile_reports(make_kb) -> None:
     """A single-owner procedure whose title, department and owner's name are each a formula."""
     from conftest import PROCEDURE
 
-    people = "\n".join(f"p{number}:\n  name: {json_string(formula)}" for number, formula in enumerate(FORMULAS, start=1))
+    people = "\n".join(f"p{number}:\n  name: {json_string(formula)}"
+                       for number, formula in enumerate(FORMULAS, start=1))
     procedures = {
         f"総務部/GA-{number:03d}.yaml": PROCEDURE.replace("GA-001", f"GA-{number:03d}")
         .replace("owner: tanaka", f"owner: p{number}").replace("backups: [suzuki]", "backups: []")
@@ -341,6 +343,7 @@ def _libreoffice_values(path: Path, tmp_path: Path) -> list[list[tuple[object, s
     import subprocess
 
     from openpyxl import load_workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
@@ -352,6 +355,7 @@ def _libreoffice_values(path: Path, tmp_path: Path) -> list[list[tuple[object, s
                     *reading, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(path)],
                    check=True, capture_output=True, timeout=240)
     sheet = load_workbook(out / (path.stem + ".xlsx")).active
+    assert isinstance(sheet, Worksheet)
     return [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
 
 
@@ -372,11 +376,13 @@ def test_no_formula_from_the_knowledge_base_evaluates_in_libreoffice(make_kb, tm
 
 def test_xlsx_text_cells_carry_the_quote_prefix_style(make_kb, tmp_path) -> None:
     from openpyxl import load_workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     _hostile_reports(make_kb)
     output = tmp_path / "single-owner.xlsx"
     assert run("report", "single-owner", "--format", "xlsx", "--output", str(output)).exit_code == 0
     sheet = load_workbook(output).active
+    assert isinstance(sheet, Worksheet)
     text_cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     assert {cell.value for cell in text_cells} >= {"=1+2", "@SUM(1,2)"}
     assert all(cell.data_type == "s" and cell.quotePrefix for cell in text_cells)
