@@ -396,7 +396,7 @@ def test_csv_cells_that_could_start_a_formula_get_owasps_apostrophe(make_kb, tmp
 
     _hostile_reports(make_kb)
     result = run("report", "single-owner", "--format", "csv", "--language", "en")
-    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    rows = [row for row in csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))) if not row[0].startswith("# ")]
     titles = {row[1] for row in rows[1:]}
     assert "'=1+2" in titles and "'@SUM(1,2)" in titles and "'-1+2" in titles and "'\t=1+2" in titles
     assert not any(title[:1] in "=+-@\t\r" for title in titles)
