@@ -105,4 +105,7 @@ def test_escape_shows_text_literally(text: str, shown: str) -> None:
 
 def test_safe_markdown_keeps_markdown_and_removes_markup() -> None:
     out = safe_markdown("**b** <i>x</i> `<i>` [a](javascript:x) [b](https://example.com) <https://example.com>")
-    assert out == ("**b** &lt;i>x&lt;/i> `<i>` [a](#) [b](https://example.com) <https://example.com>")
+    rel = 'rel="noopener noreferrer"'
+    assert out == ('<div class="sopbook-text">\n<p><strong>b</strong> &lt;i&gt;x&lt;/i&gt; <code>&lt;i&gt;</code> '
+                   f'<a {rel}>a</a> <a href="https://example.com" {rel}>b</a> '
+                   f'<a href="https://example.com" {rel}>https://example.com</a></p>\n</div>')

@@ -10,6 +10,7 @@ import os
 import pickle
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -400,3 +401,118 @@ def test_csv_cells_that_could_start_a_formula_get_owasps_apostrophe(make_kb, tmp
     titles = {row[1] for row in rows[1:]}
     assert "'=1+2" in titles and "'@SUM(1,2)" in titles and "'-1+2" in titles and "'\t=1+2" in titles
     assert not any(title[:1] in "=+-@\t\r" for title in titles)
+
+
+# --- 2. no script in the built site -------------------------------------------------------------------
+
+XSS = "</title><img src=x onerror=alert(1)><script>alert(1)</script>"
+XSS_DETAILS = [
+    "\\`<img src=x onerror=alert(2)>`",  # an escaped backtick before a code span
+    "`a\n\n<img src=x onerror=alert(3)> b`",  # a code span across paragraphs
+    "```not a fence `\n<img src=x onerror=alert(4)>\n```",  # a fence to a regex, text to Markdown
+    "[click](javascript:alert`5`) [c2](<javascript:alert(5)>) [c3](jav&#x61;script:alert(5))",
+    "> [r]: javascript:alert(6)\n>\n> [quoted][r]",  # a reference definition in a blockquote
+    "- item\n\n    [r2]: javascript:alert(7)\n\n    [in a list][r2]",  # indented in a list item
+    "[][]\n\n[]: javascript:alert(8)",  # an empty reference
+    "<script>alert(9)</script><svg onload=alert(9)></svg>{: onclick=alert(9)}\n\n"
+    "!!! note \"<img src=x onerror=alert(9)>\"\n    <iframe src=javascript:alert(9)></iframe>",
+]
+
+
+def _hostile_site(make_kb) -> Path:
+    import textwrap
+
+    step = "\n".join(f"  - title: {json_string(XSS)}\n    duration: 15m\n    details: |\n"
+                     + textwrap.indent(details, "      ") for details in XSS_DETAILS)
+    procedure = (f"id: GA-001\ntitle: {json_string(XSS)}\nsummary: {json_string(XSS_DETAILS[0])}\n"
+                 f"department: {json_string('総務' + XSS)}\ncategory: {json_string(XSS)}\nowner: tanaka\n"
+                 f"backups: [suzuki]\ntools: [kintone]\nsteps:\n{step}\n"
+                 f"approvals:\n  - approver: sato\n    when: {json_string(XSS)}\n"
+                 f"faq:\n  - q: {json_string(XSS)}\n    a: {json_string(XSS_DETAILS[3])}\n"
+                 f"tags: [{json_string(XSS)}]\n")
+    people = (f"tanaka:\n  name: {json_string('田中' + XSS)}\n  department: {json_string(XSS)}\n"
+              f"suzuki:\n  name: {json_string(XSS)}\nsato:\n  name: s\n")
+    tools = f"kintone:\n  name: {json_string(XSS)}\n  url: https://example.cybozu.com/\n"
+    make_kb({"総務部/GA-001.yaml": procedure}, people=people, tools=tools, roles="{}\n")
+    (make_kb.root / "docs").mkdir(exist_ok=True)
+    (make_kb.root / "mkdocs.yml").write_text(
+        "site_name: kb\nrepo_url: https://github.com/example/kb\nedit_uri: edit/main/\ntheme:\n  name: material\n"
+        "  features: [content.action.edit]\nplugins:\n  - search\n  - tags\n  - sopbook:\n      language: en\n"
+        "      today: '2026-11-25'\n", encoding="utf-8")
+    result = run("build")
+    assert result.exit_code == 0, result.output
+    return make_kb.root / "site"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_no_script_runs_on_any_page_built_from_a_hostile_knowledge_base(make_kb) -> None:
+    import functools
+    import http.server
+    import threading
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+    site = _hostile_site(make_kb)
+    pages = sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html") if path.name != "404.html")
+    assert any(page.startswith("procedures/") for page in pages)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ran: list[str] = []
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                                 args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page()
+
+            def on_dialog(dialog: Any) -> None:
+                ran.append(f"{page.url}: alert({dialog.message})")
+                dialog.dismiss()
+
+            page.on("dialog", on_dialog)
+            for path in pages:
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}", wait_until="load")
+                page.wait_for_timeout(200)  # an onerror fires once the broken image has failed
+                # A javascript: link runs only when clicked, an on* attribute only on its event: find them all.
+                armed = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(element =>
+                    [...element.attributes].filter(attribute => /^on/i.test(attribute.name)
+                        || (/^(href|src|action|formaction|data)$/i.test(attribute.name)
+                            && /^\\s*(javascript|vbscript|data):/i.test(attribute.value)))
+                      .map(attribute => element.tagName + ' ' + attribute.name + '=' + attribute.value))""")
+                ran.extend(f"{path}: {found}" for found in armed)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ran == [], "script from the knowledge base:\n" + "\n".join(ran)
+
+
+def test_the_title_is_text_in_every_page_title(make_kb) -> None:
+    import re
+
+    site = _hostile_site(make_kb)
+    for path in site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None, path
+        assert "<" not in title.group(1), (path, title.group(1))
+
+
+@pytest.mark.parametrize("name, shown", [("GA`002.yaml", "'`'"), ('GA"002.yaml', "'\"'"), ("GA<b>.yaml", "'<'")])
+def test_file_names_that_cannot_be_shown_safely_stop_the_build(make_kb, name, shown) -> None:
+    from conftest import PROCEDURE
+
+    make_kb({f"総務部/{name}": PROCEDURE})
+    (make_kb.root / "docs").mkdir()
+    (make_kb.root / "mkdocs.yml").write_text("site_name: kb\nrepo_url: https://github.com/example/kb\nplugins:\n"
+                                            "  - sopbook\n", encoding="utf-8")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert f"sop/総務部/{name}:1:1: error unsafe-file-name: the file name contains {shown}" in result.stdout
+    build = CliRunner().invoke(cli, ["build"])
+    assert build.exit_code != 0 and "unsafe-file-name" in build.output
+    assert not (make_kb.root / "site").exists()
