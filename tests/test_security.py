@@ -657,3 +657,30 @@ def test_sarif_and_github_paths_are_from_the_repository_root(make_kb, monkeypatc
     assert {result["ruleId"]: result["partialFingerprints"]["sopbookFinding/v1"] for result in moved} == fingerprints
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in moved] != [
         r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results]
+
+
+# --- 6. files from outside ----------------------------------------------------------------------------
+
+def test_a_symlink_to_a_file_outside_the_knowledge_base_is_neither_read_nor_quoted(make_kb, tmp_path) -> None:
+    """A token in ~/.config once became "owner 'gho_…'" in the CI log and a page of the site."""
+    from conftest import PROCEDURE
+
+    secret_folder = tmp_path.parent / f"{tmp_path.name}-home" / ".config"
+    secret_folder.mkdir(parents=True)
+    token = "gho_" + "16C7e42F292c6912E7710c838347Ae178B4a"  # made up, shaped like a GitHub token
+    secret = secret_folder / "hosts.yml"
+    secret.write_text(PROCEDURE.replace("GA-001", "GA-009").replace("owner: tanaka", f"owner: {token}")
+                      .replace("title: 電子契約の締結", f"title: {token}"), encoding="utf-8")
+    make_kb()
+    (make_kb.sop / "総務部" / "GA-009.yaml").symlink_to(secret)
+    (make_kb.sop / "people-link.yaml").symlink_to(secret)
+    (make_kb.root / "docs").mkdir()
+    (make_kb.root / "mkdocs.yml").write_text("site_name: kb\nplugins:\n  - sopbook\n", encoding="utf-8")
+    for command in (["validate"], ["lint"], ["report", "single-owner", "--format", "csv"], ["build"]):
+        result = CliRunner().invoke(cli, command)
+        assert token not in result.output, command
+        assert result.exit_code != 0, (command, result.output)
+    assert "sop/総務部/GA-009.yaml:1:1: error" in run("validate").stdout
+    site = make_kb.root / "site"
+    assert not site.exists() or all(token not in path.read_text("utf-8", "replace")
+                                    for path in site.rglob("*") if path.is_file())
