@@ -7,6 +7,7 @@ tables and links to HTML and sanitises that HTML with nh3. Both return or respec
 """
 from __future__ import annotations
 
+import html
 import re
 import threading
 from typing import Any
@@ -104,11 +105,20 @@ class _FieldRenderer(threading.local):
 _renderer = _FieldRenderer()
 
 
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]{}()<>#|~&!:=+\-.\t\r]|  \n|  \Z|^[ \d]|\n[ \d]")
+"""Anything Markdown might read as syntax: without it, a field is paragraphs of plain text."""
+
+
 def sanitised_html(value: str) -> str:
     """A Markdown field as HTML that can only format text and link to http(s), mailto, tel or relative URLs."""
-    html = _renderer.cleaner.clean(_renderer.markdown.reset().convert(value))
+    if _MARKDOWN_SYNTAX.search(value) is None:
+        # Plain sentences (half the fields of a Japanese knowledge base): the paragraphs Markdown would
+        # make, without it. Rendering and cleaning cost 0.3 ms a field, a fifth of a 10,000-procedure build.
+        paragraphs = (part.strip("\n") for part in value.split("\n\n"))
+        return "\n".join(f"<p>{html.escape(part, quote=False)}</p>" for part in paragraphs if part.strip())
+    clean = _renderer.cleaner.clean(_renderer.markdown.reset().convert(value))
     # Braces as entities: a macros plugin reads "{{ }}" and "{% %}" in a page as Jinja, even in raw HTML.
-    return html.replace("{", "&#123;").replace("}", "&#125;")
+    return clean.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def safe_markdown(value: str | None) -> Safe:
