@@ -420,7 +420,7 @@ XSS_DETAILS = [
 ]
 
 
-def _hostile_site(make_kb) -> Path:
+def _hostile_site(make_kb, search: str = "material") -> Path:
     import textwrap
 
     step = "\n".join(f"  - title: {json_string(XSS)}\n    duration: 15m\n    details: |\n"
@@ -439,7 +439,7 @@ def _hostile_site(make_kb) -> Path:
     (make_kb.root / "mkdocs.yml").write_text(
         "site_name: kb\nrepo_url: https://github.com/example/kb\nedit_uri: edit/main/\ntheme:\n  name: material\n"
         "  features: [content.action.edit]\nplugins:\n  - search\n  - tags\n  - sopbook:\n      language: en\n"
-        "      today: '2026-11-25'\n", encoding="utf-8")
+        f"      today: '2026-11-25'\n      search: {search}\n", encoding="utf-8")
     result = run("build")
     assert result.exit_code == 0, result.output
     return make_kb.root / "site"
@@ -684,3 +684,35 @@ def test_a_symlink_to_a_file_outside_the_knowledge_base_is_neither_read_nor_quot
     site = make_kb.root / "site"
     assert not site.exists() or all(token not in path.read_text("utf-8", "replace")
                                     for path in site.rglob("*") if path.is_file())
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+def test_no_script_runs_from_the_search_results(make_kb) -> None:
+    """Pagefind's search box lists titles from its own index: a hostile title stays text there too."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from browser import chromium, serve_site
+
+    site = _hostile_site(make_kb, search="pagefind")
+    ran: list[str] = []
+    with serve_site(site) as url, chromium() as browser:
+        page = browser.new_page()
+
+        def on_dialog(dialog: Any) -> None:
+            ran.append(f"alert({dialog.message})")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(url, wait_until="networkidle")
+        box = page.locator("pagefind-searchbox input")
+        box.click()
+        box.press_sequentially("onerror")
+        page.locator("a.pf-searchbox-result").first.wait_for(state="visible", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(1_000)
+        titles = page.locator(".pf-searchbox-result-title").all_inner_texts()
+        ran += page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(element =>
+            [...element.attributes].filter(attribute => /^on/i.test(attribute.name))
+              .map(attribute => element.tagName + ' ' + attribute.name))""")
+    assert any("<img src=x onerror=alert(1)>" in title for title in titles), titles  # shown as text
+    assert ran == [], ran
