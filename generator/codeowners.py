@@ -68,12 +68,11 @@ def parse_maintainers(value: object, where: str = "mkdocs.yml") -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise ConfigError(f"{where}: maintainers must be a list such as [\"@your-org/sop-maintainers\"]")
+        raise ConfigError(_("codeowners.bad-maintainers", where=where))
     maintainers = []
     for entry in value:
         if not isinstance(entry, str) or not MAINTAINER.match(entry):
-            raise ConfigError(f"{where}: maintainers: {entry!r} is not a GitHub user or team; write "
-                              f"\"@user\" or \"@org/team\" (quoted: an unquoted @ is not YAML)")
+            raise ConfigError(_("codeowners.bad-maintainer", where=where, value=repr(entry)))
         maintainers.append(entry)
     return list(dict.fromkeys(maintainers))
 
@@ -120,9 +119,7 @@ def build_codeowners(kb: KnowledgeBase, root: Path, maintainers: Sequence[str] =
     else:
         lines.append("# No maintainers in mkdocs.yml: nobody is required to review mkdocs.yml, templates/ or CI.\n")
         problems.append(Problem(config_shown, 1, 1, "codeowners-no-maintainers", Severity.WARNING,
-                                "no maintainers: add 'maintainers: [\"@your-org/sop-maintainers\"]' to the sopbook "
-                                "plugin in mkdocs.yml, so that changes to mkdocs.yml (which can load Python), "
-                                "templates/ and .github/ need their review"))
+                                _("codeowners.no-maintainers")))
     for procedure in sorted(kb.procedures.values(), key=lambda p: p.path):
         handles: list[str] = []
         unreachable: list[str] = []
@@ -140,8 +137,7 @@ def build_codeowners(kb: KnowledgeBase, root: Path, maintainers: Sequence[str] =
             path = pattern(Path(procedure.path), root)  # shown paths are relative to the working directory
         except ValueError:
             problems.append(Problem(procedure.path, 1, 1, "codeowners-unsafe-path", Severity.ERROR,
-                                    "this file name cannot be written to CODEOWNERS (it contains a control "
-                                    "character); rename the file"))
+                                    _("codeowners.unsafe-path")))
             continue
         if handles:
             lines.append(f"{path} {' '.join(handles)}\n")

@@ -55,7 +55,7 @@ def install_requirement(source: str | None = None) -> str:
         source = _running_source()
     source = source.strip()
     if not source or any(char in source for char in "\n\r\0"):
-        raise UsageError("--install: give a version, a git URL with its ref, or a folder")
+        raise UsageError(_("scaffold.bad-install"))
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)*(?:[a-z0-9.+-]*)", source):
         return f"sopbook=={source}"
     if source.startswith(("git+", "hg+", "https://", "http://", "file:")):

@@ -125,7 +125,7 @@ def printable_path(path: str) -> str:
 def _describe_character(char: str) -> str:
     if char.isprintable():
         return f"'{char}'"
-    return f"an invisible or control character (U+{ord(char):04X})"
+    return _("validate.unsafe-character", code=f"{ord(char):04X}")
 
 
 PARALLEL_THRESHOLD = 400
@@ -172,9 +172,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         wanted.append((text, shown, "procedure", root))
         sources.problems.append(Problem(
             shown, 1, 1, "unsafe-file-name", Severity.ERROR,
-            f"the file name contains {_describe_character(unsafe.group())}, which cannot be shown and linked "
-            f"safely on the site or written to CODEOWNERS; rename the file (letters, digits, Japanese, spaces, "
-            f"'-', '_' and '.' are fine)"))
+            _("validate.unsafe-file-name", character=_describe_character(unsafe.group()))))
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here

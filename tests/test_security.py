@@ -306,8 +306,8 @@ def test_maintainers_own_everything_that_is_not_a_procedure(make_kb) -> None:
     assert [pattern for pattern, _ in rules].index("/mkdocs.yml") > [pattern for pattern, _ in rules].index(
         "/sop/総務部/GA-001.yaml"), "code paths must come last, so no procedure line can take them"
 
-    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      maintainers: ['@a b']\n",
-                                  encoding="utf-8")
+    Path("mkdocs.yml").write_text("site_name: t\nplugins:\n  - sopbook:\n      language: en\n"
+                                  "      maintainers: ['@a b']\n", encoding="utf-8")
     refused = run("codeowners")
     assert refused.exit_code == 2 and "maintainers: '@a b' is not a GitHub user or team" in refused.output
 
@@ -510,10 +510,10 @@ def test_file_names_that_cannot_be_shown_safely_stop_the_build(make_kb, name, sh
     make_kb({f"総務部/{name}": PROCEDURE})
     (make_kb.root / "docs").mkdir()
     (make_kb.root / "mkdocs.yml").write_text("site_name: kb\nrepo_url: https://github.com/example/kb\nplugins:\n"
-                                            "  - sopbook\n", encoding="utf-8")
+                                            "  - sopbook:\n      language: ja\n", encoding="utf-8")
     result = run("validate")
     assert result.exit_code == 1
-    assert f"sop/総務部/{name}:1:1: error unsafe-file-name: the file name contains {shown}" in result.stdout
+    assert f"sop/総務部/{name}:1:1: error unsafe-file-name: ファイル名に {shown} が含まれています" in result.stdout
     build = CliRunner().invoke(cli, ["build"])
     assert build.exit_code != 0 and "unsafe-file-name" in build.output
     assert not (make_kb.root / "site").exists()

@@ -134,13 +134,12 @@ def init_command(directory: Path, language: str, site_name: str | None, maintain
     click.echo(lang("init.created", directory=directory, count=len(written) + 1))
     requirement = (directory / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
     if os.path.isabs(requirement):
-        click.echo(f"warning: requirements.txt installs sopbook from {requirement}, which GitHub's CI cannot "
-                   f"reach; run init with --install (a version, or git+https://...@ref)", err=True)
+        click.echo(lang("init.unreachable-install", path=requirement), err=True)
     click.echo(lang("init.next", directory=directory, example_id=lang("init.example-id"),
                     example_title=lang("init.example-title"), department=lang("init.example-department"),
                     owner=lang("init.example-owner")))
     if not chosen:
-        click.echo("  add maintainers: [\"@your-org/sop-maintainers\"] to the sopbook plugin in mkdocs.yml")
+        click.echo(lang("init.add-maintainers"))
 
 @click.command("new")
 @click.argument("procedure_id", metavar="ID")

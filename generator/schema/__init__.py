@@ -124,7 +124,7 @@ def check(kind: str, source: Source) -> list[Problem]:
         problems.append(omitted(source.path, max(problem.line for problem in problems) + 1, uncounted))
     if not problems:
         # The two validators disagree (each reads patterns its own way): never let such a file pass.
-        problems.append(source.problem("schema", f"{kind} file does not match its schema"))
+        problems.append(source.problem("schema", _("schema.unexplained", kind=kind)))
     return problems
 
 
