@@ -83,7 +83,7 @@ def main() -> None:
             CPU.clear()
             totals = [command(folder) for _ in range(args.runs)]
             cpu = statistics.median(CPU)
-            command(folder, cache=True)  # fill .sopbook-cache
+            command(folder, cache=True)  # fill the cache
             warm = [command(folder, cache=True) for _ in range(args.runs)]
             rows.append((size, {key: statistics.median(run[key] for run in stages) for key in stages[0]},
                          statistics.median(totals), statistics.median(warm), cpu))

@@ -44,7 +44,11 @@ def measure(size: int, runs: int, root: Path) -> dict[str, float]:
     sop = write_knowledge_base(folder, size)
     command = [*sopbook(), "validate"]
     cold = [timed([*command, "--no-cache"], folder) for _ in range(runs)]
-    shutil.rmtree(folder / ".sopbook-cache", ignore_errors=True)
+    from generator.cache import Cache
+
+    cache_folder = Cache.beside(sop).folder  # in the user's cache folder, one per knowledge base
+    if cache_folder is not None:
+        shutil.rmtree(cache_folder, ignore_errors=True)
     timed(command, folder)  # fill the cache
     warm = [timed(command, folder) for _ in range(runs)]
     one_changed = []

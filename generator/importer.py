@@ -344,7 +344,7 @@ class _People:
     def _new_id(self, name: str) -> str:
         """``Yamada Taro`` → ``yamada-taro``; a Japanese name → ``person-001`` (ids are ASCII)."""
         slug = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
-        base = slug if name.strip().isascii() and slug and id_pattern().fullmatch(slug) else "person"
+        base = slug if name.strip().isascii() and slug and id_pattern().match(slug) else "person"
         if base != "person" and base not in self.people:
             return base
         number = 1
@@ -380,7 +380,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             problem(row, "department", _("import.no-department", title=title))
             continue
         task_id = values.get("id", "")
-        if task_id and not id_pattern().fullmatch(task_id):
+        if task_id and not id_pattern().match(task_id):
             problem(row, "id", _("import.bad-id", id=task_id))
             continue
         task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
@@ -482,7 +482,7 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
     shown = shown or str(path)
     if not path.is_file():
         raise UsageError(f"no such file: '{shown}'")
-    if not id_pattern().fullmatch(f"{id_prefix}-001"):
+    if not id_pattern().match(f"{id_prefix}-001"):
         raise UsageError(f"--id-prefix {id_prefix!r} does not make valid ids")
     table = table_from_cells(read_cells(path, sheet, encoding), shown, mapping or {})
     inventory_path, people_path = sop_dir / "inventory.yaml", sop_dir / "people.yaml"

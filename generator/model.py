@@ -18,7 +18,7 @@ from .media import DEFAULT_MAX_MB
 from .validate import Sources, Validation, validate
 
 BUSINESS_DAY_MINUTES = 8 * 60
-_DURATION = re.compile(r"^([0-9]+(?:\.[0-9]+)?)(m|h|d)$")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)(m|h|d)\Z")  # \Z: "15m\n" is not a duration
 
 
 def duration_minutes(text: str | None) -> float | None:

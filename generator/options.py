@@ -83,6 +83,15 @@ def _megabytes(name: str, value: Any) -> float:
     return float(value)
 
 
+def _maintainers(name: str, value: Any) -> tuple[str, ...]:
+    from .codeowners import parse_maintainers  # the rule for a GitHub user or team lives with CODEOWNERS
+
+    try:
+        return tuple(parse_maintainers(value, name))
+    except ConfigError as error:  # its message starts with where the value is: said once, by parse_options
+        raise ConfigError(error.message.removeprefix(f"{name}: "), (name,)) from None
+
+
 def _lint(name: str, value: Any) -> LintConfig:
     return parse_lint_config(value)
 
@@ -113,6 +122,9 @@ SETTINGS: tuple[Setting, ...] = (
                        "built, without Mermaid; remove it from mkdocs.yml"),
     Setting("media_max_mb", DEFAULT_MEDIA_MAX_MB, _megabytes,
             "Screenshots and attachments larger than this many megabytes get a warning."),
+    Setting("maintainers", None, _maintainers,
+            "GitHub users or teams (@org/team) who own mkdocs.yml, templates/, .github/ and the registries in "
+            "the CODEOWNERS that sopbook codeowners writes."),
     Setting("search", "auto", _choice(*SEARCH_BACKENDS),
             "material, pagefind, or auto: Pagefind from search.PAGEFIND_FROM_PROCEDURES procedures on."),
 )
@@ -133,6 +145,7 @@ class Options:
     """From the ``today`` option; None means the day the command runs."""
     search: str = "auto"
     media_max_mb: float = DEFAULT_MEDIA_MAX_MB
+    maintainers: tuple[str, ...] = ()
     material_tags: bool = False
     """Material's tags plugin is on: it, not sopbook, lists the tags."""
     lint_key: str = field(default="", compare=False)
@@ -186,6 +199,7 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
         today=values["today"],
         search=values["search"],
         media_max_mb=values["media_max_mb"],
+        maintainers=values["maintainers"],
         material_tags=material_tags,
         lint_key=repr((raw.get("lint"), values["language"])),  # the language chooses the default word lists
     )
@@ -339,6 +353,28 @@ def find_sop_dir(path: str | os.PathLike[str] | None = None, project: Project | 
     if not folder.is_dir():
         raise UsageError(_("validate.not-a-folder", folder=folder))
     return folder
+
+
+def language_of(config_file: str | os.PathLike[str] | None = None) -> str | None:
+    """The plugin's ``language`` in mkdocs.yml if it is a valid one, else None; never raises.
+
+    For speaking the knowledge base's language before (and while) its options are validated, so that
+    even an error in another option is reported in that language.
+    """
+    try:
+        path = find_config_file(config_file)
+        if path is None:
+            return None
+        loader = _Loader(read_text(path, root=None, limit=CONFIG_BYTES, what=path.name))
+        try:
+            settings = loader.get_single_data()
+        finally:
+            loader.dispose()
+        raw = next((value for name, value in plugin_entries(settings.get("plugins")) if name == "sopbook"), None)
+        code = raw.get("language") if isinstance(raw, Mapping) else None
+    except (Refused, yaml.YAMLError, ConfigError, AttributeError):
+        return None
+    return code if code in LANGUAGES else None
 
 
 class _Locator:

@@ -5,7 +5,10 @@ problems (validate, lint) goes through here, so a CI script reads the same recor
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from typing import IO
 
@@ -64,12 +67,37 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def repository_path(path: str, cwd: str | None = None) -> str:
+    """``path`` (as shown: relative to the working directory) relative to the root of its git repository.
+
+    GitHub matches annotations and code-scanning results to files by their path in the repository, so a
+    knowledge base in a subfolder (``working-directory: kb``) must report ``kb/sop/...``, not ``sop/...``.
+    """
+    here = os.path.abspath(cwd or os.getcwd())
+    root = _repository_root(here)
+    if root is None:
+        return path.replace(os.sep, "/")  # not in a repository: as shown
+    relative = os.path.relpath(os.path.normpath(os.path.join(here, path)), root)
+    return (path if relative.startswith("..") else relative).replace(os.sep, "/")
+
+
+@functools.lru_cache(maxsize=8)
+def _repository_root(folder: str) -> str | None:
+    """The nearest folder at or above ``folder`` that holds ``.git`` (looked up once, not per problem)."""
+    while not os.path.exists(os.path.join(folder, ".git")):
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+    return folder
+
+
 def report_github(problems: Sequence[Problem], stream: IO[str], color: bool | None = None) -> None:
     """GitHub Actions workflow commands, shown as annotations on the pull request's changed lines."""
     level = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
     for problem in problems:
-        properties = (f"file={_escape_property(problem.path)},line={problem.line},col={problem.column},"
-                      f"title={_escape_property(problem.code)}")
+        properties = (f"file={_escape_property(repository_path(problem.path))},line={problem.line},"
+                      f"col={problem.column},title={_escape_property(problem.code)}")
         stream.write(f"::{level[problem.severity]} {properties}::{_escape_data(problem.message)}\n")
 
 
@@ -100,15 +128,21 @@ def report_sarif(problems: Sequence[Problem], stream: IO[str], color: bool | Non
         rules.append(descriptor)
     results = []
     for problem in problems:
+        path = repository_path(problem.path)
+        # The same finding in the same file keeps its identity when lines above it move, so code scanning
+        # does not close and reopen an alert for every edit of the file.
+        identity = f"{problem.code}\0{path}\0{problem.procedure or ''}\0{problem.message}"
         result: dict[str, object] = {
             "ruleId": problem.code,
             "ruleIndex": index[problem.code],
             "level": _SARIF_LEVEL[problem.severity],
             "message": {"text": problem.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": quote(problem.path.replace("\\", "/"))},
+                "artifactLocation": {"uri": quote(path)},
                 "region": {"startLine": max(problem.line, 1), "startColumn": max(problem.column, 1)},
             }}],
+            "partialFingerprints": {
+                "sopbookFinding/v1": hashlib.blake2b(identity.encode(), digest_size=16).hexdigest()},
         }
         if problem.procedure is not None:
             result["properties"] = {"procedure": problem.procedure}

@@ -20,13 +20,13 @@ from .i18n import DEFAULT, _, active
 from .schema import KINDS, id_pattern, schema
 from .validate import REGISTRIES, registry_path
 
-SOPBOOK_REPO = "https://github.com/example-co/sopbook"
-"""Where teams install sopbook and its pre-commit hooks from; the one place to change it."""
-
 SCHEMA_DIR = "schema"
 """Where ``init`` writes the JSON Schemas, relative to the knowledge base root (for editors)."""
 
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+# Besides what Windows forbids: what validate rejects (quotes, backticks, control and bidi marks; see
+# validate.UNSAFE_IN_FILE_NAME) and what CODEOWNERS would have to escape.
+_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\'`\[\]!#'
+                             r'\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+')
 
 
 def _scaffold_files(language: str) -> Traversable:
@@ -43,8 +43,49 @@ def _target_name(name: str) -> str:
     return "." + name[len("dot-"):] if name.startswith("dot-") else name
 
 
+def install_requirement(source: str | None = None) -> str:
+    """The requirements.txt line that installs sopbook: from ``source`` or, without one, from wherever the
+    running sopbook came from (PEP 610's direct_url.json: a git commit, a folder, else a version pin).
+
+    ``source`` is a version (``0.2.0`` → ``sopbook==0.2.0``), a pip requirement (``sopbook==0.2.0``,
+    ``sopbook @ git+https://...``), a git URL with its ref (``git+https://github.com/org/sopbook@v0.2.0``)
+    or a folder (``./vendor/sopbook``, relative to the knowledge base as CI checks it out).
+    """
+    if source is None:
+        source = _running_source()
+    source = source.strip()
+    if not source or any(char in source for char in "\n\r\0"):
+        raise UsageError(_("scaffold.bad-install"))
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)*(?:[a-z0-9.+-]*)", source):
+        return f"sopbook=={source}"
+    if source.startswith(("git+", "hg+", "https://", "http://", "file:")):
+        return f"sopbook @ {source}"
+    return source  # "sopbook==0.2.0", "sopbook @ ...", or a folder, which pip reads as a local project
+
+
+def _running_source() -> str:
+    """Where this sopbook was installed from, as ``install_requirement`` reads it."""
+    from importlib import metadata
+
+    try:
+        distribution = metadata.distribution("sopbook")
+        direct = json.loads(distribution.read_text("direct_url.json") or "null")
+    except (metadata.PackageNotFoundError, ValueError):
+        direct = None
+    if isinstance(direct, dict) and isinstance(direct.get("url"), str):
+        url, vcs = direct["url"], direct.get("vcs_info")
+        if isinstance(vcs, dict) and vcs.get("vcs") == "git":
+            return f"git+{url}@{vcs.get('commit_id') or vcs.get('requested_revision') or 'main'}"
+        if url.startswith("file://"):
+            from urllib.parse import unquote, urlparse
+
+            return unquote(urlparse(url).path)
+    return __version__
+
+
 def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None,
-                        language: str = DEFAULT) -> list[Path]:
+                        language: str = DEFAULT, maintainers: list[str] | None = None,
+                        install: str | None = None) -> list[Path]:
     """Write a new knowledge base in ``language`` into ``root`` (missing or empty, a ``.git`` aside);
     returns the files."""
     if root.exists() and not root.is_dir():
@@ -53,7 +94,8 @@ def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None
         raise UsageError(_("init.not-empty", path=root))
     scaffold = _scaffold_files(language)
     tokens = {"@@SITE_NAME@@": site_name, "@@TODAY@@": (today or dt.date.today()).isoformat(),
-              "@@SOPBOOK_REPO@@": SOPBOOK_REPO, "@@VERSION@@": __version__}
+              "@@INSTALL@@": install_requirement(install), "@@VERSION@@": __version__,
+              "@@MAINTAINERS@@": json.dumps(maintainers or [])}
     written: list[Path] = []
 
     def copy(folder: Traversable, target: Path) -> None:
@@ -98,6 +140,8 @@ def _write_vscode_settings(root: Path) -> Path:
         "yaml.schemas": schemas,
         "yaml.validate": True,
         "yaml.completion": True,
+        # sopbook reads YAML 1.1 (yes/on are true, 1:30 is a number of minutes): so must the editor.
+        "yaml.yamlVersion": "1.1",
         "files.encoding": "utf8",
         "files.insertFinalNewline": True,
         "[yaml]": {"editor.tabSize": 2, "editor.insertSpaces": True, "editor.detectIndentation": False},
@@ -153,7 +197,7 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
 
     The skeleton's comments are in the active language (the knowledge base's, see ``i18n.activate``).
     """
-    if not id_pattern().fullmatch(procedure_id):
+    if not id_pattern().match(procedure_id):
         raise UsageError(_("new.bad-id", id=procedure_id))
     if not title.strip() or not department.strip():
         raise UsageError(_("new.empty"))

@@ -29,6 +29,7 @@ from .options import CONFIG_BYTES, Options, plugin_entries
 from .problems import Problem
 from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, Renderer, Safe, media_files
 from .render.environment import template_errors
+from .render.pages import with_title
 from .reports import site as reports_site
 from .rules import run
 
@@ -81,7 +82,7 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     with template_errors():  # a knowledge base's template with an error is file:line, not a traceback
         renderer = Renderer(kb, options, today)
         renderer.dashboard = Safe(reports_site.dashboard(result, lang.code, env=renderer.env))
-        pages = renderer.pages()
+        pages = [with_title(page) for page in renderer.pages()]
         pages += [Page(path, markdown, None, "", "rule" if path.startswith("rules/") else "report")
                   for path, markdown in reports_site.pages(result, lang.code, renderer.env).items()]
     return Generated(kb, pages, list(result.problems), lang, validation.problems,

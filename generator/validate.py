@@ -7,18 +7,25 @@ approver, author, tool, member and related procedure named in one file exists in
 from __future__ import annotations
 
 import os
+import re
 import stat
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from . import media, schema
-from .cache import Cache, code_stamp, stamp
+from .cache import Cache, code_stamp, digest, racy, stamp
 from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
+from .schema import id_pattern
 from .speed import in_parallel
+
+Entry = tuple[int, int, "str | None", Source]
+"""A per-file cache entry: size, modification time, content digest (only when racy), the loaded source."""
+FileStamp = tuple[int, int, "str | None"]
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
@@ -82,6 +89,24 @@ def other_files(sop_dir: Path) -> list[Path]:
     return found
 
 
+UNSAFE_IN_FILE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\"'`<>\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""What a file or folder name under sop/ may not contain: control characters (a newline would start a new
+CODEOWNERS rule, an escape sequence would rewrite the CI log), quotes, backticks and angle brackets (they
+end the attribute, code span or tag the name is printed in), and the invisible marks that reorder text."""
+
+
+def printable_path(path: str) -> str:
+    """``path`` with every invisible or control character shown as its ``\\uXXXX`` escape, for messages."""
+    return "".join(f"\\u{ord(char):04x}" if (char.isspace() and char != " ") or not char.isprintable() else char
+                   for char in path)
+
+
+def _describe_character(char: str) -> str:
+    if char.isprintable():
+        return f"'{char}'"
+    return _("validate.unsafe-character", code=f"{ord(char):04X}")
+
+
 PARALLEL_THRESHOLD = 400
 """Below this many files to parse, starting worker processes costs more than it saves."""
 
@@ -95,9 +120,10 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     cache = cache or Cache(None)
     registry_files, procedure_files = list_files(sop_dir)
     sources = Sources(sop_dir)
-    # shown path → (size, mtime_ns, source): a file whose size and mtime match is not even read.
-    previous: dict[str, tuple[int, int, Source]] = cache.get("sources", code_stamp()) or {}
-    current: dict[str, tuple[int, int, Source]] = {}
+    # shown path → (size, mtime_ns, content digest, source): a file whose size and mtime match is not even
+    # read, unless it was modified just before it was parsed (then the digest of its content decides).
+    previous: dict[str, Entry] = cache.get("sources", code_stamp()) or {}
+    current: dict[str, Entry] = {}
 
     shown_root = display_path(sop_dir)
     root = str(sop_dir)
@@ -117,10 +143,20 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         # ".", is not written in front of them).
         text = str(procedure_file)
         inner = text[prefix:] if text.startswith(root + os.sep) else str(procedure_file.relative_to(sop_dir))
-        wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
+        unsafe = UNSAFE_IN_FILE_NAME.search(inner)
+        if unsafe is None:
+            wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
+            continue
+        shown = os.path.join(shown_root, printable_path(inner))
+        wanted.append((text, shown, "procedure", root))
+        sources.problems.append(Problem(
+            shown, 1, 1, "unsafe-file-name", Severity.ERROR,
+            _("validate.unsafe-file-name", character=_describe_character(unsafe.group()))))
 
     loaded: dict[str, Source] = {}
     to_parse: list[tuple[str, str, str, str]] = [] if previous else wanted  # nothing cached: no stat needed here
+    changed = False
+    now = time.time_ns()
     for path, shown, kind, _root in (wanted if previous else ()):
         try:
             info = os.stat(path)
@@ -128,15 +164,22 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
             to_parse.append((path, shown, kind, root))
             continue
         hit = previous.get(shown)
-        if hit is not None and hit[0] == info.st_size and hit[1] == info.st_mtime_ns:
-            loaded[shown] = hit[2]
+        if hit is None or hit[0] != info.st_size or hit[1] != info.st_mtime_ns:
+            to_parse.append((path, shown, kind, root))
+        elif hit[2] is None:
+            loaded[shown] = hit[3]
             current[shown] = hit
+        elif hit[2] == _content_digest(path, info):
+            loaded[shown] = hit[3]
+            # Unchanged since a moment that lies a tick in the past: the stamp alone suffices from now on.
+            current[shown] = hit if racy(info.st_mtime_ns, now) else (hit[0], hit[1], None, hit[3])
+            changed = changed or current[shown] is not hit
         else:
             to_parse.append((path, shown, kind, root))
-    for (_path, shown, _kind, _root), (stat_key, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
+    for (_path, shown, _kind, _root), (entry, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
-        if stat_key is not None:
-            current[shown] = (*stat_key, source)
+        if entry is not None:
+            current[shown] = (*entry, source)
 
     for _path, shown, kind, _root in wanted:
         if kind == "procedure":
@@ -147,14 +190,15 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         shown = display_path(sop_dir)
         sources.problems.append(Problem(shown, 1, 1, "no-procedures", Severity.WARNING,
                                         _("validate.no-procedures", path=shown)))
-    if to_parse or current.keys() != previous.keys():
+    if to_parse or changed or current.keys() != previous.keys():
         cache.put("sources", code_stamp(), current, background=len(current) > PARALLEL_THRESHOLD)
     return sources
 
 
-def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None, Source]:
-    """Read, parse and schema-check one file; returns its (size, mtime) stamp for the cache."""
+def _parse_one(task: tuple[str, str, str, str]) -> tuple[FileStamp | None, Source]:
+    """Read, parse and schema-check one file; returns its cache stamp (size, mtime, digest if racy)."""
     path, shown, kind, root = task
+    read_at = time.time_ns()
     if kind == "procedure":
         limit, what = MAX_FILE_BYTES, "procedure file"
     else:
@@ -164,16 +208,29 @@ def _parse_one(task: tuple[str, str, str, str]) -> tuple[tuple[int, int] | None,
     except OSError:
         return None, _checked(load_file(Path(path), shown, root=Path(root), limit=limit, what=what), kind)
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
+    # The digest is taken before the file is parsed: were it written in between, the digest would
+    # be of the older content, and the next run would parse again rather than trust the new one.
+    content = _content_digest(path, info) if racy(info.st_mtime_ns, read_at) else None
     source = load_file(Path(path), shown, size, root=Path(root), limit=limit, what=what)
-    return (info.st_size, info.st_mtime_ns), _checked(source, kind)
+    return (info.st_size, info.st_mtime_ns, content), _checked(source, kind)
 
 
-def _parse_chunk(_shared: None,
-                 tasks: Sequence[tuple[str, str, str, str]]) -> list[tuple[tuple[int, int] | None, Source]]:
+def _content_digest(path: str, info: os.stat_result) -> str:
+    """The digest of a regular file's bytes, for the racy check; anything else gets "-" (never trusted)."""
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES or os.path.islink(path):
+        return "-"  # the one reader decides about links and devices; this only compares contents
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read())
+    except OSError:
+        return "-"
+
+
+def _parse_chunk(_shared: None, tasks: Sequence[tuple[str, str, str, str]]) -> list[tuple[FileStamp | None, Source]]:
     return [_parse_one(task) for task in tasks]
 
 
-def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[tuple[int, int] | None, Source]]:
+def _parse_all(tasks: list[tuple[str, str, str, str]], jobs: int | None) -> list[tuple[FileStamp | None, Source]]:
     if len(tasks) >= PARALLEL_THRESHOLD:
         for kind in {task[2] for task in tasks}:
             schema.prepare(kind)  # compiled once here, before the workers fork, rather than once in each
@@ -295,6 +352,8 @@ def remembered(sop_dir: Path, cache: Cache, name: str, compute: Callable[[], Res
         return compute()  # --no-cache: the walk and the stat of every file would buy nothing (0.2 s at 10,000)
     registries, procedures = list_files(sop_dir)
     key = stamp([*registries.values(), *procedures, *other_files(sop_dir)], str(Path.cwd()), *options)
+    if key is None:  # a file changed a moment ago and may change again unseen: compute, keep nothing
+        return compute()
     cached = cache.get(name, key)
     if cached is not None:
         return cached
@@ -316,9 +375,11 @@ def _entry_ok(entry: Any) -> bool:
     return isinstance(entry, dict)
 
 
+
+
 def _is_id(value: Any) -> bool:
     """Only well-formed ids are looked up: a malformed one already has its schema error."""
-    return isinstance(value, str) and schema.id_pattern().fullmatch(value) is not None
+    return isinstance(value, str) and id_pattern().match(value) is not None
 
 
 class _Resolver:

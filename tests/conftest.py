@@ -22,6 +22,15 @@ def regen_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--regen-golden"))
 
 
+@pytest.fixture(autouse=True)
+def user_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own user cache folder (where sopbook keeps its cache), so none reads another's."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.delenv("SOPBOOK_CACHE_DIR", raising=False)
+    return folder
+
+
 @pytest.fixture
 def make_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> KnowledgeBaseFactory:
     """A knowledge base factory rooted in tmp_path, with the working directory there (paths print as sop/...)."""

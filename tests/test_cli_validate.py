@@ -72,11 +72,12 @@ def test_sop_dir_comes_from_mkdocs_yml(make_kb) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_cache_gives_the_same_answer_and_notices_changes(make_kb, monkeypatch) -> None:
+def test_cache_gives_the_same_answer_and_notices_changes(make_kb, monkeypatch, user_cache_dir) -> None:
     monkeypatch.delenv("SOPBOOK_NO_CACHE")
     make_kb()
     first = run("validate")
-    assert first.exit_code == 0 and (make_kb.root / ".sopbook-cache").is_dir()
+    assert first.exit_code == 0 and list((user_cache_dir / "sopbook").glob("*/sources.pickle"))
+    assert not (make_kb.root / ".sopbook-cache").exists()
     assert run("validate").stdout == first.stdout
     path = make_kb.sop / "総務部" / "GA-001.yaml"
     text = path.read_text(encoding="utf-8")

@@ -232,16 +232,19 @@ def test_today_comes_from_mkdocs_yml_unless_given(make_kb) -> None:
     assert "review-overdue" not in run("lint", "--today", "2026-11-25").stdout
 
 
-def test_lint_answers_from_its_cache_until_a_file_or_option_changes(make_kb, monkeypatch) -> None:
+def test_lint_answers_from_its_cache_until_a_file_or_option_changes(make_kb, monkeypatch, user_cache_dir) -> None:
     import os
     import time
 
     monkeypatch.delenv("SOPBOOK_NO_CACHE")
     make_kb()
+    past = time.time() - 60  # files older than a clock tick: their stamps can be trusted (see cache.RACY_NS)
+    for path in make_kb.sop.rglob("*.yaml"):
+        os.utime(path, (past, past))
     invoke = lambda *args: CliRunner().invoke(cli, ["lint", "--today", "2026-11-25", *args],  # noqa: E731
                                               catch_exceptions=False)
     first = invoke()
-    assert (make_kb.root / ".sopbook-cache" / "lint.pickle").is_file()
+    assert list((user_cache_dir / "sopbook").glob("*/lint.pickle"))
     assert invoke().stdout == first.stdout
     assert invoke("--today", "2030-01-01").stdout != first.stdout  # another day: reviews are overdue
     path = make_kb.sop / "総務部" / "GA-001.yaml"

@@ -9,6 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.model import load_knowledge_base
 from generator.options import parse_options
@@ -105,4 +107,18 @@ def test_escape_shows_text_literally(text: str, shown: str) -> None:
 
 def test_safe_markdown_keeps_markdown_and_removes_markup() -> None:
     out = safe_markdown("**b** <i>x</i> `<i>` [a](javascript:x) [b](https://example.com) <https://example.com>")
-    assert out == ("**b** &lt;i>x&lt;/i> `<i>` [a](#) [b](https://example.com) <https://example.com>")
+    rel = 'rel="noopener noreferrer"'
+    assert out == ('<div class="sopbook-text">\n<p><strong>b</strong> &lt;i&gt;x&lt;/i&gt; <code>&lt;i&gt;</code> '
+                   f'<a {rel}>a</a> <a href="https://example.com" {rel}>b</a> '
+                   f'<a href="https://example.com" {rel}>https://example.com</a></p>\n</div>')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("あい漢字カナ abcXYZ\n\"'@$%?/;、。「」（）"), max_size=60))
+def test_plain_fields_skip_markdown_but_render_the_same(text: str) -> None:
+    """Fields without Markdown syntax skip the parser and the sanitiser: the HTML must be what they'd give."""
+    from generator.render import escaping
+
+    if escaping._MARKDOWN_SYNTAX.search(text) is None and text.strip():
+        parsed = escaping._renderer.markdown.reset().convert(text)
+        assert escaping.sanitised_html(text) == escaping._renderer.cleaner.clean(parsed)

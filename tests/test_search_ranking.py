@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.search.pagefind import page_for_index
+from generator.search.pagefind import SLICE_FILTER, page_for_index
 from generator.search.titles import TitleEntry, index_json
 from tests.support import ROOT, has_executable
 
@@ -170,3 +170,36 @@ def test_a_procedure_page_carries_its_id_title_and_department_for_pagefind() -> 
         '<span data-pagefind-ignore data-pagefind-meta="id[data-id], title[data-title], department[data-department]"'
         ' data-id="GA-001" data-title="契約 &quot;A&quot;, B &amp; C" data-department="総務部"></span>'
         '<h1 data-pagefind-weight="10" id="x">GA-001 電子契約の締結</h1><p>本文</p></article></body></html>')
+
+
+def test_every_page_is_put_in_a_slice() -> None:
+    page = '<html lang="ja"><body><article class="md-content__inner md-typeset"><p>本文</p></article></body></html>'
+    assert (f'<span data-pagefind-filter="{SLICE_FILTER}:3"></span><p>本文</p>'
+            in (page_for_index(page, slice_number=3) or ""))
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_the_search_in_slices_finds_and_ranks_what_one_search_does(browser_and_url: tuple[object, str]) -> None:
+    """The search box searches one slice, then the others, and merges them by Pagefind's scores: the
+    same pages in the same order as Pagefind's own single search."""
+    browser, url = browser_and_url
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        page.wait_for_function("() => { const box = document.querySelector('pagefind-searchbox');"
+                               " return box && box.instance && box.instance.__pagefind__"
+                               " && box.instance.__pagefind__.sopbookSlices; }", timeout=15_000)
+        sliced, single = page.evaluate("""async query => {
+            const box = document.querySelector('pagefind-searchbox');
+            const sliced = await box.instance.__pagefind__.search(query, {filters: {}});
+            const single = await (await import('/pagefind/pagefind.js')).search(query);
+            const rows = found => found.results.map(result => [result.id, result.score]);
+            return [rows(sliced), rows(single)];
+        }""", "kintone")
+    finally:
+        context.close()
+    assert len(single) >= 20, single  # kintone is in every summary: every slice holds matches
+    assert sorted(sliced) == sorted(single)
+    assert [score for _, score in sliced] == [score for _, score in single]

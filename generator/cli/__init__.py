@@ -86,22 +86,21 @@ def speak(project: Any = None, sop_dir: Path | None = None, *, tolerant: bool = 
     ``tolerant``: a broken mkdocs.yml or an unknown language leaves the default, for the command to
     report (the group calls it before any command, even ``init`` in a folder with a broken file).
     """
-    from ..errors import SopbookError
     from ..i18n import activate
-    from ..options import load_project
+    from ..options import find_config_file, language_of
 
-    try:
-        if project is None or project.config_file is None:
-            project = load_project()
-            if project.config_file is None and sop_dir is not None:
-                beside = Path(sop_dir).resolve().parent / "mkdocs.yml"
-                if beside.is_file():
-                    project = load_project(beside)
-        if project.config_file is not None:  # without one, the language stays the default (ja)
-            activate(project.options.language.code)
-    except (SopbookError, click.ClickException):
-        if not tolerant:
-            raise
+    if project is not None and project.config_file is not None:
+        activate(project.options.language.code)
+        return
+    # Only the language is read here, and leniently: the command validates every option (once) and
+    # reports a bad one, in this language.
+    config_file = find_config_file()
+    if config_file is None and sop_dir is not None:
+        beside = Path(sop_dir).resolve().parent / "mkdocs.yml"
+        config_file = beside if beside.is_file() else None
+    code = language_of(config_file) if config_file is not None else None
+    if code is not None:  # without one, the language stays the default (ja)
+        activate(code)
 
 
 def main() -> None:

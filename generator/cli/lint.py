@@ -91,7 +91,7 @@ def select_changed(kb: KnowledgeBase, changed: set[str]) -> tuple[set[str], bool
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=str),
               help="mkdocs.yml to read the lint settings from (default: ./mkdocs.yml).")
 @today_option
-@click.option("--no-cache", is_flag=True, help="Ignore and do not write .sopbook-cache/.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache (in the user's cache folder).")
 def lint(sop_dir: str | None, format_name: str, strict: bool, changed_since: str | None,
          config_file: str | None, today_text: str | None, no_cache: bool) -> None:
     """Validate the knowledge base (default: ./sop) and run the lint rules.

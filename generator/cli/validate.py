@@ -17,7 +17,8 @@ from ..validate import validate as validate_folder
 from . import keep_until_exit, speak
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
-no_cache_option = click.option("--no-cache", is_flag=True, help="Ignore and do not write .sopbook-cache/.")
+no_cache_option = click.option("--no-cache", is_flag=True,
+                               help="Ignore and do not write the cache (in the user's cache folder).")
 
 
 @click.command()

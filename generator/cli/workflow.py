@@ -8,10 +8,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import InvalidKnowledgeBase, UsageError
+if TYPE_CHECKING:
+    from ..codeowners import Codeowners
+    from ..model import KnowledgeBase
+
+from ..errors import InvalidKnowledgeBase, SopbookError, UsageError
 from ..i18n import DEFAULT, LANGUAGES, _, activate
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
@@ -101,26 +106,40 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 @click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT, show_default=True,
               help="The language of the knowledge base: its example, comments, READMEs, site and messages.")
 @click.option("--name", "site_name", help="The site's name (site_name in mkdocs.yml; default: one in the language).")
-def init_command(directory: Path, language: str, site_name: str | None) -> None:
+@click.option("--maintainer", "maintainers", multiple=True, metavar="@USER|@ORG/TEAM",
+              help="Who must review mkdocs.yml, templates/, .github/ and the registries (CODEOWNERS); repeat "
+                   "for several. Best a team, e.g. @your-org/sop-maintainers.")
+@click.option("--install", "install", metavar="SOURCE",
+              help="Where CI, pre-commit and the team install sopbook from: a version (0.2.0), a git URL with its "
+                   "ref (git+https://github.com/org/sopbook@v0.2.0) or a folder (./vendor/sopbook). Default: where "
+                   "this sopbook was installed from. Written once, to requirements.txt.")
+def init_command(directory: Path, language: str, site_name: str | None, maintainers: tuple[str, ...],
+                 install: str | None) -> None:
     """Create a new knowledge base in DIRECTORY: sop/ with an example, mkdocs.yml, CI, CODEOWNERS.
 
     Also templates/ for overrides, .pre-commit-config.yaml, .vscode/settings.json wired to the JSON
     Schema in schema/, and a README for the team. 'sopbook build' works in it at once.
     """
-    from ..codeowners import build_codeowners
+    from ..codeowners import parse_maintainers
     from ..model import load_knowledge_base
     from ..scaffold import init_knowledge_base
 
     lang = activate(language)
-    written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language)
+    chosen = parse_maintainers(list(maintainers), "--maintainer")
+    written = init_knowledge_base(directory, site_name or lang("init.site-name"), language=language,
+                                  maintainers=chosen, install=install)
     kb, _validation = load_knowledge_base(directory / "sop")
-    codeowners = build_codeowners(kb, directory)
+    codeowners = _codeowners(kb, directory, directory / "mkdocs.yml")
     (directory / ".github" / "CODEOWNERS").write_text(codeowners.text, encoding="utf-8")
     click.echo(lang("init.created", directory=directory, count=len(written) + 1))
+    requirement = (directory / "requirements.txt").read_text(encoding="utf-8").splitlines()[-1]
+    if os.path.isabs(requirement):
+        click.echo(lang("init.unreachable-install", path=requirement), err=True)
     click.echo(lang("init.next", directory=directory, example_id=lang("init.example-id"),
                     example_title=lang("init.example-title"), department=lang("init.example-department"),
                     owner=lang("init.example-owner")))
-
+    if not chosen:
+        click.echo(lang("init.add-maintainers"))
 
 @click.command("new")
 @click.argument("procedure_id", metavar="ID")
@@ -151,6 +170,20 @@ def new_command(procedure_id: str, title: str, department: str, owner: str, back
 
 # --- codeowners -------------------------------------------------------------------------------------
 
+def _codeowners(kb: KnowledgeBase, root: Path, config_file: Path | None = None) -> Codeowners:
+    """CODEOWNERS for ``kb`` with the maintainers and templates folder of the project's mkdocs.yml."""
+    from ..codeowners import build_codeowners, protected_paths
+    from ..options import load_project
+
+    project = load_project(config_file)
+    shown = display_path(project.config_file) if project.config_file else "mkdocs.yml"
+    maintainers = list(project.options.maintainers)
+    templates = project.options.templates_dir
+    protected = protected_paths(kb, root, project.config_file.resolve() if project.config_file else None,
+                                templates)
+    return build_codeowners(kb, root, maintainers, protected, shown)
+
+
 @click.command("codeowners")
 @click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
@@ -161,7 +194,7 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
 
     Handles come from 'github:' in people.yaml; people without one are reported as warnings.
     """
-    from ..codeowners import build_codeowners, repository_root
+    from ..codeowners import repository_root
     from ..model import load_knowledge_base
     from ..options import find_sop_dir
 
@@ -170,7 +203,10 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     if validation.errors:
         raise InvalidKnowledgeBase(validation.problems, _("codeowners.fix-errors-first"))
     root = repository_root(folder)
-    codeowners = build_codeowners(kb, root)
+    codeowners = _codeowners(kb, root)
+    if any(problem.severity is Severity.ERROR for problem in codeowners.problems):
+        report_text(codeowners.problems, sys.stderr)
+        raise SopbookError("CODEOWNERS not written: fix the errors above first")
     if codeowners.problems:
         report_text(codeowners.problems, sys.stderr)
     if output == "-":

@@ -1,7 +1,11 @@
 """Page assembly: every generated page of a knowledge base, rendered through its Jinja template, in memory."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
+import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -193,4 +197,30 @@ def render_pages(kb: KnowledgeBase, options: Options, *, today: dt.date | None =
     """
     with template_errors():
         renderer = Renderer(kb, options, today or options.day(), dashboard)
-        return renderer.pages()
+        return [with_title(page) for page in renderer.pages()]
+
+
+_TITLE_KEY = re.compile(r"^title\s*:", re.M)
+
+
+def with_title(page: Page) -> Page:
+    """The page with its title in the front matter, as HTML text.
+
+    MkDocs treats a page title as HTML, so sopbook hands it escaped text; but Material prints
+    ``page.title | striptags`` into ``<title>``, and striptags turns ``&lt;`` back into ``<``: a title
+    ``</title><img onerror=…>`` became markup. A ``title`` in the front matter is printed into
+    ``<title>`` as it is, so escaped text stays text there.
+    """
+    if not page.title:
+        return page
+    # Braces as entities too: a macros plugin would read "{{ }}" in the front matter as Jinja.
+    text = html.escape(page.title).replace("{", "&#123;").replace("}", "&#125;")
+    line = f"title: {json.dumps(text, ensure_ascii=False)}\n"
+    markdown = page.markdown
+    if markdown.startswith("---\n") and (end := markdown.find("\n---\n", 3)) != -1:
+        if _TITLE_KEY.search(markdown, 4, end):  # a template of the knowledge base chose its own
+            return page
+        markdown = f"---\n{line}{markdown[4:]}"
+    else:
+        markdown = f"---\n{line}---\n\n{markdown}"
+    return dataclasses.replace(page, markdown=markdown)

@@ -306,7 +306,7 @@ class Views:
         matter: dict[str, Any] = {}
         if procedure.tags:
             # Material's tags plugin prints tag names into the page as HTML, unescaped.
-            matter["tags"] = [html.escape(tag, quote=False) for tag in dict.fromkeys(procedure.tags)]
+            matter["tags"] = [html.escape(tag) for tag in dict.fromkeys(procedure.tags)]
         return Safe("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in matter.items()))
 
     # other pages ----------------------------------------------------------------------------------

@@ -1,4 +1,12 @@
-"""Write a report as Markdown, CSV (UTF-8 with BOM, so Excel reads Japanese), JSON or XLSX."""
+"""Write a report as Markdown, CSV (UTF-8 with BOM, so Excel reads Japanese), JSON or XLSX.
+
+Text in a report comes from the knowledge base (titles, names, imported task lists), which arrives in
+pull requests. A spreadsheet reads a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula
+(OWASP "CSV injection"): ``=HYPERLINK("http://…","x")`` would be a live link in the auditor's Excel.
+So every CSV cell that could start one gets OWASP's ``'`` prefix, and every XLSX text cell is written
+as text with the quote-prefix style (what Excel records for a value typed after an apostrophe, so that
+editing the cell later does not turn it into a formula either).
+"""
 from __future__ import annotations
 
 import csv
@@ -56,17 +64,30 @@ def _provenance(report: Report, language: str) -> list[tuple[str, str]]:
     return provenance_lines(report.meta, language_for(language).label)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+"""What makes a spreadsheet read a cell as a formula: OWASP's list, line breaks, and the full-width forms
+that Japanese Excel converts on input."""
+
+
+def neutralised(value: Any) -> Any:
+    """A CSV cell that no spreadsheet evaluates: text that could start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_csv(report: Report, language: str) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    # QUOTE_NONNUMERIC: every text cell in double quotes, as OWASP advises beside the prefix.
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     meta = _provenance(report, language)
     if meta:
         # One "#" line before the header: Excel shows it as the first row, pandas and csvkit skip it
         # with their comment option, and the table below stays a plain table.
         writer.writerow(["# " + "; ".join(f"{label}: {value}" for label, value in meta)])
-    writer.writerow([column.label(language) for column in report.columns])
+    writer.writerow([neutralised(column.label(language)) for column in report.columns])
     for row in report.rows:
-        writer.writerow([cell(row.get(column.key)) for column in report.columns])
+        writer.writerow([neutralised(cell(row.get(column.key))) for column in report.columns])
     # The BOM is what makes Excel on Windows read the file as UTF-8 instead of Shift_JIS.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -102,6 +123,7 @@ def write_xlsx(report: Report, language: str) -> bytes:
         info = workbook.create_sheet(_sheet_title(language_for(language).label("provenance"), used))
         for label, value in meta:
             info.append([label, value])
+        _text_cells_as_text(info)  # a branch or tag name is as free as a title
         for row in info.iter_rows(min_col=1, max_col=1):
             row[0].font = Font(bold=True)
         info.column_dimensions["A"].width = 24
@@ -109,6 +131,16 @@ def write_xlsx(report: Report, language: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _text_cells_as_text(sheet: Any) -> None:
+    """Every text cell stored as text, with the quote-prefix style Excel gives a value typed after "'"."""
+    for cells in sheet.iter_rows():
+        for text_cell in cells:
+            if isinstance(text_cell.value, str):
+                # openpyxl stores any string starting with '=' as a formula; this stores it as text.
+                text_cell.data_type = "s"
+                text_cell.quotePrefix = True
 
 
 _SHEET_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
@@ -133,6 +165,7 @@ def _fill_sheet(sheet: Any, title: str, rows: list[dict[str, Any]], report: Repo
     sheet.append([column.label(language) for column in report.columns])
     for row in rows:
         sheet.append([cell(row.get(column.key)) for column in report.columns])
+    _text_cells_as_text(sheet)
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for position in range(1, len(report.columns) + 1):
         header = sheet.cell(row=1, column=position)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 
-_ASCII_WORD = re.compile(r"^[A-Za-z0-9 _.-]+$")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9 _.-]+\Z")
 
 
 @dataclass

@@ -13,6 +13,13 @@
  * them (those already listed left out), so a title match always comes before a page that only
  * mentions the word, and nothing Pagefind finds is lost. Each result shows its id and department.
  *
+ * Slices: Pagefind's ranking time grows with the square of the pages a query matches. The build puts
+ * every page in one of eight slices (SLICE_FILTER in generator/search/pagefind.py); each search runs
+ * first on one slice, whose results are shown at once when no title matches are, then on the other
+ * seven, and the two lists are merged by Pagefind's own scores (a filtered search scores a page as an
+ * unfiltered one does), so the full list is ranked exactly as one search would rank it, for about the
+ * same work.
+ *
  * Warm-up: Chromium runs WebAssembly first with its baseline compiler and uses optimised code only
  * from the next call on, so the first search of a visit ranked at half speed. As soon as the search
  * box is ready — or, where the browser asks to save data, only when the visitor reaches for the box —
@@ -33,6 +40,8 @@
   var bundle = new URL("pagefind/", root);
   var titlesAddress = new URL("titles.json", script.src);
   var WARMUP_WORD = "sopbookwarmupzq";
+  var SLICE_FILTER = "sopbook_slice";
+  var LEAD_SLICE = "0";
   var MAX_RESULTS = 10;
   var RESULT_TEMPLATE =
     '<a class="pf-searchbox-result" id="{{ aria.result_id }}" href="{{ meta.url | default(url) | safeUrl }}"' +
@@ -46,6 +55,9 @@
   var warming = null;
   var titles = null;
   var titlesLoading = null;
+  // Set by hook(): shows the first slice's results (resolves once shown), and the query in the box.
+  var showEarlyResults = function () { return Promise.resolve(); };
+  var typedQuery = function () { return ""; };
 
   // --- the title-and-id index --------------------------------------------------------------------
 
@@ -170,31 +182,49 @@
   function hook(box) {
     var showResults = box.handleResults;
     var showLoading = box.showLoadingState;
-    var showing = null;   // the query whose title matches are in the list
-    var generation = 0;   // bumped by every keystroke, so a slow merge never shows an older query
+    var early = null;     // the query whose early results (title matches or first slice) are in the list
+    var titled = false;   // whether those are title matches
+    var answered = null;  // the query whose full results are in the list (or on their way into it)
+    var generation = 0;   // bumped by every keystroke, so a slow step never shows an older query
 
     function query() {
       return box.inputEl ? box.inputEl.value : "";
     }
 
-    // The list is aria-busy while Pagefind's results are still to come under the title matches.
+    // The list is aria-busy while more results are still to come under those in view.
     function stillSearching() {
       if (box.resultsEl) box.resultsEl.setAttribute("aria-busy", "true");
     }
 
+    // Shows the title matches and Pagefind's results once the data of those in view has loaded: the
+    // box would otherwise draw skeletons over the early results while it loads them.
+    function showLoaded(searchResult, matches, searched, isEarly) {
+      var mine = generation;
+      return merge(matches, searchResult.results || []).then(function (results) {
+        if (mine !== generation || query() !== searched || (isEarly && answered === searched)) return;
+        showResults.call(box, Object.assign({}, searchResult, { results: results }));
+        if (isEarly) {
+          early = searched;
+          stillSearching();
+        }
+      });
+    }
+
     function showTitleMatches() {
       generation++;
+      answered = null;
       var matches = query().trim() ? titleMatches(query()) : [];
-      showing = matches.length ? query() : null;
-      if (showing !== null) {
+      titled = matches.length > 0;
+      early = titled ? query() : null;
+      if (titled) {
         showResults.call(box, { results: matches.map(asResult) });
         stillSearching();
       }
     }
 
-    // While Pagefind searches, the title matches stay in the list (its loading state would empty it).
+    // While Pagefind searches, the early results stay in the list (its loading state would empty it).
     box.showLoadingState = function () {
-      if (showing !== null && showing === query()) return stillSearching();
+      if (early !== null && early === query()) return stillSearching();
       return showLoading.apply(box, arguments);
     };
 
@@ -202,30 +232,66 @@
       var searched = box.instance ? box.instance.searchTerm : query();
       if (searched !== query()) {
         // Pagefind answered a query the visitor has since changed: keep the newer title matches.
-        if (showing === null) showResults.call(box, searchResult);
+        if (early === null) showResults.call(box, searchResult);
         return;
       }
+      answered = searched;
       var matches = titleMatches(searched);
-      if (!matches.length) {
-        showing = null;
+      if (!matches.length && early !== searched) {
         showResults.call(box, searchResult);
         return;
       }
-      var mine = generation;
-      merge(matches, searchResult.results || []).then(function (results) {
-        if (mine === generation && query() === searched) {
-          showing = searched;
-          showResults.call(box, Object.assign({}, searchResult, { results: results }));
-        }
-      }, function () {
-        if (mine === generation) showResults.call(box, searchResult);
+      showLoaded(searchResult, matches, searched, false).catch(function () {
+        showResults.call(box, searchResult);
       });
     };
+
+    // The first slice's results, while the other slices are searched: shown when no title matches
+    // are (those come first anyway) and the query is still the one typed.
+    showEarlyResults = function (term, searchResult) {
+      if (titled || term !== query() || !searchResult.results.length) return Promise.resolve();
+      return showLoaded(searchResult, [], term, true).catch(function () { /* the full results follow */ });
+    };
+    typedQuery = query;
+
+    // Slice by slice from the first search on: Pagefind announces its filters once it has loaded,
+    // before it runs the search that loading was for.
+    if (box.instance) box.instance.on("filters", function () { searchInSlices(box.instance); });
 
     // The box handles the keystroke first (it empties the list and waits for the typing to pause);
     // this listener, on an ancestor, runs right after it in the same task, so nothing empty is drawn.
     box.parentNode.addEventListener("input", showTitleMatches);
     loadTitles().then(function () { if (query().trim()) showTitleMatches(); });
+  }
+
+  // Pagefind's search, run slice by slice (see "Slices" above) on indexes built with slices.
+  function searchInSlices(instance) {
+    var pagefind = instance.__pagefind__;
+    var filters = instance.availableFilters || {};
+    if (!pagefind || pagefind.sopbookSlices || !filters[SLICE_FILTER]) return;
+    var search = pagefind.search.bind(pagefind);
+    pagefind.sopbookSlices = true;
+    pagefind.search = function (term, options) {
+      options = options || {};
+      var filtered = options.filters && Object.keys(options.filters).length;
+      if (term === null || term === WARMUP_WORD || filtered || options.preload) return search(term, options);
+      var lead = {};
+      lead[SLICE_FILTER] = LEAD_SLICE;
+      // The other slices are searched once the first slice's results are in view: their data comes
+      // from Pagefind's worker, which would otherwise be busy ranking the other slices.
+      var typed = typedQuery();
+      return search(term, Object.assign({}, options, { filters: lead })).then(function (first) {
+        return first && showEarlyResults(term, first).then(function () {
+          if (typedQuery() !== typed) return null;  // typed on: the box drops this search's results anyway
+          return search(term, Object.assign({}, options, { filters: { not: lead } }));
+        }).then(function (others) {
+          if (!others) return null;
+          var results = first.results.concat(others.results);
+          results.sort(function (a, b) { return b.score - a.score; });
+          return Object.assign({}, others, { results: results });
+        });
+      });
+    };
   }
 
   function warmUp() {
@@ -237,6 +303,7 @@
       .then(function () {
         var instance = window.PagefindComponents.getInstanceManager().getInstance("default");
         return instance.triggerLoad().then(function () {
+          searchInSlices(instance);
           var pagefind = instance.__pagefind__;  // Pagefind 1.5's component UI; see pyproject.toml
           if (pagefind && pagefind.search) return pagefind.search(WARMUP_WORD);
           return import(new URL("pagefind.js", bundle).href).then(function (module) {
