@@ -165,10 +165,50 @@ class Approval:
         return duration_minutes(self.sla)
 
 
+@dataclass(frozen=True)
+class Measurement:
+    date: dt.date
+    value: float
+    note: str | None = None
+
+
 @dataclass
 class Kpi:
     name: str
     target: str
+    unit: str | None = None
+    direction: str | None = None
+    """``lower`` or ``higher``: which way is better; None when the file does not say."""
+    goal: float | None = None
+    measurements: list[Measurement] = field(default_factory=list)
+    """Oldest first (the file may list them in any order)."""
+
+    def shown(self, value: float) -> str:
+        """``8日``, ``95%``, ``3 invoices``: a Japanese unit or a symbol follows the number directly."""
+        unit = self.unit or ""
+        if not unit or unit[0] in "%％" or not unit[0].isascii():
+            return f"{value:g}{unit}"
+        return f"{value:g} {unit}"
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    def met(self, value: float) -> bool | None:
+        """Whether ``value`` reaches the goal; None without a goal and a direction to judge by."""
+        if self.goal is None or self.direction is None:
+            return None
+        return value <= self.goal if self.direction == "lower" else value >= self.goal
+
+    def change(self) -> str | None:
+        """``improving``, ``worsening`` or ``steady`` from the last two measurements; None when it cannot tell."""
+        if len(self.measurements) < 2 or self.direction is None:
+            return None
+        before, after = self.measurements[-2].value, self.measurements[-1].value
+        if after == before:
+            return "steady"
+        better = after < before if self.direction == "lower" else after > before
+        return "improving" if better else "worsening"
 
 
 @dataclass
@@ -339,6 +379,21 @@ def build(sources: Sources) -> KnowledgeBase:
     return kb
 
 
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def kpi_from(data: dict[str, Any]) -> Kpi:
+    measurements = []
+    for entry in data.get("measurements", []):
+        day, value = _date(entry.get("date")), _number(entry.get("value"))
+        if day is not None and value is not None:
+            measurements.append(Measurement(day, value, _text(entry.get("note"))))
+    measurements.sort(key=lambda measurement: measurement.date)
+    return Kpi(data["name"], data["target"], _text(data.get("unit")), _text(data.get("direction")),
+               _number(data.get("goal")), measurements)
+
+
 def procedure_from(source: Source) -> Procedure:
     data: dict[str, Any] = source.data
     owner = data["owner"]
@@ -370,7 +425,7 @@ def procedure_from(source: Source) -> Procedure:
                      _extensions(approval))
             for index, approval in enumerate(data.get("approvals", []))
         ],
-        kpis=[Kpi(kpi["name"], kpi["target"]) for kpi in data.get("kpis", [])],
+        kpis=[kpi_from(kpi) for kpi in data.get("kpis", [])],
         faq=[FaqEntry(entry["q"], entry["a"]) for entry in data.get("faq", [])],
         related=list(data.get("related", [])),
         tags=list(data.get("tags", [])),

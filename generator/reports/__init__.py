@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..model import KnowledgeBase
 from ..rules import LintConfig, run
-from . import dx, people, reviews, single_owner, undocumented
+from . import dx, kpis, people, reviews, single_owner, undocumented
 from .base import Column, Report
 from .findings import findings_report, suppressions_report
 
@@ -38,6 +38,7 @@ REPORTS: dict[str, Callable[[KnowledgeBase, LintConfig, dt.date, str], Report]] 
     "undocumented": _undocumented,
     "reviews": reviews.report,
     "dx": dx.report,
+    "kpis": kpis.report,
     "findings": _findings,
     "suppressions": _suppressions,
 }
