@@ -294,6 +294,19 @@ class Procedure:
         return list(seen)
 
 
+@dataclass(frozen=True)
+class TrainingRecord:
+    """One line of ``training.yaml``: ``person`` was trained on (or acknowledged) ``procedure`` at ``version``."""
+
+    person: str
+    procedure: str
+    date: dt.date | None
+    version: str | None = None
+    trainer: str | None = None
+    index: int = 0
+    """The record's place in the person's list, for pointing at its line."""
+
+
 @dataclass
 class KnowledgeBase:
     """Everything in one ``sop/`` folder, by id."""
@@ -306,6 +319,13 @@ class KnowledgeBase:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     """Registry name → its loaded file, for pointing at lines in people.yaml and friends."""
+    training: dict[str, list[TrainingRecord]] | None = None
+    """Person id → their training records; None when the knowledge base keeps no ``training.yaml``."""
+
+    def training_of(self, person: str, procedure_id: str) -> list[TrainingRecord]:
+        """The person's records for one procedure, newest first."""
+        records = [record for record in (self.training or {}).get(person, []) if record.procedure == procedure_id]
+        return sorted(records, key=lambda record: record.date or dt.date.min, reverse=True)
 
     def name_of(self, actor: str) -> str:
         """Display name of a person or role id, or the id itself when unknown."""
@@ -371,6 +391,16 @@ def build(sources: Sources) -> KnowledgeBase:
     for task_id, data in entries("inventory"):
         kb.tasks[task_id] = Task(task_id, data["title"], data["department"], list(data.get("performers", [])),
                                  data.get("hours_per_month"), _extensions(data))
+    training = sources.registries.get("training")
+    if training is not None and training.ok and isinstance(training.data, dict):
+        kb.training = {}
+        for person, records in training.data.items():
+            if not isinstance(person, str) or not isinstance(records, list):
+                continue
+            kb.training[person] = [
+                TrainingRecord(person, record["procedure"], _date(record.get("date")), _text(record.get("version")),
+                               _text(record.get("trainer")), index)
+                for index, record in enumerate(records) if isinstance(record, dict)]
     for source in sources.procedures:
         if not source.ok or not isinstance(source.data, dict):
             continue

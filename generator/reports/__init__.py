@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..model import KnowledgeBase
 from ..rules import LintConfig, run
-from . import dx, kpis, people, reviews, single_owner, undocumented
+from . import dx, kpis, people, reviews, single_owner, training, undocumented
 from .base import Column, Report
 from .findings import findings_report, suppressions_report
 
@@ -39,6 +39,7 @@ REPORTS: dict[str, Callable[[KnowledgeBase, LintConfig, dt.date, str], Report]] 
     "reviews": reviews.report,
     "dx": dx.report,
     "kpis": kpis.report,
+    "training": training.report,
     "findings": _findings,
     "suppressions": _suppressions,
 }

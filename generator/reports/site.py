@@ -22,7 +22,7 @@ from ..rules import RULES, LintConfig, documentation
 from . import REPORTS
 from .base import Report
 from .findings import department_of
-from .writers import markdown_table
+from .writers import markdown_table, sections
 
 REPORTS_INDEX = "reports/index.md"
 RULES_INDEX = "rules/index.md"
@@ -144,7 +144,10 @@ def _report_page(report: Report, kb: KnowledgeBase, language: str) -> str:
         shown = report
         if len(report.rows) > PAGE_ROWS_LIMIT:
             shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
-        parts += [markdown_table(shown, language, _Linker(kb, here))]
+        for heading, part in sections(shown):
+            if heading is not None:
+                parts += [f"## {escape(heading)}", ""]
+            parts += [markdown_table(part, language, _Linker(kb, here))]
         if shown is not report:
             parts += [words("site.cut", shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name), ""]
     else:

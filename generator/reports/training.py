@@ -1,0 +1,74 @@
+"""The training matrix: who is trained on the current version of each procedure they perform (ISO 9001 7.2).
+
+One row per person and department; one column per active procedure of that department. A cell is
+``current`` (trained on the procedure's current version), ``outdated`` (an older version), ``none``
+(performs it, no record) or empty (neither performs it nor has a record). The xlsx has one sheet per
+department, each with that department's procedures as columns. Whether a record is current is decided
+by the ``untrained-performer`` rule's ``status``, so the report and the lint never disagree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..i18n import language as language_for
+from ..model import KnowledgeBase, Procedure
+from ..rules import LintConfig
+from ..rules.untrained_performer import performers, status
+from .base import Column, Report
+
+NAME = "training"
+
+
+def _state(kb: KnowledgeBase, person: str, procedure: Procedure) -> tuple[str, str | None]:
+    if procedure.version:
+        return status(kb, person, procedure)
+    # Without a version any record is as current as the procedure can say.
+    records = kb.training_of(person, procedure.id)
+    return ("current" if records else "none"), (records[0].version if records else None)
+
+
+def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
+    label = language_for(language).label
+    active = sorted((p for p in kb.procedures.values() if p.is_active), key=lambda p: (p.department, p.id))
+    columns = [Column("department", "部門", "Department", 14), Column("id", "ID", "ID", 12, link="person"),
+               Column("name", "氏名", "Name", 16), Column("missing", "未受講", "Not trained", 10)]
+    columns += [Column(procedure.id, procedure.id, procedure.id, 12, group=procedure.department)
+                for procedure in active]
+    rows: list[dict[str, Any]] = []
+    if kb.training is not None:
+        by_department: dict[str, dict[str, dict[str, Any]]] = {}
+        for procedure in active:
+            people = by_department.setdefault(procedure.department, {})
+            required = performers(kb, procedure)
+            trained = {person for person, records in kb.training.items()
+                       if any(record.procedure == procedure.id for record in records)}
+            for person in sorted(set(required) | trained):
+                row = people.setdefault(person, {
+                    "department": procedure.department, "id": person, "name": kb.name_of(person),
+                    "missing": 0, "procedures": {}})
+                state, version = _state(kb, person, procedure)
+                row["procedures"][procedure.id] = {"status": state, "version": version,
+                                                   "required": person in required}
+                if state == "current":
+                    row[procedure.id] = label("training.current")
+                elif state == "outdated":
+                    row[procedure.id] = label("training.outdated", version=version or "?")
+                else:
+                    row[procedure.id] = label("training.none")
+                if person in required and state != "current":
+                    row["missing"] += 1
+        for department in sorted(by_department):
+            rows += sorted(by_department[department].values(), key=lambda row: (-row["missing"], row["id"]))
+    description = {
+        "ja": "担当者（主）・バックアップ・ステップの担当者として手順を実施する人ごとに、現行版の教育を受けたか"
+              "（training.yaml の記録）。「旧版」は古い版の記録だけ、「記録なし」は実施者なのに記録がない。"
+              "Excel では部門ごとのシート。",
+        "en": "For everyone who performs a procedure (owner, backup or a step's actor): trained on its current "
+              "version (training.yaml), only on an older one, or no record at all. The xlsx has a sheet per "
+              "department."}
+    if kb.training is None:
+        description = {"ja": "sop/training.yaml がないため、教育記録はありません。",
+                       "en": "There is no sop/training.yaml, so there are no training records."}
+    return Report(NAME, {"ja": "教育訓練の記録（力量マトリクス）", "en": "Training matrix"}, description,
+                  columns, rows, sheet_by="department")
