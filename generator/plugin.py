@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
+from .changes import head_links
 from .errors import SopbookError
 from .i18n import LANGUAGES, _
 from .preview import PreviewPages, full_rebuild_hint
@@ -51,6 +52,8 @@ class SopbookConfig(base.Config):
     CODEOWNERS that ``sopbook codeowners`` writes."""
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
+    changes_days = c.Type(int, default=90)
+    """How many days back the recent-changes page and the Atom feeds reach."""
 
 
 class SopbookPlugin(BasePlugin[SopbookConfig]):
@@ -64,6 +67,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         """Why the knowledge base stopped the build, for ``sopbook build`` to print as its error."""
         self._built_pages = 0
         self._total_pages = 0
+        self.generated: site.Generated | None = None
         self.pagefind: PagefindSearch | None = None
         self.dirty = False
         self._hinted = False
@@ -120,6 +124,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         if self.pagefind is not None:
             index = self.pagefind.title_index(generated.kb.procedures.values(), lambda path: _url(files, path))
             files.append(File.generated(config, titles.INDEX_PATH, content=index))
+        feeds = generated.feeds(lambda path: _url(files, path), config.site_url or None, config.site_name)
+        for path, feed in feeds.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=feed))
+        self.generated = generated
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -150,6 +159,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             self.progress(self._built_pages, self._total_pages)
         if self.pagefind is not None:
             self.pagefind.add_page(page.url, output)
+        if self.generated is not None:
+            output = head_links(output, page.url, self.generated.feeds_of(page.file.src_uri, config.site_name))
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -222,3 +233,4 @@ def _ensure_markdown_extensions(config: Any) -> None:
     for name in site.MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
+

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,10 +20,14 @@ import yaml
 from . import assets, media
 from .assets import StaticFile
 from .cache import Cache
+from .changes import CHANGES_PAGE, SITE_FEED, Change, atom, changes, changes_page, department_feed, git_dates, needs_git
+from .changes import DEFAULT_DAYS as CHANGES_DAYS
 from .config import CONFIG_BYTES
 from .errors import SopbookError
 from .files import Refused, read_text
+from .history import Repository
 from .i18n import Language, _, activate
+from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, load_knowledge_base
 from .problems import Problem, Severity, summarize
@@ -35,7 +39,9 @@ from .render import (
     TOOLS_INDEX,
     Page,
     RenderOptions,
+    department_folder,
     media_files,
+    procedure_path,
     render_pages,
 )
 from .reports import site as reports_site
@@ -79,6 +85,44 @@ class Generated:
     validation_problems: list[Problem] = field(default_factory=list)
     files: list[StaticFile] = field(default_factory=list)
     """Files copied into the site beside the pages (sopbook's stylesheet, ...)."""
+    recent: list[Change] = field(default_factory=list)
+    """The changes of the recent-changes page, newest first: what the feeds carry."""
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def feeds(self, url_of: Callable[[str], str | None], site_url: str | None, site_name: str) -> dict[str, bytes]:
+        """Feed path → Atom document: the whole site's, and one per department (``url_of``: page → its URL)."""
+        page_of = {procedure.id: procedure_path(procedure) for procedure in self.kb.procedures.values()}
+        label = self.language.label
+        found = {SITE_FEED: atom(self.recent, self.kb, self.language,
+                                 title=label("changes.feed_title", site=site_name), feed_path=SITE_FEED,
+                                 url_of=url_of, page_of=page_of, site_url=site_url, updated=self.today)}
+        for department in sorted({procedure.department for procedure in self.kb.procedures.values()}):
+            path = department_feed(department)
+            mine = [change for change in self.recent
+                    if self.kb.procedures[change.procedure].department == department]
+            found[path] = atom(mine, self.kb, self.language,
+                               title=label("changes.feed_department", site=site_name, department=department),
+                               feed_path=path, url_of=url_of, page_of=page_of, site_url=site_url,
+                               updated=self.today)
+        return found
+
+    def feeds_of(self, page_path: str, site_name: str) -> list[tuple[str, str]]:
+        """(feed path, title) of the feeds a page announces: the site's, and on its pages a department's."""
+        label = self.language.label
+        feeds = [(SITE_FEED, label("changes.feed_title", site=site_name))]
+        parts = page_path.split("/")
+        if len(parts) > 2 and parts[0] == "procedures":
+            department = self.department_folders.get(parts[1])
+            if department is not None:
+                feeds.append((department_feed(department),
+                              label("changes.feed_department", site=site_name, department=department)))
+        return feeds
+
+    @property
+    def department_folders(self) -> dict[str, str]:
+        """The folder name below ``procedures/`` → its department."""
+        return {department_folder(procedure.department).split("/", 1)[1]: procedure.department
+                for procedure in self.kb.procedures.values()}
 
     def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
         return navigation(self.pages, self.language, hand_written)
@@ -111,7 +155,14 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
               for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
-    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)])
+    days = int(options.get("changes_days") or CHANGES_DAYS)
+    # git is asked only for procedures without a dated history entry, and never needed: no git, fewer dates.
+    git = git_dates(Repository.find(sop_dir), sop_dir) if needs_git(kb) else {}
+    recent = changes(kb, today, days, git)
+    pages.append(Page(CHANGES_PAGE, changes_page(kb, recent, lang, today, days, templates_dir), None,
+                      lang.label("changes"), "changes"))
+    return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)],
+                     recent, today)
 
 
 # --- navigation ---------------------------------------------------------------------------------
@@ -154,6 +205,8 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
     nav.append({lang.label("people"): listing(PEOPLE_INDEX, "person")})
     nav.append({lang.label("tools"): listing(TOOLS_INDEX, "tool")})
     nav.append({lang.label("tags"): TAGS_INDEX})
+    if CHANGES_PAGE in by_path:
+        nav.append({lang.label("changes"): CHANGES_PAGE})
     generated = sorted(page.path for page in by_path.values() if page.kind == "report")
     for section_name, folder in (("reports", "reports/"), ("rules", "rules/")):
         # index.md first: with navigation.indexes it is the section's own page.
