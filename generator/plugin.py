@@ -54,6 +54,8 @@ class SopbookConfig(base.Config):
     """``material``, ``pagefind``, or ``auto``: Pagefind from ``search.PAGEFIND_FROM_PROCEDURES`` procedures on."""
     changes_days = c.Type(int, default=90)
     """How many days back the recent-changes page and the Atom feeds reach."""
+    trend_months = c.Type(int, default=12)
+    """Months of git history the dashboard's trend chart shows; 0 draws none."""
 
 
 class SopbookPlugin(BasePlugin[SopbookConfig]):

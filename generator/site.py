@@ -29,7 +29,7 @@ from .history import Repository
 from .i18n import Language, _, activate
 from .i18n import language as language_for
 from .load import display_path
-from .model import KnowledgeBase, load_knowledge_base
+from .model import KnowledgeBase, add_months, load_knowledge_base
 from .problems import Problem, Severity, summarize
 from .render import (
     HOME,
@@ -45,7 +45,8 @@ from .render import (
     render_pages,
 )
 from .reports import site as reports_site
-from .rules import lint, parse_lint_config
+from .reports import trend as trend_report
+from .rules import LintConfig, lint, parse_lint_config
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
 """The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
@@ -151,10 +152,11 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     if not templates_dir.is_absolute():
         templates_dir = root / templates_dir
     render_options = RenderOptions(lang, templates_dir, material_tags)
-    dashboard = reports_site.dashboard(kb, problems, lint_config, lang.code, today)
+    trend = _trend(sop_dir, lint_config, today, int(options.get("trend_months", TREND_MONTHS)))
+    dashboard = reports_site.dashboard(kb, problems, lint_config, lang.code, today, trend=trend)
     pages = render_pages(kb, render_options, today=today, dashboard=dashboard)
     pages += [Page(path, markdown, None, "", "report")
-              for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today).items()]
+              for path, markdown in reports_site.pages(kb, problems, lint_config, lang.code, today, trend).items()]
     days = int(options.get("changes_days") or CHANGES_DAYS)
     # git is asked only for procedures without a dated history entry, and never needed: no git, fewer dates.
     git = git_dates(Repository.find(sop_dir), sop_dir) if needs_git(kb) else {}
@@ -163,6 +165,23 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
                       lang.label("changes"), "changes"))
     return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)],
                      recent, today)
+
+
+TREND_MONTHS = 12
+"""Months of history the dashboard's trend chart shows (the plugin's ``trend_months``; 0: no chart)."""
+
+
+def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> list[dict[str, Any]]:
+    """Monthly points of the last ``months`` months from git (cached per tree), or none outside git."""
+    repository = Repository.find(sop_dir) if months > 0 else None
+    if repository is None:
+        return []
+    since = add_months(today.replace(day=1), -(months - 1))
+    try:
+        found, _ = trend_report.points(repository, sop_dir, config, every="month", since=since, today=today)
+    except SopbookError:  # a shallow clone, a broken object: the site is still worth building
+        return []
+    return found
 
 
 # --- navigation ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..i18n import Language
@@ -18,6 +18,7 @@ from ..i18n import language as language_for
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import escape, person_path, procedure_path, relative, segment
+from ..render.charts import Series, legend, line_chart
 from ..rules import RULES, LintConfig, documentation
 from . import REPORTS
 from .base import Report
@@ -71,9 +72,30 @@ def health(kb: KnowledgeBase, config: LintConfig, today: dt.date) -> dict[str, i
     }
 
 
+def trend_chart(points: Sequence[dict[str, Any]], language: str) -> str:
+    """The trend's counts as lines over time (inline SVG, no script), with a legend; empty below two points."""
+    if len(points) < 2:
+        return ""
+    words = _labels(language)
+    series = [Series(words(f"site.trend_{key}"), [(point["date"], float(point[key])) for point in points], colour)
+              for key, colour in (("single_owner", "#c62828"), ("undocumented", "#6a1b9a"),
+                                  ("reviews_overdue", "#ef6c00"))]
+    coverage = [Series(words("site.trend_coverage"), [(point["date"], float(point["coverage"])) for point in points
+                                                 if point.get("coverage") is not None], "#2e7d32")]
+    first, last = points[0]["date"], points[-1]["date"]
+    title = words("site.trend", first=first.isoformat(), last=last.isoformat())
+    # A <div> at the start of a line is raw HTML to Markdown: the SVG inside is left as built.
+    parts = [f"**{escape(title)}**", "",
+             f'<div class="sopbook-trend">{line_chart(series, label=title)}'
+             f"{line_chart(coverage, label=words('site.trend_coverage'), percent=True, width=260)}</div>", "",
+             f'<div class="sopbook-trend-legend">{legend([*series, *coverage])}</div>', ""]
+    return "\n".join(parts)
+
+
 def dashboard(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig, language: str,
-              today: dt.date, *, here: str = "index.md") -> str:
-    """Markdown for the home page (``here``): the health numbers with bars, findings by rule and department."""
+              today: dt.date, *, here: str = "index.md", trend: Sequence[dict[str, Any]] = ()) -> str:
+    """Markdown for the home page (``here``): the health numbers with bars, the trend over the git history
+    (when there is one), findings by rule and department."""
     words = _labels(language)
     problems = list(problems)
     numbers = health(kb, config, today)
@@ -97,6 +119,9 @@ def dashboard(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig
         f"{bar(numbers['overdue'] / numbers['active'] if numbers['active'] else 0, '#ef6c00', _percent(numbers['overdue'], numbers['active']))} |",
         "",
     ]
+    chart = trend_chart(trend, language)
+    if chart:
+        lines += [chart, ""]
     by_rule: dict[str, Counter[Severity]] = {}
     by_department: dict[str, Counter[Severity]] = {}
     for problem in problems:
@@ -237,7 +262,7 @@ def rule_pages(problems: list[Problem], config: LintConfig, language: str) -> di
 
 
 def pages(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig, language: str,
-          today: dt.date) -> dict[str, str]:
+          today: dt.date, trend: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
     """Path below docs/ → Markdown: ``reports/index.md``, ``reports/<name>.md``, ``rules/index.md``, ``rules/<id>.md``."""
     problems = sorted(problems)
     words = _labels(language)
