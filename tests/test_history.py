@@ -241,3 +241,10 @@ def test_dashboard_draws_the_trend(history, tmp_path, monkeypatch) -> None:
     page = dashboard(kb, [], default_config(), "ja", dt.date(2026, 4, 10), trend=found)
     assert "sopbook-trend" in page and "推移（2026-01-31〜2026-04-10" in page
     assert "sopbook-trend" not in dashboard(kb, [], default_config(), "ja", dt.date(2026, 4, 10))
+    from generator.reports.site import pages
+
+    site_pages = pages(kb, [], default_config(), "en", dt.date(2026, 4, 10), trend=found)
+    trend_page = site_pages["reports/trend.md"]
+    assert trend_page.startswith("# Trend over history\n") and trend_page.count("<svg") == 2
+    assert trend_page.count("| 2026-") == 4 and "(trend.md)" in site_pages["reports/index.md"]
+    assert "reports/trend.md" not in pages(kb, [], default_config(), "en", dt.date(2026, 4, 10))

@@ -21,6 +21,7 @@ from ..render import escape, person_path, procedure_path, relative, segment
 from ..render.charts import Series, legend, line_chart
 from ..rules import RULES, LintConfig, documentation
 from . import REPORTS
+from . import trend as trend_report
 from .base import Report
 from .findings import department_of
 from .writers import markdown_table, sections
@@ -277,9 +278,17 @@ def pages(kb: KnowledgeBase, problems: Iterable[Problem], config: LintConfig, la
         result[f"reports/{name}.md"] = _report_page(report, kb, language)
         listing.append(f"- [{escape(report.title_in(language))}]({name}.md) — "
                        f"{words('site.rows', n=len(report.rows))}: {escape(report.description_in(language))}")
+    if trend:
+        # The trend needs the git history, so it is a page only where there is one.
+        report = trend_report.report(list(trend), "month")
+        page = _report_page(report, kb, language)
+        title_end = page.index("\n\n", page.index("\n\n") + 2) + 2  # after the title and the description
+        result["reports/trend.md"] = page[:title_end] + trend_chart(trend, language) + "\n" + page[title_end:]
+        listing.append(f"- [{escape(report.title_in(language))}](trend.md) — "
+                       f"{words('site.rows', n=len(report.rows))}: {escape(report.description_in(language))}")
     result[REPORTS_INDEX] = "\n".join([
         f"# {words('site.reports')}", "", words('site.reports_intro'), "",
-        dashboard(kb, problems, config, language, today, here=REPORTS_INDEX), "",
+        dashboard(kb, problems, config, language, today, here=REPORTS_INDEX, trend=trend), "",
         *listing, "", f"[{words('site.rules')}](../rules/index.md)", ""])
     result.update(rule_pages(problems, config, language))
     return result
