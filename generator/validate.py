@@ -624,15 +624,17 @@ def _check_training(sources: Sources, resolve: _Resolver, procedures: dict[str, 
     for person, records in _mapping(training).items():
         if _is_id(person) and resolve.people_known and person not in resolve.people:
             problems.append(training.problem(
-                "unknown-person", f"{person!r} is not in {resolve._registry('people')}"
-                f"{did_you_mean(person, resolve.people)}", person, key=True))
+                "unknown-person", _("validate.training-unknown-person", value=person,
+                                    registry=resolve._registry("people"), hint=did_you_mean(person, resolve.people)),
+                person, key=True))
         if not isinstance(records, list):
             continue
         for index, record in enumerate(records):
             if not isinstance(record, dict):
                 continue
             if "trainer" in record:
-                found = resolve.person(training, record["trainer"], "trainer", (person, index, "trainer"), None)
+                found = resolve.person(training, record["trainer"], _("validate.trainer"), (person, index, "trainer"),
+                                       None)
                 if found is not None:
                     problems.append(found)
             procedure_id = record.get("procedure")
@@ -640,14 +642,15 @@ def _check_training(sources: Sources, resolve: _Resolver, procedures: dict[str, 
                 continue
             if procedure_id not in procedures:
                 problems.append(training.problem(
-                    "unknown-procedure", f"training record of {person!r}: procedure {procedure_id!r} does not exist"
-                    f"{did_you_mean(procedure_id, procedures)}", person, index, "procedure", procedure=procedure_id))
+                    "unknown-procedure", _("validate.training-unknown-procedure", person=person, value=procedure_id,
+                                           hint=did_you_mean(procedure_id, procedures)),
+                    person, index, "procedure", procedure=procedure_id))
                 continue
             version = record.get("version")
             known = _versions(procedures[procedure_id])
             if isinstance(version, str) and known and version not in known:
                 problems.append(training.problem(
-                    "unknown-version", f"training record of {person!r}: {procedure_id} never had version "
-                    f"{version!r} (its file names {', '.join(sorted(known))})", person, index, "version",
-                    severity=Severity.WARNING, procedure=procedure_id))
+                    "unknown-version", _("validate.training-unknown-version", person=person, procedure=procedure_id,
+                                         version=version, known=", ".join(sorted(known))),
+                    person, index, "version", severity=Severity.WARNING, procedure=procedure_id))
     return problems

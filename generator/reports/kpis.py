@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..i18n import in_every_language
 from ..i18n import language as language_for
 from ..model import KnowledgeBase, add_months
 from ..rules import LintConfig
@@ -11,18 +12,18 @@ from .base import Column, Report
 
 NAME = "kpis"
 COLUMNS = [
-    Column("id", "ID", "ID", 12, link="procedure"),
-    Column("title", "手順", "Procedure", 28),
-    Column("department", "部門", "Department", 14),
-    Column("kpi", "指標", "KPI", 28),
-    Column("target", "目標", "Target", 14),
-    Column("latest", "最新値", "Latest", 10),
-    Column("latest_date", "測定日", "Measured", 12),
-    Column("goal", "目標値", "Goal", 10),
-    Column("status_label", "達成", "Goal met", 10),
-    Column("change_label", "前回から", "Since previous", 12),
-    Column("stale_label", "測定", "Measuring", 12),
-    Column("file", "ファイル", "File", 40),
+    Column("id", "column.id", 12, link="procedure"),
+    Column("title", "column.procedure", 28),
+    Column("department", "column.department", 14),
+    Column("kpi", "column.kpi", 28),
+    Column("target", "column.target", 14),
+    Column("latest", "column.latest", 10),
+    Column("latest_date", "column.measured", 12),
+    Column("goal", "column.goal", 10),
+    Column("status_label", "column.goal_met", 10),
+    Column("change_label", "column.change", 12),
+    Column("stale_label", "column.measuring", 12),
+    Column("file", "column.file", 40),
 ]
 
 
@@ -61,12 +62,6 @@ def rows(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -
 
 def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
     months = config.option("kpi-stale", "max_age_months")
-    return Report(
-        NAME,
-        {"ja": "KPI の測定値", "en": "KPI measurements"},
-        {"ja": f"運用中の手順の KPI ごとに、最新の測定値と目標値、目標の達成、前回の測定からの改善・悪化。"
-               f"{months} か月より古い測定は「古い」と表示する（ルール kpi-stale）。",
-         "en": f"Each KPI of an active procedure: its latest measured value against the goal, whether the goal "
-               f"is met, and whether it improved or worsened since the measurement before. A last measurement "
-               f"older than {months} months is marked stale (rule kpi-stale)."},
-        COLUMNS, rows(kb, config, today, language))
+    return Report(NAME, in_every_language("report.kpis.title"),
+                  in_every_language("report.kpis.description", months=months),
+                  COLUMNS, rows(kb, config, today, language))

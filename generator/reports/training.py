@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..i18n import in_every_language
 from ..i18n import language as language_for
 from ..model import KnowledgeBase, Procedure
 from ..rules import LintConfig
@@ -31,9 +32,9 @@ def _state(kb: KnowledgeBase, person: str, procedure: Procedure) -> tuple[str, s
 def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str) -> Report:
     label = language_for(language).label
     active = sorted((p for p in kb.procedures.values() if p.is_active), key=lambda p: (p.department, p.id))
-    columns = [Column("department", "部門", "Department", 14), Column("id", "ID", "ID", 12, link="person"),
-               Column("name", "氏名", "Name", 16), Column("missing", "未受講", "Not trained", 10)]
-    columns += [Column(procedure.id, procedure.id, procedure.id, 12, group=procedure.department)
+    columns = [Column("department", "column.department", 14), Column("id", "column.id", 12, link="person"),
+               Column("name", "column.name", 16), Column("missing", "column.not_trained", 10)]
+    columns += [Column(procedure.id, "", 12, heading=procedure.id, group=procedure.department)
                 for procedure in active]
     rows: list[dict[str, Any]] = []
     if kb.training is not None:
@@ -60,15 +61,7 @@ def report(kb: KnowledgeBase, config: LintConfig, today: dt.date, language: str)
                     row["missing"] += 1
         for department in sorted(by_department):
             rows += sorted(by_department[department].values(), key=lambda row: (-row["missing"], row["id"]))
-    description = {
-        "ja": "担当者（主）・バックアップ・ステップの担当者として手順を実施する人ごとに、現行版の教育を受けたか"
-              "（training.yaml の記録）。「旧版」は古い版の記録だけ、「記録なし」は実施者なのに記録がない。"
-              "Excel では部門ごとのシート。",
-        "en": "For everyone who performs a procedure (owner, backup or a step's actor): trained on its current "
-              "version (training.yaml), only on an older one, or no record at all. The xlsx has a sheet per "
-              "department."}
-    if kb.training is None:
-        description = {"ja": "sop/training.yaml がないため、教育記録はありません。",
-                       "en": "There is no sop/training.yaml, so there are no training records."}
-    return Report(NAME, {"ja": "教育訓練の記録（力量マトリクス）", "en": "Training matrix"}, description,
+    description = in_every_language("report.training.description" if kb.training is not None
+                                    else "report.training.no-file")
+    return Report(NAME, in_every_language("report.training.title"), description,
                   columns, rows, sheet_by="department")

@@ -7,7 +7,8 @@ measurement's `date`. KPIs without any measurements are not reported: recording 
 optional.
 
 ## Why is this bad?
-A KPI is only useful while somebody measures it (見える化 → 定着). When the last value is months old,
+A KPI is only useful while somebody measures it: making work visible only sticks when the numbers
+keep coming. When the last value is months old,
 the chart on the procedure page and the `kpis` report show an improvement or a miss that may no
 longer be true, and nobody notices the process drifting.
 
@@ -15,8 +16,8 @@ longer be true, and nobody notices the process drifting.
 Fails (run on 2026-11-25; the last value is from June):
 ```yaml
 kpis:
-  - name: 申請から支払までの日数
-    target: 5日以内
+  - name: Days from request to payment
+    target: within 5 days
     direction: lower
     goal: 5
     measurements:
@@ -26,8 +27,8 @@ kpis:
 Passes (a value from October):
 ```yaml
 kpis:
-  - name: 申請から支払までの日数
-    target: 5日以内
+  - name: Days from request to payment
+    target: within 5 days
     direction: lower
     goal: 5
     measurements:
@@ -43,6 +44,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure, add_months
 from ..problems import Problem, Severity
 from .base import Context
@@ -64,6 +66,5 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
         position = next((number for number, entry in enumerate(entries)
                          if str(entry.get("date", ""))[:10] == latest.date.isoformat()), 0)
         yield procedure.source.problem(
-            ID, f"KPI '{kpi.name}' was last measured on {latest.date.isoformat()}, more than {months} "
-            f"month{'s' if months != 1 else ''} ago; add the latest value under its measurements",
+            ID, _("lint.kpi-stale", name=kpi.name, date=latest.date.isoformat(), months=months),
             "kpis", index, "measurements", position, "date", severity=DEFAULT_SEVERITY, procedure=procedure.id)

@@ -15,13 +15,8 @@ is done now. When a procedure changes and its performers never read the new vers
 procedure and the work drift apart, which is exactly what a handover or an audit exposes.
 
 ## Example
-Fails (GA-001 is at version 2.2, suzuki was trained on 2.1):
+Fails (GA-001 is at version 2.2 with owner tanaka and backup suzuki; suzuki was trained on 2.1):
 ```yaml
-# sop/総務部/GA-001.yaml
-id: GA-001
-version: "2.2"
-owner: tanaka
-backups: [suzuki]
 # sop/training.yaml
 tanaka:
   - {procedure: GA-001, version: "2.2", date: 2026-04-01}
@@ -43,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 from ..problems import Problem, Severity
 from .base import Context
@@ -81,9 +77,8 @@ def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], cont
             continue
         who = context.names([person])
         if state == "outdated":
-            message = (f"{who} was trained on {trained or 'an unversioned copy'}, the current version is "
-                       f"{procedure.version}; record their training on {procedure.version} in training.yaml")
+            message = _("lint.untrained-performer.outdated", who=who, current=procedure.version,
+                        trained=trained or _("lint.untrained-performer.unversioned"))
         else:
-            message = (f"{who} has no training record for {procedure.id}; record their training on version "
-                       f"{procedure.version} in training.yaml")
+            message = _("lint.untrained-performer.none", who=who, procedure=procedure.id, current=procedure.version)
         yield procedure.source.problem(ID, message, *place, severity=DEFAULT_SEVERITY, procedure=procedure.id)
