@@ -33,7 +33,7 @@ from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, decode, load_text
 from .problems import Problem, Severity
 from .schema import schema
 from .speed import in_parallel
-from .validate import REGISTRIES
+from .validate import ALL_REGISTRIES
 
 _NESTED_LISTS = {"steps": "step", "approvals": "approval", "kpis": "kpi", "faq": "faq", "history": "history"}
 """Procedure keys holding a list of mappings → the schema definition of one item."""
@@ -93,7 +93,7 @@ def format_file(path: Path, shown: str | None = None, root: Path | None = None) 
     most the size validate accepts), so fmt has validate's limits.
     """
     shown = shown if shown is not None else str(path)
-    kind = path.stem if path.stem in REGISTRIES else "procedure"
+    kind = path.stem if path.stem in ALL_REGISTRIES else "procedure"
     limit, what = (MAX_FILE_BYTES, "procedure file") if kind == "procedure" else (MAX_REGISTRY_BYTES, "registry file")
     try:
         raw = read_bytes(path, root=root, limit=limit, what=what)

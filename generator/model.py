@@ -161,10 +161,50 @@ class Approval:
         return duration_minutes(self.sla)
 
 
+@dataclass(frozen=True)
+class Measurement:
+    date: dt.date
+    value: float
+    note: str | None = None
+
+
 @dataclass
 class Kpi:
     name: str
     target: str
+    unit: str | None = None
+    direction: str | None = None
+    """``lower`` or ``higher``: which way is better; None when the file does not say."""
+    goal: float | None = None
+    measurements: list[Measurement] = field(default_factory=list)
+    """Oldest first (the file may list them in any order)."""
+
+    def shown(self, value: float) -> str:
+        """``8日``, ``95%``, ``3 invoices``: a Japanese unit or a symbol follows the number directly."""
+        unit = self.unit or ""
+        if not unit or unit[0] in "%％" or not unit[0].isascii():
+            return f"{value:g}{unit}"
+        return f"{value:g} {unit}"
+
+    @property
+    def latest(self) -> Measurement | None:
+        return self.measurements[-1] if self.measurements else None
+
+    def met(self, value: float) -> bool | None:
+        """Whether ``value`` reaches the goal; None without a goal and a direction to judge by."""
+        if self.goal is None or self.direction is None:
+            return None
+        return value <= self.goal if self.direction == "lower" else value >= self.goal
+
+    def change(self) -> str | None:
+        """``improving``, ``worsening`` or ``steady`` from the last two measurements; None when it cannot tell."""
+        if len(self.measurements) < 2 or self.direction is None:
+            return None
+        before, after = self.measurements[-2].value, self.measurements[-1].value
+        if after == before:
+            return "steady"
+        better = after < before if self.direction == "lower" else after > before
+        return "improving" if better else "worsening"
 
 
 @dataclass
@@ -250,6 +290,19 @@ class Procedure:
         return list(seen)
 
 
+@dataclass(frozen=True)
+class TrainingRecord:
+    """One line of ``training.yaml``: ``person`` was trained on (or acknowledged) ``procedure`` at ``version``."""
+
+    person: str
+    procedure: str
+    date: dt.date | None
+    version: str | None = None
+    trainer: str | None = None
+    index: int = 0
+    """The record's place in the person's list, for pointing at its line."""
+
+
 @dataclass
 class KnowledgeBase:
     """Everything in one ``sop/`` folder, by id."""
@@ -262,6 +315,13 @@ class KnowledgeBase:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     """Registry name → its loaded file, for pointing at lines in people.yaml and friends."""
+    training: dict[str, list[TrainingRecord]] | None = None
+    """Person id → their training records; None when the knowledge base keeps no ``training.yaml``."""
+
+    def training_of(self, person: str, procedure_id: str) -> list[TrainingRecord]:
+        """The person's records for one procedure, newest first."""
+        records = [record for record in (self.training or {}).get(person, []) if record.procedure == procedure_id]
+        return sorted(records, key=lambda record: record.date or dt.date.min, reverse=True)
 
     def name_of(self, actor: str) -> str:
         """Display name of a person or role id, or the id itself when unknown."""
@@ -323,12 +383,37 @@ def build(sources: Sources) -> KnowledgeBase:
     for task_id, data in entries("inventory"):
         kb.tasks[task_id] = Task(task_id, data["title"], data["department"], list(data.get("performers", [])),
                                  data.get("hours_per_month"), _extensions(data))
+    training = sources.registries.get("training")
+    if training is not None and training.ok and isinstance(training.data, dict):
+        kb.training = {}
+        for person, records in training.data.items():
+            if not isinstance(person, str) or not isinstance(records, list):
+                continue
+            kb.training[person] = [
+                TrainingRecord(person, record["procedure"], _date(record.get("date")), _text(record.get("version")),
+                               _text(record.get("trainer")), index)
+                for index, record in enumerate(records) if isinstance(record, dict)]
     for source in sources.procedures:
         if not source.ok or not isinstance(source.data, dict):
             continue
         procedure = procedure_from(source)
         kb.procedures.setdefault(procedure.id, procedure)  # a duplicate id was reported; first wins
     return kb
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def kpi_from(data: dict[str, Any]) -> Kpi:
+    measurements = []
+    for entry in data.get("measurements", []):
+        day, value = _date(entry.get("date")), _number(entry.get("value"))
+        if day is not None and value is not None:
+            measurements.append(Measurement(day, value, _text(entry.get("note"))))
+    measurements.sort(key=lambda measurement: measurement.date)
+    return Kpi(data["name"], data["target"], _text(data.get("unit")), _text(data.get("direction")),
+               _number(data.get("goal")), measurements)
 
 
 def procedure_from(source: Source) -> Procedure:
@@ -362,7 +447,7 @@ def procedure_from(source: Source) -> Procedure:
                      _extensions(approval))
             for index, approval in enumerate(data.get("approvals", []))
         ],
-        kpis=[Kpi(kpi["name"], kpi["target"]) for kpi in data.get("kpis", [])],
+        kpis=[kpi_from(kpi) for kpi in data.get("kpis", [])],
         faq=[FaqEntry(entry["q"], entry["a"]) for entry in data.get("faq", [])],
         related=list(data.get("related", [])),
         tags=list(data.get("tags", [])),

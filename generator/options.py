@@ -92,6 +92,12 @@ def _maintainers(name: str, value: Any) -> tuple[str, ...]:
         raise ConfigError(error.message.removeprefix(f"{name}: "), (name,)) from None
 
 
+def _count(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{name}: expected a whole number of at least 0, got {value!r}", (name,))
+    return value
+
+
 def _lint(name: str, value: Any) -> LintConfig:
     return parse_lint_config(value)
 
@@ -125,6 +131,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("maintainers", None, _maintainers,
             "GitHub users or teams (@org/team) who own mkdocs.yml, templates/, .github/ and the registries in "
             "the CODEOWNERS that sopbook codeowners writes."),
+    Setting("changes_days", 90, _count, "How many days back the recent-changes page and the Atom feeds reach."),
+    Setting("trend_months", 12, _count, "Months of git history the dashboard's trend chart shows; 0 draws none."),
     Setting("search", "auto", _choice(*SEARCH_BACKENDS),
             "material, pagefind, or auto: Pagefind from search.PAGEFIND_FROM_PROCEDURES procedures on."),
 )
@@ -146,6 +154,8 @@ class Options:
     search: str = "auto"
     media_max_mb: float = DEFAULT_MEDIA_MAX_MB
     maintainers: tuple[str, ...] = ()
+    changes_days: int = 90
+    trend_months: int = 12
     material_tags: bool = False
     """Material's tags plugin is on: it, not sopbook, lists the tags."""
     lint_key: str = field(default="", compare=False)
@@ -200,6 +210,8 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
         search=values["search"],
         media_max_mb=values["media_max_mb"],
         maintainers=values["maintainers"],
+        changes_days=values["changes_days"],
+        trend_months=values["trend_months"],
         material_tags=material_tags,
         lint_key=repr((raw.get("lint"), values["language"])),  # the language chooses the default word lists
     )

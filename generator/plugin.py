@@ -23,6 +23,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
+from .changes import head_links
 from .errors import ConfigError, SopbookError
 from .i18n import _
 from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator, parse_options
@@ -69,6 +70,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         """Why the knowledge base stopped the build, for ``sopbook build`` to print as its error."""
         self._built_pages = 0
         self._total_pages = 0
+        self.generated: site.Generated | None = None
         self.pagefind: PagefindSearch | None = None
         self.dirty = False
         self._hinted = False
@@ -141,6 +143,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         if self.pagefind is not None:
             index = self.pagefind.title_index(generated.kb.procedures.values(), lambda path: _url(files, path))
             files.append(File.generated(config, titles.INDEX_PATH, content=index))
+        feeds = generated.feeds(lambda path: _url(files, path), config.site_url or None, config.site_name)
+        for path, feed in feeds.items():
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=feed))
+        self.generated = generated
         if config.nav is None:
             hand_written = [file.src_uri for file in files.documentation_pages() if file.generated_by is None]
             config.nav = generated.navigation(hand_written)
@@ -171,6 +178,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.progress(self._built_pages, self._total_pages)
         if self.pagefind is not None:
             self.pagefind.add_page(page.url, output)
+        if self.generated is not None:
+            output = head_links(output, page.url, self.generated.feeds_of(page.file.src_uri, config.site_name))
         return output
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
@@ -245,3 +254,4 @@ def _ensure_markdown_extensions(config: Any) -> None:
     for name in site.MARKDOWN_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
+

@@ -18,7 +18,7 @@ from . import __version__
 from .errors import UsageError
 from .i18n import DEFAULT, _, active
 from .schema import KINDS, id_pattern, schema
-from .validate import REGISTRIES, registry_path
+from .validate import ALL_REGISTRIES, registry_path
 
 SCHEMA_DIR = "schema"
 """Where ``init`` writes the JSON Schemas, relative to the knowledge base root (for editors)."""
@@ -134,7 +134,7 @@ def write_schemas(root: Path) -> list[Path]:
 def _write_vscode_settings(root: Path) -> Path:
     """VS Code's YAML extension: which schema checks which file, so owners see mistakes as they type."""
     schemas: dict[str, object] = {f"./{SCHEMA_DIR}/procedure.schema.json": ["sop/*/**/*.yaml", "sop/*/**/*.yml"]}
-    for kind in REGISTRIES:
+    for kind in ALL_REGISTRIES:
         schemas[f"./{SCHEMA_DIR}/{kind}.schema.json"] = [f"sop/{kind}.yaml", f"sop/{kind}.yml"]
     settings = {
         "yaml.schemas": schemas,

@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,18 +20,34 @@ import yaml
 from . import assets
 from .assets import StaticFile
 from .cache import Cache
+from .changes import CHANGES_PAGE, SITE_FEED, Change, atom, changes, changes_page, department_feed, git_dates, needs_git
+from .changes import DEFAULT_DAYS as CHANGES_DAYS
 from .errors import InvalidKnowledgeBase, SopbookError
 from .files import Refused, read_text
+from .history import Repository
 from .i18n import Language, _, activate
 from .load import display_path
-from .model import KnowledgeBase, load_knowledge_base
+from .model import KnowledgeBase, add_months, load_knowledge_base
 from .options import CONFIG_BYTES, Options, plugin_entries
 from .problems import Problem
-from .render import HOME, PEOPLE_INDEX, PROCEDURES_INDEX, TAGS_INDEX, TOOLS_INDEX, Page, Renderer, Safe, media_files
+from .render import (
+    HOME,
+    PEOPLE_INDEX,
+    PROCEDURES_INDEX,
+    TAGS_INDEX,
+    TOOLS_INDEX,
+    Page,
+    Renderer,
+    Safe,
+    department_folder,
+    media_files,
+    procedure_path,
+)
 from .render.environment import template_errors
 from .render.pages import with_title
 from .reports import site as reports_site
-from .rules import run
+from .reports import trend as trend_report
+from .rules import LintConfig, run
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
 """The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
@@ -59,6 +75,44 @@ class Generated:
     validation_problems: list[Problem] = field(default_factory=list)
     files: list[StaticFile] = field(default_factory=list)
     """Files copied into the site beside the pages (sopbook's stylesheet, ...)."""
+    recent: list[Change] = field(default_factory=list)
+    """The changes of the recent-changes page, newest first: what the feeds carry."""
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def feeds(self, url_of: Callable[[str], str | None], site_url: str | None, site_name: str) -> dict[str, bytes]:
+        """Feed path → Atom document: the whole site's, and one per department (``url_of``: page → its URL)."""
+        page_of = {procedure.id: procedure_path(procedure) for procedure in self.kb.procedures.values()}
+        label = self.language.label
+        found = {SITE_FEED: atom(self.recent, self.kb, self.language,
+                                 title=label("changes.feed_title", site=site_name), feed_path=SITE_FEED,
+                                 url_of=url_of, page_of=page_of, site_url=site_url, updated=self.today)}
+        for department in sorted({procedure.department for procedure in self.kb.procedures.values()}):
+            path = department_feed(department)
+            mine = [change for change in self.recent
+                    if self.kb.procedures[change.procedure].department == department]
+            found[path] = atom(mine, self.kb, self.language,
+                               title=label("changes.feed_department", site=site_name, department=department),
+                               feed_path=path, url_of=url_of, page_of=page_of, site_url=site_url,
+                               updated=self.today)
+        return found
+
+    def feeds_of(self, page_path: str, site_name: str) -> list[tuple[str, str]]:
+        """(feed path, title) of the feeds a page announces: the site's, and on its pages a department's."""
+        label = self.language.label
+        feeds = [(SITE_FEED, label("changes.feed_title", site=site_name))]
+        parts = page_path.split("/")
+        if len(parts) > 2 and parts[0] == "procedures":
+            department = self.department_folders.get(parts[1])
+            if department is not None:
+                feeds.append((department_feed(department),
+                              label("changes.feed_department", site=site_name, department=department)))
+        return feeds
+
+    @property
+    def department_folders(self) -> dict[str, str]:
+        """The folder name below ``procedures/`` → its department."""
+        return {department_folder(procedure.department).split("/", 1)[1]: procedure.department
+                for procedure in self.kb.procedures.values()}
 
     def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
         return navigation(self.pages, self.language, hand_written)
@@ -79,14 +133,34 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)
     result = run(kb, options.lint, today)
+    trend = _trend(sop_dir, options.lint, today, options.trend_months)
     with template_errors():  # a knowledge base's template with an error is file:line, not a traceback
         renderer = Renderer(kb, options, today)
-        renderer.dashboard = Safe(reports_site.dashboard(result, lang.code, env=renderer.env))
+        renderer.dashboard = Safe(reports_site.dashboard(result, lang.code, env=renderer.env, trend=trend))
         pages = [with_title(page) for page in renderer.pages()]
         pages += [Page(path, markdown, None, "", "rule" if path.startswith("rules/") else "report")
-                  for path, markdown in reports_site.pages(result, lang.code, renderer.env).items()]
+                  for path, markdown in reports_site.pages(result, lang.code, renderer.env, trend).items()]
+    days = options.changes_days or CHANGES_DAYS
+    # git is asked only for procedures without a dated history entry, and never needed: no git, fewer dates.
+    git = git_dates(Repository.find(sop_dir), sop_dir) if needs_git(kb) else {}
+    recent = changes(kb, today, days, git)
+    pages.append(Page(CHANGES_PAGE, changes_page(kb, recent, lang, today, days, options.templates_dir), None,
+                      lang.label("changes"), "changes"))
     return Generated(kb, pages, list(result.problems), lang, validation.problems,
-                     [assets.stylesheet(), *media_files(kb)])
+                     [assets.stylesheet(), *media_files(kb)], recent, today)
+
+
+def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> list[dict[str, Any]]:
+    """Monthly points of the last ``months`` months from git (cached per tree), or none outside git."""
+    repository = Repository.find(sop_dir) if months > 0 else None
+    if repository is None:
+        return []
+    since = add_months(today.replace(day=1), -(months - 1))
+    try:
+        found, _ = trend_report.points(repository, sop_dir, config, every="month", since=since, today=today)
+    except SopbookError:  # a shallow clone, a broken object: the site is still worth building
+        return []
+    return found
 
 
 # --- navigation ---------------------------------------------------------------------------------
@@ -129,6 +203,8 @@ def navigation(pages: Iterable[Page], lang: Language, hand_written: Iterable[str
     nav.append({lang.label("people"): listing(PEOPLE_INDEX, "person")})
     nav.append({lang.label("tools"): listing(TOOLS_INDEX, "tool")})
     nav.append({lang.label("tags"): TAGS_INDEX})
+    if CHANGES_PAGE in by_path:
+        nav.append({lang.label("changes"): CHANGES_PAGE})
     generated = sorted(page.path for page in by_path.values() if page.kind in ("report", "rule"))
     for section_name, folder in (("reports", "reports/"), ("rules", "rules/")):
         # index.md first: with navigation.indexes it is the section's own page.

@@ -29,6 +29,9 @@ FileStamp = tuple[int, int, "str | None"]
 
 REGISTRIES = ("people", "roles", "tools", "inventory")
 """The registry files that live directly in ``sop/``; every other YAML file there is a procedure."""
+OPTIONAL_REGISTRIES = ("training",)
+"""Registries a knowledge base may have: read when present, never missing."""
+ALL_REGISTRIES = REGISTRIES + OPTIONAL_REGISTRIES
 
 
 @dataclass
@@ -73,7 +76,7 @@ def registry_path(sop_dir: Path, name: str) -> Path | None:
 
 def list_files(sop_dir: Path) -> tuple[dict[str, Path], list[Path]]:
     """(registry name → path, procedure paths), both in a stable order."""
-    registries = {name: found for name in REGISTRIES if (found := registry_path(sop_dir, name))}
+    registries = {name: found for name in ALL_REGISTRIES if (found := registry_path(sop_dir, name))}
     registry_files = set(registries.values())
     procedures = [path for path in walk_yaml_files(sop_dir) if path not in registry_files]
     return registries, procedures
@@ -138,6 +141,9 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
                 _("validate.missing-registry", path=shown, files=", ".join(n + ".yaml" for n in REGISTRIES))))
             continue
         wanted.append((str(registry), display_path(registry), name, root))
+    for name in OPTIONAL_REGISTRIES:
+        if name in registry_files:
+            wanted.append((str(registry_files[name]), display_path(registry_files[name]), name, root))
     for procedure_file in procedure_files:
         # Resolving each of 10,000 paths costs a second; they all lie below sop_dir (which, when it is
         # ".", is not written in front of them).
@@ -298,7 +304,7 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
     """
     names = sorted((name for name in files if _is_yaml_name(name)), key=lambda name: name.split("/"))
     registry_names: dict[str, str] = {}
-    for name in REGISTRIES:
+    for name in ALL_REGISTRIES:
         for suffix in (".yaml", ".yml"):
             if f"{name}{suffix}" in files:
                 registry_names[name] = f"{name}{suffix}"
@@ -329,6 +335,9 @@ def validate_files(sop_dir: Path, files: dict[str, bytes],
             shown = os.path.join(shown_root, f"{name}.yaml")
             sources.problems.append(Problem(shown, 1, 1, "missing-registry", Severity.ERROR,
                                             _("validate.registry-missing", path=shown)))
+    for name in OPTIONAL_REGISTRIES:
+        if name in registry_names:
+            sources.registries[name] = source_of(registry_names[name], name)
     taken = set(registry_names.values())
     for name in names:
         if name not in taken:
@@ -547,4 +556,56 @@ def cross_check(sources: Sources) -> list[Problem]:
                 "unknown-procedure",
                 _("validate.unknown-procedure", value=related, hint=did_you_mean(related, first)),
                 "related", index, procedure=procedure_id))
+    problems.extend(_check_training(sources, resolve, first))
+    return problems
+
+
+def _versions(source: Source) -> set[str]:
+    """Every version a procedure file names: its ``version`` and those of its history entries."""
+    data = source.data if isinstance(source.data, dict) else {}
+    found = {data["version"]} if isinstance(data.get("version"), str) else set()
+    for _index, entry in _items(data, "history"):
+        if isinstance(entry, dict) and isinstance(entry.get("version"), str):
+            found.add(entry["version"])
+    return found
+
+
+def _check_training(sources: Sources, resolve: _Resolver, procedures: dict[str, Source]) -> list[Problem]:
+    """``training.yaml``: each person, trainer and procedure exists; a version the procedure never had is a warning."""
+    training = sources.registries.get("training")
+    problems: list[Problem] = []
+    if training is None:
+        return problems
+    for person, records in _mapping(training).items():
+        if _is_id(person) and resolve.people_known and person not in resolve.people:
+            problems.append(training.problem(
+                "unknown-person", _("validate.training-unknown-person", value=person,
+                                    registry=resolve._registry("people"), hint=did_you_mean(person, resolve.people)),
+                person, key=True))
+        if not isinstance(records, list):
+            continue
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                continue
+            if "trainer" in record:
+                found = resolve.person(training, record["trainer"], _("validate.trainer"), (person, index, "trainer"),
+                                       None)
+                if found is not None:
+                    problems.append(found)
+            procedure_id = record.get("procedure")
+            if not _is_id(procedure_id):
+                continue
+            if procedure_id not in procedures:
+                problems.append(training.problem(
+                    "unknown-procedure", _("validate.training-unknown-procedure", person=person, value=procedure_id,
+                                           hint=did_you_mean(procedure_id, procedures)),
+                    person, index, "procedure", procedure=procedure_id))
+                continue
+            version = record.get("version")
+            known = _versions(procedures[procedure_id])
+            if isinstance(version, str) and known and version not in known:
+                problems.append(training.problem(
+                    "unknown-version", _("validate.training-unknown-version", person=person, procedure=procedure_id,
+                                         version=version, known=", ".join(sorted(known))),
+                    person, index, "version", severity=Severity.WARNING, procedure=procedure_id))
     return problems

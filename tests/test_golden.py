@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.changes import CHANGES_PAGE
 from generator.cli import cli
 from generator.options import parse_options
 from generator.site import generate
@@ -41,6 +42,7 @@ PAGES = {
     "findings": "reports/findings.md",
     "rules": "rules/index.md",
     "rule": "rules/single-owner.md",
+    "changes": CHANGES_PAGE,
 }
 """Page kind → the page that stands for it."""
 OUTPUTS = {"text": "lint.txt", "json": "lint.json", "sarif": "lint.sarif", "github": "lint.github"}
@@ -69,7 +71,7 @@ def test_every_page_kind(golden_kb: Path, language: str, regen_golden: bool) -> 
     pages = {page.path: page for page in generate(options).pages}
     kinds = {page.kind for page in pages.values()}
     assert kinds == {"home", "procedure", "department", "category", "person", "tool", "index", "tags", "report",
-                     "rule"}, "a new page kind needs a golden file here"
+                     "rule", "changes"}, "a new page kind needs a golden file here"
     for kind, path in PAGES.items():
         check(EXPECTED / language / f"{kind}.md", pages[path].markdown, regen_golden)
 

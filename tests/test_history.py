@@ -212,3 +212,39 @@ def test_at_errors_are_usage_errors(history, tmp_path) -> None:
     assert result.exit_code == 2 and "not inside a git repository" in result.output
     result = run_cli(outside, "report", "people", "-f", "json")
     assert result.exit_code == 0 and json.loads(result.stdout)["meta"]["commit"] is None
+
+
+def test_dashboard_draws_the_trend(history, tmp_path, monkeypatch) -> None:
+    import re
+    import xml.etree.ElementTree as ET
+
+    from generator.reports.site import dashboard, trend_chart
+
+    root = history[0]
+    monkeypatch.setenv("SOPBOOK_TREND_CACHE", str(tmp_path / "cache"))
+    repository = Repository.find(root)
+    assert repository is not None
+    found, _ = trend.points(repository, root / "sop", default_config(), today=dt.date(2026, 4, 10))
+    assert trend_chart(found[:1], "ja") == ""  # one point is no trend
+    markdown = trend_chart(found, "en")
+    charts = re.findall(r"<svg.*?</svg>", markdown)
+    assert len(charts) == 2 and "<script" not in markdown
+    counts = ET.fromstring(charts[0])  # noqa: S314 - our own output, parsed to check its shape
+    lines = counts.findall("{http://www.w3.org/2000/svg}polyline")
+    assert [line.findtext("{http://www.w3.org/2000/svg}title") for line in lines] == [
+        "Single-owner procedures", "Undocumented tasks", "Reviews overdue"]
+    assert all(len(line.get("points", "").split()) == 4 for line in lines)
+    # The single-owner line drops where GA-002 and GA-005 got backups (a lower count is further down).
+    heights = [float(point.split(",")[1]) for point in lines[0].get("points", "").split()]
+    assert heights[2] > heights[1]
+    kb, _ = load_knowledge_base(DEMO_SOP)
+    page = dashboard(run(kb, default_config(), dt.date(2026, 4, 10)), "ja", trend=found)
+    assert "sopbook-trend" in page and "推移（2026-01-31〜2026-04-10" in page
+    assert "sopbook-trend" not in dashboard(run(kb, default_config(), dt.date(2026, 4, 10)), "ja")
+    from generator.reports.site import pages
+
+    site_pages = pages(run(kb, default_config(), dt.date(2026, 4, 10)), "en", trend=found)
+    trend_page = site_pages["reports/trend.md"]
+    assert trend_page.startswith("# Trend over history\n") and trend_page.count("<svg") == 2
+    assert trend_page.count("| 2026-") == 4 and "(trend.md)" in site_pages["reports/index.md"]
+    assert "reports/trend.md" not in pages(run(kb, default_config(), dt.date(2026, 4, 10)), "en")

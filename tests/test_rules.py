@@ -38,7 +38,11 @@ def _lint_fixture(make_kb, rule_id: str, name: str):
         inventory = folder / "inventory.yaml"
     kwargs = {"inventory": inventory.read_text(encoding="utf-8")} if inventory.exists() else {}
     text = (folder / f"{name}.yaml").read_text(encoding="utf-8")
-    sop = make_kb({"総務部/GA-001.yaml": text}, **kwargs)
+    files = {"総務部/GA-001.yaml": text}
+    training = folder / f"{name}-training.yaml"
+    if training.exists():  # an optional registry, only where a rule needs it
+        files["training.yaml"] = training.read_text(encoding="utf-8")
+    sop = make_kb(files, **kwargs)
     kb, validation = load_knowledge_base(sop)
     assert validation.problems == [], "the fixture must be a valid knowledge base"
     # The fixtures are Japanese knowledge bases (Japanese word lists); their expectations are in English.

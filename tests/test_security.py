@@ -48,7 +48,9 @@ def test_a_cache_committed_to_the_repository_is_never_unpickled(make_kb, monkeyp
     marker = tmp_path / "code-ran"
     _plant(make_kb.root / ".sopbook-cache", marker)  # what a pull request can force-add
     _plant(make_kb.sop / ".sopbook-cache", marker)
-    for command in (["validate"], ["lint"], ["report", "single-owner"], ["codeowners", "--check"]):
+    (make_kb.root / "docs").mkdir()
+    (make_kb.root / "mkdocs.yml").write_text("site_name: kb\nplugins:\n  - sopbook\n", encoding="utf-8")
+    for command in (["validate"], ["lint"], ["report", "single-owner"], ["codeowners", "--check"], ["build"]):
         result = CliRunner().invoke(cli, command)
         assert result.exception is None or isinstance(result.exception, SystemExit), result.output
         assert not marker.exists(), f"sopbook {' '.join(command)} ran code from the working tree"

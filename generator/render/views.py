@@ -16,7 +16,8 @@ from typing import Any
 
 from .. import media
 from ..i18n import Language
-from ..model import Attachment, Image, KnowledgeBase, Procedure
+from ..model import Attachment, Image, KnowledgeBase, Kpi, Procedure
+from .charts import Series, line_chart
 from .escaping import Safe, escape, link, safe_markdown
 from .urls import (
     category_folder,
@@ -90,6 +91,10 @@ class ProcedureView:
     approval_flow: list[FlowNode]
     approvals: list[list[Any]]
     kpis: list[list[Any]]
+    kpis_measured: bool
+    """Whether any KPI has measurements: only then does the table show the latest value and status."""
+    kpi_charts: list[Safe]
+    """One inline SVG chart per KPI with at least two measurements, against its goal."""
     faq: list[tuple[str, Safe]]
     related: list[Safe]
     referenced_by: list[Safe]
@@ -240,6 +245,7 @@ class Views:
              Safe(escape(approval.when or label("always"))), Safe(escape(self.lang.duration(approval.sla)))]
             for approval in procedure.approvals
         ]
+        measured = any(kpi.measurements for kpi in procedure.kpis)
         return ProcedureView(
             id=procedure.id,
             title=procedure.title,
@@ -250,7 +256,9 @@ class Views:
             steps=steps,
             approval_flow=self.approval_flow(procedure),
             approvals=approvals,
-            kpis=[[kpi.name, kpi.target] for kpi in procedure.kpis],
+            kpis=[self.kpi_row(kpi) if measured else [kpi.name, kpi.target] for kpi in procedure.kpis],
+            kpis_measured=measured,
+            kpi_charts=[chart for kpi in procedure.kpis if (chart := self.kpi_chart(kpi))],
             faq=[(entry.q, safe_markdown(entry.a)) for entry in procedure.faq],
             related=[self.procedure_link(other, here) for other in dict.fromkeys(procedure.related)],
             referenced_by=[self.procedure_link(other.id, here) for other in self.index.referenced_by[procedure.id]
@@ -300,6 +308,34 @@ class Views:
             nodes.append(FlowNode("conditional" if approval.when else "approval", name, notes))
         nodes.append(FlowNode("end", label("done")))
         return nodes
+
+    def kpi_row(self, kpi: Kpi) -> list[Any]:
+        """Name, target, the latest value with its date, and whether it meets the goal and which way it moves."""
+        label, latest = self.lang.label, kpi.latest
+        value = ""
+        if latest is not None:
+            day = self.lang.date(latest.date)
+            shown = kpi.shown(latest.value)
+            value = f"{shown}（{day}）" if self.lang.code == "ja" else f"{shown} ({day})"
+        status = []
+        met = kpi.met(latest.value) if latest else None
+        if met is not None:
+            status.append(label("kpi.met" if met else "kpi.not_met"))
+        change = kpi.change()
+        if change:
+            status.append(label(f"kpi.{change}"))
+        return [kpi.name, kpi.target, value, label("list_sep").join(status)]
+
+    def kpi_chart(self, kpi: Kpi) -> Safe:
+        """The KPI's measurements as a line against its goal; nothing for fewer than two values."""
+        if len(kpi.measurements) < 2:
+            return Safe("")
+        goal = kpi.shown(kpi.goal) if kpi.goal is not None else ""
+        title = (self.lang.label("kpi.chart", name=kpi.name, goal=goal) if goal
+                 else self.lang.label("kpi.chart_no_goal", name=kpi.name))
+        points = [(measurement.date, measurement.value) for measurement in kpi.measurements]
+        return line_chart([Series(kpi.name, points)], label=title, goal=kpi.goal,
+                          goal_label=f"{self.lang.label('kpi.goal')}: {goal}")
 
     def front_matter(self, procedure: Procedure) -> Safe:
         """YAML front matter (as JSON, which YAML reads) for Material's tags."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..rules import LintResult
-from . import dx, people, reviews, single_owner, undocumented
+from . import dx, kpis, people, reviews, single_owner, training, undocumented
 from .base import Column, Report
 from .findings import findings_report, suppressions_report
 
@@ -21,6 +21,8 @@ REPORTS: dict[str, Callable[[LintResult, str], Report]] = {
     "undocumented": undocumented.report,
     "reviews": reviews.report,
     "dx": dx.report,
+    "kpis": kpis.report,
+    "training": training.report,
     "findings": findings_report,
     "suppressions": suppressions_report,
 }

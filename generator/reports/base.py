@@ -19,6 +19,8 @@ class Column:
     """``procedure`` or ``person``: on the site the cell links to that page (the row's ``id``/key)."""
     heading: str | None = None
     """A heading that is the same in every language (a rule's code), instead of ``message``."""
+    group: str | None = None
+    """With ``Report.sheet_by``: the column appears only on the sheet of this value (None: on every sheet)."""
 
     def label(self, language: str) -> str:
         return self.heading if self.heading is not None else language_for(language).label(self.message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jinja2
@@ -19,12 +19,14 @@ from ..i18n import language as language_for
 from ..model import KnowledgeBase
 from ..problems import Problem, Severity
 from ..render import Safe, environment, escape, person_path, procedure_path, relative, segment
+from ..render.charts import Series, legend, line_chart
 from ..rules import RULES, LintConfig, LintResult, documentation
 from . import REPORTS
+from . import trend as trend_report
 from .base import Report
 from .findings import department_of
 from .health import health
-from .writers import markdown_table
+from .writers import markdown_table, sections
 
 REPORTS_INDEX = "reports/index.md"
 RULES_INDEX = "rules/index.md"
@@ -61,6 +63,26 @@ def _anchor_department(department: str) -> str:
 Words = Callable[..., Safe]
 
 
+def trend_chart(points: Sequence[dict[str, Any]], language: str) -> str:
+    """The trend's counts as lines over time (inline SVG, no script), with a legend; empty below two points."""
+    if len(points) < 2:
+        return ""
+    words = _labels(language)
+    series = [Series(words(f"site.trend_{key}"), [(point["date"], float(point[key])) for point in points], colour)
+              for key, colour in (("single_owner", "#c62828"), ("undocumented", "#6a1b9a"),
+                                  ("reviews_overdue", "#ef6c00"))]
+    coverage = [Series(words("site.trend_coverage"), [(point["date"], float(point["coverage"])) for point in points
+                                                 if point.get("coverage") is not None], "#2e7d32")]
+    first, last = points[0]["date"], points[-1]["date"]
+    title = words("site.trend", first=first.isoformat(), last=last.isoformat())
+    # A <div> at the start of a line is raw HTML to Markdown: the SVG inside is left as built.
+    parts = [f"**{escape(title)}**", "",
+             f'<div class="sopbook-trend">{line_chart(series, label=title)}'
+             f"{line_chart(coverage, label=words('site.trend_coverage'), percent=True, width=260)}</div>", "",
+             f'<div class="sopbook-trend-legend">{legend([*series, *coverage])}</div>', ""]
+    return "\n".join(parts)
+
+
 def _words(language: str) -> Words:
     """The labels of the report pages from the catalogue: Markdown written by sopbook (backticks), printed as is."""
     lang = _labels(language)
@@ -76,8 +98,9 @@ def _environment(env: jinja2.Environment | None, language: str) -> jinja2.Enviro
 
 
 def dashboard(result: LintResult, language: str, *, here: str = "index.md",
-              env: jinja2.Environment | None = None) -> str:
-    """Markdown for the home page (``here``): the health numbers with bars, findings by rule and department."""
+              env: jinja2.Environment | None = None, trend: Sequence[dict[str, Any]] = ()) -> str:
+    """Markdown for the home page (``here``): the health numbers with bars, the trend over the git history
+    (when there is one), findings by rule and department."""
     kb, config, problems = result.kb, result.config, result.problems
     words = _words(language)
     numbers = health(result)
@@ -103,6 +126,7 @@ def dashboard(result: LintResult, language: str, *, here: str = "index.md",
          "ratio": ratio(numbers["overdue"], numbers["active"]),
          "bar": share(numbers["overdue"], numbers["active"], "#ef6c00")},
     ]
+    chart = Safe(trend_chart(trend, language).rstrip("\n"))
     by_rule: dict[str, Counter[Severity]] = {}
     by_department: dict[str, Counter[Severity]] = {}
     for problem in problems:
@@ -122,7 +146,7 @@ def dashboard(result: LintResult, language: str, *, here: str = "index.md",
              "bar": Safe(bar(sum(counts.values()) / most, _colour(counts), str(sum(counts.values()))))}
             for key, counts in order]})
     return _environment(env, language).get_template("dashboard.md.j2").render(
-        words=words, health=rows, tables=tables)
+        words=words, health=rows, chart=chart, tables=tables)
 
 
 def _colour(counts: Counter[Severity]) -> str:
@@ -144,17 +168,23 @@ class _Linker:
         return None
 
 
-def _report_page(report: Report, kb: KnowledgeBase, language: str, env: jinja2.Environment) -> str:
+def _report_page(report: Report, kb: KnowledgeBase, language: str, env: jinja2.Environment,
+                 chart: str = "") -> str:
     words = _words(language)
     shown, cut = report, None
     if len(report.rows) > PAGE_ROWS_LIMIT:
         shown = Report(report.name, report.title, report.description, report.columns, report.rows[:PAGE_ROWS_LIMIT])
         cut = words("site.cut", shown=PAGE_ROWS_LIMIT, total=len(report.rows), name=report.name)
-    table = (Safe(markdown_table(shown, language, _Linker(kb, f"reports/{report.name}.md")).rstrip("\n"))
-             if report.rows else None)
+    linker = _Linker(kb, f"reports/{report.name}.md")
+    blocks = []
+    for heading, part in sections(shown):  # a report grouped by sheet_by: a table per group
+        if heading is not None:
+            blocks.append(f"## {escape(heading)}\n")
+        blocks.append(markdown_table(part, language, linker))
+    table = Safe("\n".join(blocks).rstrip("\n")) if report.rows else None
     return env.get_template("report.md.j2").render(
         words=words, report=report, title=report.title_in(language), description=report.description_in(language),
-        table=table, cut=cut)
+        chart=Safe(chart.rstrip("\n")), table=table, cut=cut)
 
 
 def _findings_page(kb: KnowledgeBase, problems: list[Problem], language: str, env: jinja2.Environment) -> str:
@@ -234,7 +264,8 @@ def rule_pages(problems: list[Problem], config: LintConfig, language: str,
     return pages
 
 
-def pages(result: LintResult, language: str, env: jinja2.Environment | None = None) -> dict[str, str]:
+def pages(result: LintResult, language: str, env: jinja2.Environment | None = None,
+          trend: Sequence[dict[str, Any]] = ()) -> dict[str, str]:
     """Path below docs/ → Markdown: ``reports/index.md``, ``reports/<name>.md``, ``rules/index.md``,
     ``rules/<id>.md``, each through its template."""
     env = _environment(env, language)
@@ -253,9 +284,16 @@ def pages(result: LintResult, language: str, env: jinja2.Environment | None = No
         listing.append({"title": report.title_in(language), "href": Safe(f"{name}.md"),
                         "rows": words("site.rows", n=len(report.rows)),
                         "description": report.description_in(language)})
+    if trend:
+        # The trend needs the git history, so it is a page only where there is one.
+        report = trend_report.report(list(trend), "month")
+        written["reports/trend.md"] = _report_page(report, kb, language, env, trend_chart(trend, language))
+        listing.append({"title": report.title_in(language), "href": Safe("trend.md"),
+                        "rows": words("site.rows", n=len(report.rows)),
+                        "description": report.description_in(language)})
     written[REPORTS_INDEX] = env.get_template("reports.md.j2").render(
-        words=words, dashboard=Safe(dashboard(result, language, here=REPORTS_INDEX, env=env)), reports=listing,
-        rules_href=Safe("../rules/index.md"))
+        words=words, dashboard=Safe(dashboard(result, language, here=REPORTS_INDEX, env=env, trend=trend)),
+        reports=listing, rules_href=Safe("../rules/index.md"))
     written.update(rule_pages(problems, result.config, language, env))
     return written
 

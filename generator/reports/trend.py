@@ -169,6 +169,7 @@ class History:
         self.cache = cache
         self.shown_root = display_path(sop_dir)
         self._parsed: dict[tuple[str, str], Source] = {}
+        self._last_tree: tuple[str, KnowledgeBase, list[Problem]] | None = None
         self.computed = 0
         """Points computed in this run (the others came from the cache)."""
 
@@ -187,7 +188,10 @@ class History:
         tree = self.repository.tree_id(commit, self.inside)
         numbers = self.cache.get(tree, day) if tree else None
         if numbers is None:
-            kb, problems = self.knowledge_base(commit)
+            # Months without a commit share their tree: the knowledge base is read once, judged per day.
+            if tree is None or self._last_tree is None or self._last_tree[0] != tree:
+                self._last_tree = (tree or "", *self.knowledge_base(commit))
+            _, kb, problems = self._last_tree
             errors = sum(1 for problem in problems if problem.severity is Severity.ERROR)
             numbers = measure(run(kb, self.config, day), errors)
             self.computed += 1

@@ -14,6 +14,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from ..i18n import language as language_for
@@ -47,11 +48,24 @@ def _numeric(report: Report, key: str) -> bool:
     return bool(values) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
+def sections(report: Report) -> list[tuple[str | None, Report]]:
+    """The report split by ``sheet_by`` (each part with only its group's columns), or whole: (heading, part)."""
+    if report.sheet_by is None:
+        return [(None, report)]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in report.rows:
+        groups.setdefault(str(cell(row.get(report.sheet_by))) or "-", []).append(row)
+    return [(name, replace(report, rows=rows, columns=[column for column in report.columns
+                                                       if column.group is None or column.group == name]))
+            for name, rows in sorted(groups.items())]
+
+
 def write_md(report: Report, language: str) -> bytes:
     if not report.rows:
         body = language_for(language).label("report.nothing") + "\n"
     else:
-        body = markdown_table(report, language)
+        body = "\n".join((f"## {escape(name)}\n\n" if name is not None else "") + markdown_table(part, language)
+                         for name, part in sections(report))
     text = f"# {escape(report.title_in(language))}\n\n{escape(report.description_in(language))}\n\n{body}"
     meta = _provenance(report, language)
     if meta:
@@ -110,12 +124,9 @@ def write_xlsx(report: Report, language: str) -> bytes:
     if report.sheet_by is None:
         _fill_sheet(sheet, _sheet_title(report.name, used), report.rows, report, language)
     else:
-        groups: dict[str, list[dict[str, Any]]] = {}
-        for row in report.rows:
-            groups.setdefault(str(cell(row.get(report.sheet_by))) or "-", []).append(row)
-        for index, (name, rows) in enumerate(sorted(groups.items()) or [(report.name, [])]):
+        for index, (name, part) in enumerate(sections(report) or [(report.name, report)]):
             target = sheet if index == 0 else workbook.create_sheet()
-            _fill_sheet(target, _sheet_title(name, used), rows, report, language)
+            _fill_sheet(target, _sheet_title(name or report.name, used), part.rows, part, language)
     meta = _provenance(report, language)
     if meta:
         from openpyxl.styles import Font

@@ -42,6 +42,7 @@ from . import (
     ask_a_person,
     empty_procedure,
     inactive_owner,
+    kpi_stale,
     paper_step,
     placeholder,
     review_overdue,
@@ -50,6 +51,7 @@ from . import (
     single_owner,
     single_person_step,
     undocumented_task,
+    untrained_performer,
 )
 from .base import Context
 
@@ -58,7 +60,7 @@ RULES: dict[str, ModuleType] = {
     for module in (
         single_owner, inactive_owner, single_person_step, single_approver, segregation_of_duties,
         undocumented_task, empty_procedure, placeholder, ask_a_person, review_overdue, paper_step,
-        approval_wait,
+        approval_wait, kpi_stale, untrained_performer,
     )
 }
 """Rule id → module, in the order the documentation lists them."""

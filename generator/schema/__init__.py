@@ -17,7 +17,7 @@ from ..i18n import _
 from ..load import Source
 from ..problems import MAX_PER_FILE, Problem, did_you_mean, omitted
 
-KINDS = ("procedure", "people", "roles", "tools", "inventory")
+KINDS = ("procedure", "people", "roles", "tools", "inventory", "training")
 
 
 @cache
