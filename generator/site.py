@@ -19,6 +19,7 @@ import yaml
 
 from . import assets, media
 from .assets import StaticFile
+from . import export
 from .cache import Cache
 from .changes import CHANGES_PAGE, SITE_FEED, Change, atom, changes, changes_page, department_feed, git_dates, needs_git
 from .changes import DEFAULT_DAYS as CHANGES_DAYS
@@ -88,6 +89,7 @@ class Generated:
     recent: list[Change] = field(default_factory=list)
     """The changes of the recent-changes page, newest first: what the feeds carry."""
     today: dt.date = field(default_factory=dt.date.today)
+    render_options: RenderOptions | None = None
 
     def feeds(self, url_of: Callable[[str], str | None], site_url: str | None, site_name: str) -> dict[str, bytes]:
         """Feed path → Atom document: the whole site's, and one per department (``url_of``: page → its URL)."""
@@ -127,6 +129,13 @@ class Generated:
     def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
         return navigation(self.pages, self.language, hand_written)
 
+    def assistant_files(self, mkdocs_config: Mapping[str, Any]) -> dict[str, str]:
+        """``llms.txt``, ``llms-full.txt`` and each active procedure's Markdown, by path in the site."""
+        options = self.render_options or RenderOptions(self.language)
+        return export.site_files(self.kb, options, export.SiteAddress.from_mkdocs(mkdocs_config),
+                                 str(mkdocs_config.get("site_name") or "sopbook"),
+                                 mkdocs_config.get("site_description") or None)
+
 
 def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = None,
              material_tags: bool = False) -> Generated:
@@ -163,7 +172,7 @@ def generate(options: Mapping[str, Any], root: Path, *, today: dt.date | None = 
     pages.append(Page(CHANGES_PAGE, changes_page(kb, recent, lang, today, days, templates_dir), None,
                       lang.label("changes"), "changes"))
     return Generated(kb, pages, problems, lang, validation.problems, [assets.stylesheet(), *media_files(kb)],
-                     recent, today)
+                     recent, today, render_options)
 
 
 TREND_MONTHS = 12
@@ -257,6 +266,15 @@ def write_pages(pages: Iterable[Page], out_dir: Path, files: Iterable[StaticFile
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(static.source, target)
     return count
+
+
+def write_files(files: Mapping[str, str], out_dir: Path) -> int:
+    """Write text files given by ``/``-separated path under ``out_dir``, as UTF-8."""
+    for path, text in files.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return len(files)
 
 
 class _Tagged:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .. import anchors
 from ..model import KnowledgeBase, Procedure, days_after
 from .environment import environment, template_errors
 from .escaping import Safe, autolink, escape, link
@@ -63,7 +64,7 @@ class Renderer(Views):
         self.options = options
         self.dashboard = Safe(dashboard or "")
         self.env = environment(options.templates_dir)
-        self.env.globals.update(t=self.lang.label, language=self.lang.code)
+        self.env.globals.update(t=self.lang.label, language=self.lang.code, **anchors.TEMPLATE_GLOBALS)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

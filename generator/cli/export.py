@@ -1,0 +1,69 @@
+"""``sopbook export``: the procedures as records for an internal assistant's retrieval index."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from .. import export as assistant_export
+from ..cache import Cache
+from ..config import load_project_config
+from ..errors import InvalidKnowledgeBase, UsageError
+from ..i18n import language as language_for
+from ..model import load_knowledge_base
+from ..render import RenderOptions
+from ..validate import find_sop_dir
+
+FORMATS = ("jsonl",)
+
+
+@click.command()
+@click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
+@click.option("--format", "format_name", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of stdout.")
+@click.option("--all", "include_all", is_flag=True, help="Include drafts and retired procedures.")
+def export(sop_dir: str | None, format_name: str, output: Path | None, include_all: bool) -> None:
+    """Write every active procedure as one JSON object a line, for a retrieval index (RAG).
+
+    Each procedure record (kind: procedure) has its metadata, its whole text as Markdown and that text
+    split into chunks (overview, each step, approvals, each FAQ entry), each with the URL of its place
+    on the page; each FAQ entry also gets a record of its own (kind: faq). URLs are under site_url of
+    mkdocs.yml.
+    """
+    project = load_project_config()
+    folder = find_sop_dir(sop_dir)
+    kb, validation = load_knowledge_base(folder, Cache.beside(folder))
+    if not validation.ok:
+        raise InvalidKnowledgeBase(validation.problems)
+    templates = Path(str(project.options.get("templates_dir") or "templates"))
+    options = RenderOptions(language_for(project.options.get("language")),
+                            templates if templates.is_absolute() else project.root / templates)
+    address = assistant_export.SiteAddress.from_mkdocs(project.mkdocs)
+    if address.site_url is None:
+        click.echo("sopbook export: mkdocs.yml sets no site_url, so URLs are relative to the site's root",
+                   err=True)
+    text = assistant_export.jsonl(assistant_export.records(kb, options, address, include_all=include_all))
+    if output is None:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        sys.stdout.flush()
+        return
+    _write_whole(output, text)
+    click.echo(f"sopbook export: wrote {output}", err=True)
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write through a temporary file beside ``path``: an interrupted export never leaves half a file."""
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.")
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except OSError as error:
+        raise UsageError(f"--output: cannot write {path}: {error.strerror or error}") from None
+
+
+COMMANDS = [export]
