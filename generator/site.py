@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-from . import assets, media
+from . import assets, export, media
 from .assets import StaticFile
-from . import export
 from .cache import Cache
 from .changes import CHANGES_PAGE, SITE_FEED, Change, atom, changes, changes_page, department_feed, git_dates, needs_git
 from .changes import DEFAULT_DAYS as CHANGES_DAYS

@@ -166,7 +166,8 @@ def test_jsonl_fields_and_faq_records(demo: Path, demo_kb: KnowledgeBase) -> Non
     assert "faq-1" in page_ids(site_file(demo / "site", first["url"]))
 
 
-def test_jsonl_all_adds_drafts_and_retired_and_writes_a_file(demo: Path, demo_kb: KnowledgeBase, tmp_path: Path) -> None:
+def test_jsonl_all_adds_drafts_and_retired_and_writes_a_file(
+        demo: Path, demo_kb: KnowledgeBase, tmp_path: Path) -> None:
     output = tmp_path / "kb.jsonl"
     assert run(["export", "--all", "--output", str(output)], demo) == ""
     records = read_jsonl(output.read_text(encoding="utf-8"))
