@@ -48,8 +48,8 @@ from .reports import trend as trend_report
 from .rules import LintConfig, lint, parse_lint_config
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
-"""The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
-plugin and ``sopbook generate`` both add them."""
+"""The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption; the ids of
+a procedure's sections, generator/anchors.py); the plugin and ``sopbook generate`` both add them."""
 
 NAV_PAGES_PER_SECTION = 40
 """A section lists its pages in the navigation up to this many; above, its index page lists them.
@@ -302,7 +302,15 @@ class _KeepTagsDumper(yaml.SafeDumper):
 _KeepTagsDumper.add_representer(_Tagged, lambda dumper, value: value.node)
 
 
-def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs") -> str:
+def plugin_names(mkdocs_config: Mapping[str, Any]) -> set[str]:
+    """The names in ``plugins:`` of mkdocs.yml (a list of names or one-key mappings, or a mapping)."""
+    plugins = mkdocs_config.get("plugins") or []
+    entries = list(plugins) if isinstance(plugins, dict) else plugins
+    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries if entry}
+
+
+def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs",
+                      theme: Mapping[str, Any] | None = None) -> str:
     """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
@@ -321,6 +329,8 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     config["docs_dir"] = docs_dir
     config["nav"] = nav
     config.pop("site_dir", None)
+    if theme is not None:
+        config["theme"] = dict(theme)
     extensions = config.setdefault("markdown_extensions", [])
     names = {entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions}
     extensions += [name for name in MARKDOWN_EXTENSIONS if name not in names]
