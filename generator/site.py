@@ -310,7 +310,8 @@ def plugin_names(mkdocs_config: Mapping[str, Any]) -> set[str]:
 
 
 def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs",
-                      theme: Mapping[str, Any] | None = None) -> str:
+                      theme: Mapping[str, Any] | None = None, scripts: Iterable[str] = (),
+                      stylesheets: Iterable[str] = ()) -> str:
     """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
@@ -335,8 +336,11 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     names = {entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions}
     extensions += [name for name in MARKDOWN_EXTENSIONS if name not in names]
     extra_css = config.setdefault("extra_css", [])
-    if assets.STYLESHEET not in extra_css:
-        extra_css.append(assets.STYLESHEET)
+    extra_css += [path for path in (assets.STYLESHEET, *stylesheets) if path not in extra_css]
+    extra_javascript = config.setdefault("extra_javascript", [])
+    extra_javascript += [path for path in scripts if path not in extra_javascript]
+    if not extra_javascript:
+        del config["extra_javascript"]
     return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
 
 
