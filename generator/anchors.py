@@ -10,6 +10,9 @@ from __future__ import annotations
 import markupsafe
 
 OVERVIEW = "overview"
+"""The name of the passage before the first step. It has no id on the page: it is the page's top, and an id
+on the title made Pagefind rank the page below others that merely link to it (2,000 procedures, a
+search for the title: the page dropped out of the first ten results)."""
 APPROVALS = "approvals"
 
 
@@ -27,5 +30,5 @@ def heading_id(anchor: str) -> markupsafe.Markup:
 
 
 TEMPLATE_GLOBALS = {"heading_id": heading_id, "step_anchor": step, "faq_anchor": faq,
-                    "overview_anchor": OVERVIEW, "approvals_anchor": APPROVALS}
+                    "approvals_anchor": APPROVALS}
 """What page templates get to write the ids: ``{{ heading_id(step_anchor(step.number)) }}``."""

@@ -4,7 +4,7 @@ An internal assistant answers from the procedures, so it needs them as text with
 as scraped HTML. Each procedure becomes one clean Markdown document made of passages (an overview,
 one per step, one for the approvals, one per FAQ entry), each tied to an anchor of the procedure's
 page (``#step-2``, ``#approvals``, ``#faq-1``; ``templates/procedure.md.j2`` gives its headings those
-ids), so a retrieval index can cite the exact place. The document is the passages joined, so the
+ids; the overview is the page's top), so a retrieval index can cite the exact place. The document is the passages joined, so the
 ``text`` of a JSONL record and its ``chunks`` can never disagree.
 
 Layout lives in templates a knowledge base can override: ``procedure-text.md.j2`` (one macro per kind
@@ -74,8 +74,12 @@ class Passage:
     kind: str
     """``overview``, ``step``, ``approvals`` or ``faq``."""
     anchor: str
+    """``step-2``; for the overview, ``overview``, which names the top of the page and is no id on it."""
     heading: str
     markdown: str
+
+    def url(self, page_url: str) -> str:
+        return page_url if self.kind == "overview" else f"{page_url}#{self.anchor}"
 
 
 @dataclass(frozen=True)
@@ -245,12 +249,12 @@ def records(kb: KnowledgeBase, options: RenderOptions, address: SiteAddress, *,
                "markdown_url": address.absolute(address.markdown_url(markdown_path(procedure))),
                "source": procedure.path, "text": text.markdown,
                "chunks": [{"id": f"{procedure.id}#{passage.anchor}", "kind": passage.kind,
-                           "heading": passage.heading, "url": f"{page_url}#{passage.anchor}",
+                           "heading": passage.heading, "url": passage.url(page_url),
                            "text": passage.markdown} for passage in text.passages]}
         faq = [passage for passage in text.passages if passage.kind == "faq"]
         for entry, passage in zip(procedure.faq, faq, strict=True):
             yield {"kind": "faq", **common, "id": f"{procedure.id}#{passage.anchor}", "procedure": procedure.id,
-                   "question": entry.q, "answer": entry.a, "url": f"{page_url}#{passage.anchor}",
+                   "question": entry.q, "answer": entry.a, "url": passage.url(page_url),
                    "text": passage.markdown}
 
 

@@ -140,7 +140,9 @@ def test_jsonl_holds_every_active_procedure_once_and_chunks_point_at_ids_of_the_
         kinds = [chunk["kind"] for chunk in record["chunks"]]
         assert kinds == (["overview"] + ["step"] * len(source.steps) + ["approvals"] * bool(source.approvals)
                          + ["faq"] * len(source.faq))
-        for chunk in record["chunks"]:
+        overview, *sections = record["chunks"]
+        assert overview["url"] == record["url"]  # the top of the page
+        for chunk in sections:
             base, anchor = chunk["url"].split("#")
             assert base == record["url"] and anchor in ids, f"{chunk['url']} has no id {anchor!r} on {page}"
             checked += 1
