@@ -4,8 +4,8 @@ An internal assistant answers from the procedures, so it needs them as text with
 as scraped HTML. Each procedure becomes one clean Markdown document made of passages (an overview,
 one per step, one for the approvals, one per FAQ entry), each tied to an anchor of the procedure's
 page (``#step-2``, ``#approvals``, ``#faq-1``; ``templates/procedure.md.j2`` gives its headings those
-ids; the overview is the page's top), so a retrieval index can cite the exact place. The document is the passages joined, so the
-``text`` of a JSONL record and its ``chunks`` can never disagree.
+ids; the overview is the page's top), so a retrieval index can cite the exact place. The document is the
+passages joined, so the ``text`` of a JSONL record and its ``chunks`` can never disagree.
 
 Layout lives in templates a knowledge base can override: ``procedure-text.md.j2`` (one macro per kind
 of passage), ``llms.txt.j2`` and ``llms-full.txt.j2``.

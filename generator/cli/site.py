@@ -163,12 +163,6 @@ def _log_to_stderr(level: int) -> None:
     logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
-def _plugin_names(mkdocs_config: dict[str, Any]) -> set[str]:
-    plugins = mkdocs_config.get("plugins") or []
-    entries = list(plugins) if isinstance(plugins, dict) else plugins
-    return {entry if isinstance(entry, str) else next(iter(entry)) for entry in entries}
-
-
 @click.command()
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
