@@ -156,8 +156,10 @@ def _offline_lightbox(pages: list[site.Page], docs: Path) -> tuple[list[str], li
         return [], []
     package = Path(str(resources.files("mkdocs_glightbox").joinpath("glightbox")))
     (docs / LIGHTBOX).mkdir(parents=True, exist_ok=True)
-    for name in ("glightbox.min.js", "glightbox.min.css", "LICENSE.md"):
+    for name in ("glightbox.min.js", "glightbox.min.css"):
         shutil.copyfile(package / name, docs / LIGHTBOX / name)
+    # MIT: the licence goes with the files; named without .md, which the engines would build into a page.
+    shutil.copyfile(package / "LICENSE.md", docs / LIGHTBOX / "LICENSE")
     return [f"{LIGHTBOX}/glightbox.min.js"], [f"{LIGHTBOX}/glightbox.min.css"]
 
 
