@@ -30,6 +30,7 @@ from . import site
 from .config import ProjectConfig
 from .errors import SopbookError, UsageError
 from .files import Refused, read_bytes
+from .i18n import _
 from .problems import Severity
 
 OVERRIDES = "overrides"
@@ -100,8 +101,7 @@ def _prepare(out_dir: Path) -> None:
         for part in parts:
             shutil.rmtree(part, ignore_errors=True) if part.is_dir() else part.unlink(missing_ok=True)
     elif any(part.exists() for part in parts):
-        raise UsageError(f"{out_dir} already holds docs/, overrides/ or mkdocs.yml that sopbook generate did not "
-                         "write; choose an empty folder")
+        raise UsageError(_("generate.not-ours", folder=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MARKER).write_text("Written by sopbook generate; it clears docs/, overrides/ and mkdocs.yml "
                                   "when run again.\n", encoding="utf-8")
@@ -214,7 +214,7 @@ def zensical_build(project: ProjectConfig, site_dir: Path, *, strict: bool = Fal
     try:
         import zensical  # noqa: F401 - only whether it is installed
     except ImportError:
-        raise UsageError("--engine zensical needs Zensical: pip install zensical") from None
+        raise UsageError(_("zensical.not-installed")) from None
     work = site_dir.parent / f".{site_dir.name}.zensical-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
     staged = site.StagedSite(site_dir)
@@ -229,7 +229,7 @@ def zensical_build(project: ProjectConfig, site_dir: Path, *, strict: bool = Fal
         result = subprocess.run(command, cwd=work, capture_output=not verbose, text=True, check=False)
         if result.returncode != 0:
             output = "\n".join(part for part in (result.stdout, result.stderr) if part)
-            raise SopbookError(f"Zensical could not build the site (exit status {result.returncode})"
+            raise SopbookError(_("zensical.failed", status=result.returncode)
                                + (f":\n{output.strip()}" if output and output.strip() else ""))
         os.replace(work / "site", staged.path)
         staged.commit()

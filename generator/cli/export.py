@@ -12,7 +12,7 @@ from .. import export as assistant_export
 from ..cache import Cache
 from ..config import load_project_config
 from ..errors import InvalidKnowledgeBase, UsageError
-from ..i18n import language as language_for
+from ..i18n import _, activate
 from ..model import load_knowledge_base
 from ..render import RenderOptions
 from ..validate import find_sop_dir
@@ -35,24 +35,24 @@ def export(sop_dir: str | None, format_name: str, output: Path | None, include_a
     mkdocs.yml.
     """
     project = load_project_config()
+    language = activate(project.options.get("language"))  # messages and labels in the knowledge base's language
     folder = find_sop_dir(sop_dir)
     kb, validation = load_knowledge_base(folder, Cache.beside(folder))
     if not validation.ok:
         raise InvalidKnowledgeBase(validation.problems)
     templates = Path(str(project.options.get("templates_dir") or "templates"))
-    options = RenderOptions(language_for(project.options.get("language")),
+    options = RenderOptions(language,
                             templates if templates.is_absolute() else project.root / templates)
     address = assistant_export.SiteAddress.from_mkdocs(project.mkdocs)
     if address.site_url is None:
-        click.echo("sopbook export: mkdocs.yml sets no site_url, so URLs are relative to the site's root",
-                   err=True)
+        click.echo(_("export.no-site-url"), err=True)
     text = assistant_export.jsonl(assistant_export.records(kb, options, address, include_all=include_all))
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8"))
         sys.stdout.flush()
         return
     _write_whole(output, text)
-    click.echo(f"sopbook export: wrote {output}", err=True)
+    click.echo(_("export.written", file=output), err=True)
 
 
 def _write_whole(path: Path, text: str) -> None:
@@ -63,7 +63,7 @@ def _write_whole(path: Path, text: str) -> None:
             stream.write(text)
         os.replace(temporary, path)
     except OSError as error:
-        raise UsageError(f"--output: cannot write {path}: {error.strerror or error}") from None
+        raise UsageError(_("export.cannot-write", file=path, reason=error.strerror or error)) from None
 
 
 COMMANDS = [export]

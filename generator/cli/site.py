@@ -121,10 +121,9 @@ def _build_with_zensical(config_file: Path, site_dir: Path | None, strict: bool,
             click.echo(str(problem), err=True)
     others = sum(1 for problem in findings if problem.severity is not Severity.ERROR)
     if others and not verbose:
-        click.echo(f"sopbook: {others} lint warning(s) and info finding(s); see 'sopbook lint' or the Reports pages",
-                   err=True)
-    click.echo(f"sopbook: site written to {target} by Zensical ({folder.pages:,} generated pages); open "
-               f"{target / 'index.html'}", err=True)
+        click.echo(_("site.findings-logged", n=others), err=True)
+    click.echo(_("build.written-zensical", site=target, count=f"{folder.pages:,}", index=target / "index.html"),
+               err=True)
 
 
 def _echo_skipped(folder: standalone.Folder) -> None:
@@ -209,8 +208,8 @@ def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None)
         day = dt.date.fromisoformat(str(project.options["today"]))
     folder = standalone.write(project, out_dir, day)
     _echo_skipped(folder)
-    click.echo(f"sopbook: wrote {folder.pages:,} pages to {out_dir / 'docs'}{os.sep} and {folder.config_file}; "
-               f"build it with: zensical build -f {folder.config_file}", err=True)
+    click.echo(_("generate.written", count=f"{folder.pages:,}", docs=f"{out_dir / 'docs'}{os.sep}",
+                 config=folder.config_file), err=True)
 
 
 def _refuse_to_overwrite_the_project(config_file: Path | None, docs_dir: Path, out_dir: Path) -> None:
