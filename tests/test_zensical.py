@@ -22,6 +22,7 @@ from click.testing import CliRunner
 
 from conftest import DEMO_SEARCHES, PROCEDURE, ROOT, KnowledgeBaseFactory, has_executable
 from generator.cli import cli
+from generator.i18n import Language
 
 pytest.importorskip("zensical", reason="needs Zensical (pip install zensical)")
 ID_TITLES = [expected for _query, expected in DEMO_SEARCHES]
@@ -52,7 +53,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "mkdocs.yml").write_text(f"site_url: {SITE_URL}\n{config}", encoding="utf-8")
     run(["build"], root)
     output = run(["build", "--engine", "zensical", "--site-dir", "site-zensical"], root)
-    assert "by Zensical" in output
+    assert "Zensical でサイトを" in output  # the demo speaks Japanese
     return root
 
 
@@ -127,7 +128,8 @@ def test_generate_clears_what_it_wrote_before_and_refuses_other_folders(make_kb:
     assert not stale.exists() and Path("out/docs/index.md").is_file()
     Path("mine/docs").mkdir(parents=True)
     result = CliRunner().invoke(cli, ["generate", "--out", "mine"], catch_exceptions=False)
-    assert result.exit_code == 2 and "choose an empty folder" in result.output
+    assert result.exit_code == 2
+    assert Language("ja").label("generate.not-ours", folder="mine") in result.output  # the knowledge base's language
 
 
 def test_the_knowledge_bases_own_theme_overrides_are_kept_and_win(make_kb: KnowledgeBaseFactory) -> None:
