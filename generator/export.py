@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from urllib.parse import quote, urljoin
 from . import anchors
 from .i18n import Language
 from .model import KnowledgeBase, Procedure
-from .render import RenderOptions, Safe, environment, escape, procedure_path, safe_markdown
+from .render import RenderOptions, Safe, environment, escape, procedure_path
 
 LLMS_TXT = "llms.txt"
 LLMS_FULL_TXT = "llms-full.txt"
@@ -150,13 +151,13 @@ class TextRenderer:
         page_url = self.address.absolute(self.address.page_url(page))
         label, macros = self.lang.label, self.macros
         passages = [Passage("overview", anchors.OVERVIEW, f"{procedure.id} {procedure.title}", _block(
-            macros.overview(procedure=procedure, summary=safe_markdown(procedure.summary),
+            macros.overview(procedure=procedure, summary=markdown_text(procedure.summary),
                             facts=self.facts(procedure, page_url))))]
         for step in procedure.steps:
             tool = self.kb.tools[step.tool].name if step.tool and step.tool in self.kb.tools else step.tool
             passages.append(Passage("step", anchors.step(step.number), f"{step.number}. {step.title}", _block(
                 macros.step(step=step, actor=self.names([step.actor]), tool=tool or "",
-                            duration=self.lang.duration(step.duration), details=safe_markdown(step.details)))))
+                            duration=self.lang.duration(step.duration), details=markdown_text(step.details)))))
         if procedure.approvals:
             approvals = [(approval.number, self.names([approval.approver]), approval.when or label("always"),
                           self.lang.duration(approval.sla)) for approval in procedure.approvals]
@@ -164,7 +165,7 @@ class TextRenderer:
                                     _block(macros.approvals(approvals=approvals))))
         for number, entry in enumerate(procedure.faq, 1):
             passages.append(Passage("faq", anchors.faq(number), entry.q, _block(
-                macros.faq(question=entry.q, answer=safe_markdown(entry.a)))))
+                macros.faq(question=entry.q, answer=markdown_text(entry.a)))))
         return ProcedureText(procedure, page, passages)
 
     def texts(self, procedures: Iterable[Procedure]) -> list[ProcedureText]:
@@ -216,6 +217,85 @@ def site_files(kb: KnowledgeBase, options: RenderOptions, address: SiteAddress, 
     files[LLMS_TXT] = renderer.llms_txt(texts, site_name, description)
     files[LLMS_FULL_TXT] = renderer.llms_full_txt(texts, site_name, description)
     return files
+
+
+# --- Markdown fields as text ------------------------------------------------------------------
+
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>", re.I)
+_LINK_DESTINATION = re.compile(r"(\]\(\s*<?)([^)>\n]*)")
+_REFERENCE_DEFINITION = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S*)", re.M)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def _safe_destination(match: re.Match[str]) -> str:
+    url = _CONTROL.sub("", match.group(2)).lower()
+    scheme = _SCHEME.match(url)
+    if scheme and scheme.group(1) not in _ALLOWED_SCHEMES:
+        return match.group(1) + "#"
+    return match.group(0)
+
+
+def _safe_prose(text: str) -> str:
+    """Markdown outside code: no raw HTML, no entity tricks, no attribute lists, no script links."""
+    autolinks: list[str] = []
+
+    def keep_autolink(match: re.Match[str]) -> str:
+        autolinks.append(match.group(0))
+        return f"\x00{len(autolinks) - 1}\x00"
+
+    text = _AUTOLINK.sub(keep_autolink, text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    # attr_list would turn "{: onclick=...}" into attributes; an escaped brace is just a brace.
+    text = text.replace("{", "\\{").replace("}", "\\}")
+    text = _LINK_DESTINATION.sub(_safe_destination, text)
+    text = _REFERENCE_DEFINITION.sub(_safe_destination, text)
+    return re.sub("\x00([0-9]+)\x00", lambda m: autolinks[int(m.group(1))], text)
+
+
+def markdown_text(value: str | None) -> Safe:
+    """A Markdown field from YAML kept as Markdown, with every way to inject markup removed.
+
+    The pages render these fields to sanitised HTML (``render.safe_markdown``, nh3); an assistant reads
+    Markdown, so here the text stays Markdown: raw HTML is escaped (``<script>`` shows as text), links
+    keep only http(s)/mailto/tel or relative targets, attribute lists are escaped, and code spans and
+    fenced blocks are left exactly as written. (What the pages did before they moved to nh3.)
+    """
+    if not value:
+        return Safe("")
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+
+    def flush() -> None:
+        if prose:
+            block = "".join(prose)
+            pieces, last = [], 0
+            for span in _CODE_SPAN.finditer(block):
+                pieces.append(_safe_prose(block[last:span.start()]))
+                pieces.append(span.group(0))
+                last = span.end()
+            pieces.append(_safe_prose(block[last:]))
+            out.append("".join(pieces))
+            prose.clear()
+
+    for line in value.splitlines(keepends=True):
+        marker = _FENCE.match(line)
+        if fence is None and marker:
+            flush()
+            fence = marker.group(1)[0] * len(marker.group(1))
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if line.strip().startswith(fence) and line.strip().strip(fence[0]) == "":
+                fence = None
+        else:
+            prose.append(line)
+    flush()
+    return Safe("".join(out).rstrip("\n"))
 
 
 # --- JSONL ---------------------------------------------------------------------------------------

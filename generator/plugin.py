@@ -77,7 +77,6 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
         """Generated pages whose glightbox switch sopbook manages (see ``on_page_markdown``)."""
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
-        self.generated: site.Generated | None = None
         self._hand_written: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -108,7 +107,6 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             self.stopped_by = error
             raise PluginError(error.message) from None
         _log_problems([*generated.validation_problems, *generated.problems])
-        self.generated = generated
         self._hand_written = {file.src_uri for file in files}
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
