@@ -143,6 +143,20 @@ class Repository:
         except UsageError:
             return None
 
+    def tree_ids(self, commits: list[Commit], path: str) -> dict[str, str]:
+        """Commit id → the object id of ``path``'s tree there, for many commits in one ``git cat-file``."""
+        wanted = list(dict.fromkeys(commit.id for commit in commits))
+        if not wanted:
+            return {}
+        names = [f"{oid}:{path}" if path else f"{oid}^{{tree}}" for oid in wanted]
+        out = self.git("cat-file", "--batch-check", input="".join(f"{name}\n" for name in names).encode())
+        found: dict[str, str] = {}
+        for oid, line in zip(wanted, out.decode("utf-8", "surrogateescape").splitlines(), strict=False):
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "tree":
+                found[oid] = parts[0]
+        return found
+
     def files(self, commit: Commit, path: str) -> dict[str, str]:
         """Every file below ``path`` at ``commit``: path relative to ``path`` → blob id."""
         out = self.git("ls-tree", "-r", "-z", "--full-tree", commit.id, "--", path or ".")

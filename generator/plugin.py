@@ -78,6 +78,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         """Generated pages whose glightbox switch sopbook manages (see ``on_page_markdown``)."""
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
+        self._hand_written: set[str] = set()
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         """MkDocs' validation, then sopbook's own, which says where in mkdocs.yml a bad value is."""
@@ -123,6 +124,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.stopped_by = error
             raise PluginError(error.message) from None
         _log_problems([*generated.validation_problems, *generated.problems])
+        self._hand_written = {file.src_uri for file in files}
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
             self.preview = PreviewPages()
@@ -191,6 +193,11 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         return server
 
     def on_post_build(self, *, config: Any) -> None:
+        if self.generated is not None:
+            # Beside the pages, not as MkDocs files: a .md file given to MkDocs becomes a page.
+            assistant_files = self.generated.assistant_files(config)
+            site.write_files({path: text for path, text in assistant_files.items()
+                              if path not in self._hand_written}, Path(config.site_dir))
         if self.pagefind is not None:
             self.pagefind.write(config.site_dir)
         self.succeeded = True

@@ -10,14 +10,14 @@ import datetime as dt
 import html
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from . import assets
+from . import assets, export
 from .assets import StaticFile
 from .cache import Cache
 from .changes import CHANGES_PAGE, SITE_FEED, Change, atom, changes, changes_page, department_feed, git_dates, needs_git
@@ -28,7 +28,7 @@ from .history import Repository
 from .i18n import Language, _, activate
 from .load import display_path
 from .model import KnowledgeBase, add_months, load_knowledge_base
-from .options import CONFIG_BYTES, Options, plugin_entries
+from .options import CONFIG_BYTES, Options, parse_options, plugin_entries
 from .problems import Problem
 from .render import (
     HOME,
@@ -50,8 +50,8 @@ from .reports import trend as trend_report
 from .rules import LintConfig, run
 
 MARKDOWN_EXTENSIONS = ("admonition", "tables", "attr_list", "md_in_html")
-"""The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption); the
-plugin and ``sopbook generate`` both add them."""
+"""The Markdown extensions generated pages need (notes; screenshots' size, lazy loading and caption; the ids of
+a procedure's sections, generator/anchors.py); the plugin and ``sopbook generate`` both add them."""
 
 NAV_PAGES_PER_SECTION = 40
 """A section lists its pages in the navigation up to this many; above, its index page lists them.
@@ -78,6 +78,7 @@ class Generated:
     recent: list[Change] = field(default_factory=list)
     """The changes of the recent-changes page, newest first: what the feeds carry."""
     today: dt.date = field(default_factory=dt.date.today)
+    options: Options | None = None
 
     def feeds(self, url_of: Callable[[str], str | None], site_url: str | None, site_name: str) -> dict[str, bytes]:
         """Feed path → Atom document: the whole site's, and one per department (``url_of``: page → its URL)."""
@@ -117,6 +118,13 @@ class Generated:
     def navigation(self, hand_written: Iterable[str] = ()) -> list[Any]:
         return navigation(self.pages, self.language, hand_written)
 
+    def assistant_files(self, mkdocs_config: Mapping[str, Any]) -> dict[str, str]:
+        """``llms.txt``, ``llms-full.txt`` and each active procedure's Markdown, by path in the site."""
+        options = self.options or parse_options({"language": self.language.code})
+        return export.site_files(self.kb, options, export.SiteAddress.from_mkdocs(mkdocs_config),
+                                 str(mkdocs_config.get("site_name") or "sopbook"),
+                                 mkdocs_config.get("site_description") or None)
+
 
 def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     """Validate, lint and render the knowledge base of ``options``; ``today`` overrides the option's date.
@@ -147,7 +155,7 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     pages.append(Page(CHANGES_PAGE, changes_page(kb, recent, lang, today, days, options.templates_dir), None,
                       lang.label("changes"), "changes"))
     return Generated(kb, pages, list(result.problems), lang, validation.problems,
-                     [assets.stylesheet(), *media_files(kb)], recent, today)
+                     [assets.stylesheet(), *media_files(kb)], recent, today, options)
 
 
 def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> list[dict[str, Any]]:
@@ -239,6 +247,15 @@ def write_pages(pages: Iterable[Page], out_dir: Path, files: Iterable[StaticFile
     return count
 
 
+def write_files(files: Mapping[str, str], out_dir: Path) -> int:
+    """Write text files given by ``/``-separated path under ``out_dir``, as UTF-8."""
+    for path, text in files.items():
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return len(files)
+
+
 class _Tagged:
     """A YAML value with a tag (``!ENV``, ``!!python/name:``) kept so it can be written back unchanged."""
 
@@ -265,7 +282,9 @@ class _KeepTagsDumper(yaml.SafeDumper):
 _KeepTagsDumper.add_representer(_Tagged, lambda dumper, value: value.node)
 
 
-def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs") -> str:
+def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs",
+                      theme: Mapping[str, Any] | None = None, scripts: Iterable[str] = (),
+                      stylesheets: Iterable[str] = ()) -> str:
     """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
     taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
     config: dict[str, Any] = {}
@@ -281,12 +300,17 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     config["docs_dir"] = docs_dir
     config["nav"] = nav
     config.pop("site_dir", None)
+    if theme is not None:
+        config["theme"] = dict(theme)
     extensions = config.setdefault("markdown_extensions", [])
     names = {entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions}
     extensions += [name for name in MARKDOWN_EXTENSIONS if name not in names]
     extra_css = config.setdefault("extra_css", [])
-    if assets.STYLESHEET not in extra_css:
-        extra_css.append(assets.STYLESHEET)
+    extra_css += [path for path in (assets.STYLESHEET, *stylesheets) if path not in extra_css]
+    extra_javascript = config.setdefault("extra_javascript", [])
+    extra_javascript += [path for path in scripts if path not in extra_javascript]
+    if not extra_javascript:
+        del config["extra_javascript"]
     return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
 
 

@@ -112,3 +112,15 @@ class KnowledgeBaseFactory:
 
 def has_executable(name: str) -> bool:
     return shutil.which(name) is not None or os.path.exists(name)
+
+
+DEMO_SEARCHES = [
+    ("経費精算", "ACC-001 経費精算"),
+    ("押印", "GA-002 社用印の押印申請"),
+    ("入社", "HR-001 入社手続き"),
+    ("invoice", "ACC-003 Invoice issuance"),
+    ("onboarding", "HR-006 Onboarding IT account setup"),
+    ("kintone", "GA-001 電子契約の締結"),
+    ("SmartHR", "HR-001 入社手続き"),
+]
+"""Queries staff type into the demo site's search, and a procedure each must find (with both engines)."""

@@ -99,7 +99,9 @@ def _search(browser: object, url: str, query: str) -> list[dict[str, str]]:
         box = page.locator("pagefind-searchbox input")
         box.click()
         box.press_sequentially(query)
-        page.locator("a.pf-searchbox-result").first.wait_for(state="visible", timeout=15_000)
+        page.locator("a.pf-searchbox-result").first.wait_for(state="visible", timeout=30_000)
+        # Settled: Pagefind's results have joined the title matches (the box drops aria-busy then).
+        page.locator(".pf-searchbox-results:not([aria-busy])").wait_for(state="attached", timeout=30_000)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(700)
         return page.locator("a.pf-searchbox-result").evaluate_all("""links => links.map(link => ({
@@ -190,7 +192,7 @@ def test_the_search_in_slices_finds_and_ranks_what_one_search_does(browser_and_u
         page.goto(url, wait_until="networkidle")
         page.wait_for_function("() => { const box = document.querySelector('pagefind-searchbox');"
                                " return box && box.instance && box.instance.__pagefind__"
-                               " && box.instance.__pagefind__.sopbookSlices; }", timeout=15_000)
+                               " && box.instance.__pagefind__.sopbookSlices; }", timeout=30_000)
         sliced, single = page.evaluate("""async query => {
             const box = document.querySelector('pagefind-searchbox');
             const sliced = await box.instance.__pagefind__.search(query, {filters: {}});

@@ -28,13 +28,14 @@ COMMAND_MODULES = {
     "init": "workflow", "new": "workflow", "fmt": "workflow", "codeowners": "workflow", "import": "workflow",
     "spell": "workflow",
     "build": "site", "serve": "site", "generate": "site",
+    "export": "export",
 }
 
 # Commands that read the knowledge base once, print and leave. Python's cycle collector is off for
 # them: it found nothing to free (the data has no cycles), yet the first collection after a pause
 # walked every object loaded meanwhile — 0.2 s of a 3 s lint at 10,000 procedures. Commands that
 # run MkDocs or stay up (build, serve, generate) keep it.
-ONE_SHOT = {"validate", "schema", "lint", "report", "whatif", "codeowners"}
+ONE_SHOT = {"validate", "schema", "lint", "report", "whatif", "codeowners", "export"}
 
 
 _KEPT: list[object] = []

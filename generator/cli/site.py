@@ -12,13 +12,13 @@ from typing import Any
 
 import click
 
-from .. import site
+from .. import standalone
 from ..errors import UsageError
-from ..files import Refused, read_bytes
 from ..i18n import _
 from ..load import display_path
 from ..options import Project, find_config_file, load_project
 from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
+from ..problems import Severity
 from ..search import count_procedures
 from ..speed import collector_paused
 
@@ -63,12 +63,17 @@ def _progress_line(done: int, total: int) -> None:
               help="Where to write the site (default: site_dir of mkdocs.yml, usually ./site).")
 @click.option("-s", "--strict", is_flag=True, help="Fail on MkDocs warnings and on lint errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print MkDocs' progress and every lint finding.")
-def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
+@click.option("--engine", type=click.Choice(standalone.ENGINES), default="mkdocs", show_default=True,
+              help="mkdocs: MkDocs with the sopbook plugin; zensical: Zensical, on what `sopbook generate` writes.")
+def build(config_file: Path | None, site_dir: Path | None, strict: bool, verbose: bool, engine: str) -> None:
     """Build the site from the knowledge base (the same as `mkdocs build`).
 
     The site is written to a staging folder and swapped into place only when the build succeeds, so
     a knowledge base with errors leaves the previous site untouched.
     """
+    if engine == "zensical":
+        _build_with_zensical(_project(config_file).config_file, site_dir, strict, verbose)
+        return
     from mkdocs.config import load_config
 
     _log_to_stderr(logging.INFO if verbose else logging.WARNING)
@@ -103,6 +108,29 @@ def _build(config: Any) -> None:
     finally:
         config.plugins.on_shutdown()
     click.echo(_("build.written", site=target, index=Path(target) / "index.html"), err=True)
+
+
+def _build_with_zensical(config_file: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
+    project = load_project(config_file)
+    target = site_dir or project.root / str(project.mkdocs.get("site_dir") or "site")
+    folder = standalone.zensical_build(project, target.resolve(), strict=strict, verbose=verbose)
+    _echo_skipped(folder)
+    # As the plugin logs them: errors one by one, the rest counted (each with --verbose).
+    findings = [*folder.generated.validation_problems, *folder.generated.problems]
+    for problem in findings:
+        if problem.severity is Severity.ERROR or verbose:
+            click.echo(str(problem), err=True)
+    others = sum(1 for problem in findings if problem.severity is not Severity.ERROR)
+    if others and not verbose:
+        click.echo(_("site.findings-logged", n=others), err=True)
+    click.echo(_("build.written-zensical", site=target, count=f"{folder.pages:,}", index=target / "index.html"),
+               err=True)
+
+
+def _echo_skipped(folder: standalone.Folder) -> None:
+    for path, refused in folder.skipped:
+        # Never copied: a link out of docs/ would publish whatever it points to.
+        click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -163,46 +191,24 @@ def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bo
 @click.command()
 @config_option
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write: OUT/docs/ (the Markdown pages) and OUT/mkdocs.yml.")
+              help="Folder to write: OUT/docs/ (the Markdown pages), OUT/overrides/ and OUT/mkdocs.yml.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), help="Judge reviews as of this date.")
 def generate(config_file: Path | None, out_dir: Path, today: dt.datetime | None) -> None:
-    """Write the site as plain Markdown, for any MkDocs-compatible engine.
+    """Write the site as a folder that Zensical or plain MkDocs builds without the sopbook plugin.
 
-    OUT/docs/ gets the generated pages and the hand-written ones of the docs folder; OUT/mkdocs.yml
-    is this site's configuration without the sopbook plugin, with the navigation written out:
-    `mkdocs build -f OUT/mkdocs.yml` builds the same site.
+    OUT/docs/ gets the generated pages, the docs folder's own files, llms.txt and llms-full.txt;
+    OUT/overrides/ the theme overrides (edit buttons open the YAML files) and each procedure's Markdown;
+    OUT/mkdocs.yml this site's configuration without the plugin, with the navigation written out:
+    `zensical build -f OUT/mkdocs.yml` (or `mkdocs build -f OUT/mkdocs.yml`) builds the same site.
     """
     project = load_project(config_file)
     docs_dir = project.root / str(project.mkdocs.get("docs_dir", "docs"))
     _refuse_to_overwrite_the_project(project.config_file, docs_dir, out_dir)
     with collector_paused():  # see speed.py: a large model is built faster without it
-        generated = site.generate(project.options, today=today.date() if today else None)
-    target = out_dir / "docs"
-    hand_written = []
-    if docs_dir.is_dir():
-        for path in sorted(docs_dir.rglob("*")):
-            if path.is_dir():
-                continue
-            relative = path.relative_to(docs_dir).as_posix()
-            try:
-                content = read_bytes(path, root=docs_dir, limit=DOCS_FILE_BYTES, what="file")
-            except Refused as refused:
-                # Never copied: a link out of docs/ would publish whatever it points to.
-                click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
-                continue
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            (target / relative).write_bytes(content)
-            if relative.endswith(".md"):
-                hand_written.append(relative)
-    pages = [page for page in generated.pages if page.path not in hand_written]
-    count = site.write_pages(pages, target, generated.files)
-    navigation = site.navigation(pages, generated.language, hand_written)
-    (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation), encoding="utf-8")
-    click.echo(f"sopbook: wrote {count:,} pages to {target}{os.sep} and {out_dir / 'mkdocs.yml'}", err=True)
-
-
-DOCS_FILE_BYTES = 100 * 1024 * 1024
-"""A hand-written page, image or PDF in docs/; above this it is not copied."""
+        folder = standalone.write(project, out_dir, today.date() if today else None)
+    _echo_skipped(folder)
+    click.echo(_("generate.written", count=f"{folder.pages:,}", docs=f"{out_dir / 'docs'}{os.sep}",
+                 config=folder.config_file), err=True)
 
 
 def _refuse_to_overwrite_the_project(config_file: Path | None, docs_dir: Path, out_dir: Path) -> None:

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from .. import anchors
 from ..model import KnowledgeBase, Procedure, days_after
 from ..options import Options
 from .environment import environment, template_errors
@@ -63,6 +64,7 @@ class Renderer(Views):
         self.options = options
         self.dashboard = Safe(dashboard or "")
         self.env = environment(options.templates_dir, options.language)
+        self.env.globals.update(anchors.TEMPLATE_GLOBALS)
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)

@@ -170,6 +170,8 @@ class History:
         self.shown_root = display_path(sop_dir)
         self._parsed: dict[tuple[str, str], Source] = {}
         self._last_tree: tuple[str, KnowledgeBase, list[Problem]] | None = None
+        self.trees: dict[str, str | None] = {}
+        """Commit id → tree id of the folder, asked of git for all points at once."""
         self.computed = 0
         """Points computed in this run (the others came from the cache)."""
 
@@ -185,7 +187,7 @@ class History:
         return build_model(validation.sources), validation.problems
 
     def point(self, commit: Commit, day: dt.date) -> dict[str, Any]:
-        tree = self.repository.tree_id(commit, self.inside)
+        tree = self.trees.get(commit.id) if commit.id in self.trees else self.repository.tree_id(commit, self.inside)
         numbers = self.cache.get(tree, day) if tree else None
         if numbers is None:
             # Months without a commit share their tree: the knowledge base is read once, judged per day.
@@ -216,9 +218,15 @@ def points(repository: Repository, sop_dir: Path, config: LintConfig, *, every: 
         start = max(since or commits[0].date.date(), commits[0].date.date())
         chosen = []
         for day in point_dates(start, today, every):
-            commit = repository.commit_at(day, ref)
+            # As `git log -1 --before`: the newest commit of the line made by the end of that day (UTC). Only
+            # commits that touched the folder are listed; a later one that did not has the same tree.
+            limit = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=dt.timezone.utc)
+            commit = next((commit for commit in reversed(commits) if commit.date <= limit), None)
             if commit is not None:
                 chosen.append((commit, day))
+    # One git call for every point's tree, instead of one per point: the warm run is these few calls.
+    trees = repository.tree_ids([commit for commit, _day in chosen], history.inside)
+    history.trees = {commit.id: trees.get(commit.id) for commit, _day in chosen}
     return [history.point(commit, day) for commit, day in chosen], history
 
 

@@ -1,0 +1,247 @@
+"""The site on Zensical (`sopbook build --engine zensical`, i.e. Zensical on what `sopbook generate` writes),
+compared with the MkDocs build of the same knowledge base, and searched in headless Chromium as staff would.
+
+Zensical runs no MkDocs plugins, so everything the plugin does for MkDocs (edit buttons that open the YAML
+file, assistant files, offline pages) has to be in the generated folder itself.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.i18n import Language
+from tests.support import DEMO_SEARCHES, PROCEDURE, ROOT, KnowledgeBaseFactory, has_executable
+
+pytest.importorskip("zensical", reason="needs Zensical (pip install zensical)")
+ID_TITLES = [expected for _query, expected in DEMO_SEARCHES]
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "tmp" / "artifacts"
+SITE_URL = "https://intra.example.co.jp/sop/"
+
+
+
+def run(arguments: list[str], cwd: Path) -> str:
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, arguments, catch_exceptions=False, env={"SOPBOOK_NO_CACHE": "1"})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built twice: site/ by MkDocs with the plugin, site-zensical/ by Zensical."""
+    root = tmp_path_factory.mktemp("demo")
+    for name in ("sop", "templates", "docs"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".sopbook-cache"))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(f"site_url: {SITE_URL}\n{config}", encoding="utf-8")
+    run(["build"], root)
+    output = run(["build", "--engine", "zensical", "--site-dir", "site-zensical"], root)
+    assert "Zensical でサイトを" in output  # the demo speaks Japanese
+    return root
+
+
+def pages(site: Path) -> set[str]:
+    return {path.relative_to(site).as_posix() for path in site.rglob("index.html")}
+
+
+def test_zensical_builds_the_same_pages_as_mkdocs(demo: Path) -> None:
+    mkdocs, zensical = pages(demo / "site"), pages(demo / "site-zensical")
+    # MkDocs' search plugin writes search/ (no page); everything else is the same set of pages.
+    assert zensical == {page for page in mkdocs if not page.startswith("search/")}
+    assert len(zensical) > 80
+    procedures = sorted(page for page in zensical if re.search(r"/[A-Z]+-\d+/index\.html$", page))
+    assert len(procedures) == 22
+    for page in procedures:
+        ours, theirs = ((demo / site / page).read_text(encoding="utf-8") for site in ("site", "site-zensical"))
+        for pattern in (r'<h1[^>]*>([^<]*)', r'<h3 id="step-\d+">([^<]*)', r'<h2 id="approvals">([^<]*)',
+                        r'<h3 id="faq-\d+">([^<]*)', r'<a href="([^"]*)" title="[^"]*" class="md-content__button'
+                        r' md-icon" rel="edit">', r'<ol class="sopbook-flow[^"]*"'):
+            assert re.findall(pattern, ours) == re.findall(pattern, theirs), (page, pattern)
+        assert re.search(r'rel="edit"', theirs), page
+
+
+def test_edit_buttons_open_the_yaml_file(demo: Path) -> None:
+    page = next((demo / "site-zensical" / "procedures").rglob("GA-001/index.html")).read_text(encoding="utf-8")
+    (edit,) = re.findall(r'<a href="([^"]*)"[^>]*rel="edit"', page)
+    assert edit == "https://github.com/example-co/sopbook/edit/main/sop/総務部/GA-001-電子契約.yaml"
+
+
+def test_reports_and_dashboard_are_built(demo: Path) -> None:
+    site = demo / "site-zensical"
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "single-owner" in home and "文書化率" in home  # the dashboard
+    for report in (demo / "site" / "reports").rglob("index.html"):
+        assert (site / report.relative_to(demo / "site")).is_file(), report
+
+
+def test_assistant_files_are_published_beside_the_pages(demo: Path) -> None:
+    from llms_txt import parse_llms_file  # type: ignore[import-untyped]
+
+    site = demo / "site-zensical"
+    parsed = parse_llms_file((site / "llms.txt").read_text(encoding="utf-8"))
+    links = [link["url"] for section in parsed.sections.values() for link in section]
+    assert len(links) == 20
+    for url in links:
+        assert url.startswith(SITE_URL)
+        assert (site / unquote(url[len(SITE_URL):])).is_file(), url
+    assert (site / "llms-full.txt").read_text(encoding="utf-8") == \
+        (demo / "site" / "llms-full.txt").read_text(encoding="utf-8")
+
+
+def test_the_folder_references_nothing_on_the_internet(demo: Path) -> None:
+    """Scripts, styles and fonts all come from the site itself (links to other sites are fine)."""
+    for page in (demo / "site-zensical").rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        sources = re.findall(r'<(?:script|img|iframe)[^>]*\ssrc="(https?:[^"]*)"', html)
+        sources += re.findall(r'<link[^>]*\shref="(https?:[^"]*)"[^>]*>', html)
+        sources = [url for url in sources if not url.startswith(SITE_URL)]  # canonical link
+        assert not sources, (page, sources)
+
+
+# --- generate ---------------------------------------------------------------------------------------------
+
+
+def test_generate_clears_what_it_wrote_before_and_refuses_other_folders(make_kb: KnowledgeBaseFactory) -> None:
+    make_kb()
+    Path("mkdocs.yml").write_text("site_name: KB\nplugins:\n  - sopbook\n", encoding="utf-8")
+    run(["generate", "--out", "out"], Path.cwd())
+    stale = Path("out/docs/procedures/old.md")
+    stale.write_text("# old\n", encoding="utf-8")
+    run(["generate", "--out", "out"], Path.cwd())
+    assert not stale.exists() and Path("out/docs/index.md").is_file()
+    Path("mine/docs").mkdir(parents=True)
+    result = CliRunner().invoke(cli, ["generate", "--out", "mine"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert Language("ja").label("generate.not-ours", folder="mine") in result.output  # the knowledge base's language
+
+
+def test_the_knowledge_bases_own_theme_overrides_are_kept_and_win(make_kb: KnowledgeBaseFactory) -> None:
+    make_kb()
+    Path("overrides/partials").mkdir(parents=True)
+    Path("overrides/partials/source.html").write_text("<a class=md-source>ours</a>\n", encoding="utf-8")
+    Path("overrides/main.html").write_text('{% extends "base.html" %}\n', encoding="utf-8")
+    Path("mkdocs.yml").write_text("site_name: KB\ntheme:\n  name: material\n  custom_dir: overrides\n"
+                                  "  font: {text: Noto Sans JP}\nplugins:\n  - sopbook\n", encoding="utf-8")
+    run(["generate", "--out", "out"], Path.cwd())
+    assert Path("out/overrides/partials/source.html").read_text(encoding="utf-8") == "<a class=md-source>ours</a>\n"
+    assert Path("out/overrides/main.html").is_file() and Path("out/overrides/partials/actions.html").is_file()
+    config = Path("out/mkdocs.yml").read_text(encoding="utf-8")
+    assert "custom_dir: overrides" in config and "text: Noto Sans JP" in config
+
+
+def test_a_failed_zensical_build_keeps_the_previous_site(make_kb: KnowledgeBaseFactory) -> None:
+    make_kb()
+    Path("mkdocs.yml").write_text("site_name: KB\nplugins:\n  - sopbook\n", encoding="utf-8")
+    run(["build", "--engine", "zensical"], Path.cwd())
+    before = sorted(path.as_posix() for path in Path("site").rglob("*"))
+    make_kb({"総務部/GA-001.yaml": PROCEDURE.replace("owner: tanaka", "owner: nobody")})
+    result = CliRunner().invoke(cli, ["build", "--engine", "zensical"], catch_exceptions=False)
+    assert result.exit_code == 1 and "nobody" in result.output
+    assert sorted(path.as_posix() for path in Path("site").rglob("*")) == before
+    assert not [path for path in Path.cwd().iterdir() if path.name.startswith(".site.")]
+
+
+# --- in the browser ---------------------------------------------------------------------------------------
+
+browser = pytest.mark.skipif(not has_executable(CHROMIUM), reason=f"needs Debian's chromium at {CHROMIUM}")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(demo: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(demo / "site-zensical"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def page(served: str) -> Iterator[Any]:
+    """A Chromium page that may load only the site itself: every other request is refused and recorded."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
+    if not has_executable(CHROMIUM):
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="ja-JP")
+        outside: list[str] = []
+
+        def only_the_site(route: Any) -> None:
+            if route.request.url.startswith(served):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", only_the_site)
+        tab = context.new_page()
+        tab.outside = outside
+        yield tab
+        chromium.close()
+
+
+def zensical_search(page: Any, site_url: str, query: str) -> list[str]:
+    """Open Zensical's search dialog, type ``query``; the pages of the results, as ``ID title``.
+
+    Zensical lists sections (a step, an FAQ entry) under their page's path, so each result is mapped
+    to the page it links to, in order, each page once.
+    """
+    page.goto(site_url)
+    page.locator(".md-search__button").click()
+    page.get_by_role("combobox").fill(query)
+    results = page.get_by_role("option")
+    results.first.wait_for(timeout=15_000)
+    found: list[str] = []
+    for href in results.evaluate_all("links => links.map(link => link.href)"):
+        path = unquote(urlsplit(href).path)
+        match = re.search(r"/([A-Z]+-\d+)/$", path)
+        if match and match.group(1) not in found:
+            found.append(match.group(1))
+    titles = {line.split(" ", 1)[0]: line for line in ID_TITLES}
+    return [titles.get(procedure, procedure) for procedure in found]
+
+
+@browser
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected"), DEMO_SEARCHES, ids=[query for query, _ in DEMO_SEARCHES])
+def test_zensical_search_finds_the_procedure(page: Any, served: str, query: str, expected: str) -> None:
+    titles = zensical_search(page, served, query)
+    assert expected in titles, f"{query!r} found {titles}"
+
+
+@browser
+@pytest.mark.browser
+def test_pages_draw_and_fetch_nothing_from_the_internet(page: Any, served: str) -> None:
+    page.goto(served + "procedures/総務部/契約/GA-001/")
+    flow = page.locator("ol.sopbook-flow").first
+    assert flow.is_visible() and "総務課長" in flow.inner_text()
+    if page.locator("a.glightbox").count():  # screenshots: the lightbox loaded from the site itself
+        assert page.evaluate("typeof GLightbox") == "function"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "zensical-procedure.png"), full_page=True)
+    zensical_search(page, served, "押印")
+    page.screenshot(path=str(ARTIFACTS / "zensical-search.png"))
+    assert page.outside == [], page.outside
