@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from . import site
+from . import export, site
 from .errors import InvalidKnowledgeBase, SopbookError, UsageError
 from .files import Refused, read_bytes
 from .i18n import _
@@ -192,6 +192,15 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     site.write_files({path: text for path, text in assistant.items() if path.endswith(".md")}, overrides)
     site.write_files({path: text for path, text in assistant.items()
                       if not path.endswith(".md") and path not in hand_written}, docs)
+    # The Atom feeds of recent changes, as the plugin publishes them (static files: both engines copy them).
+    address = export.SiteAddress.from_mkdocs(mkdocs_config)
+    paths = {page.path for page in pages}
+    feeds = generated.feeds(lambda path: address.page_url(path) if path in paths else None,
+                            address.site_url, str(mkdocs_config.get("site_name") or "sopbook"))
+    for path, feed in feeds.items():
+        if path not in hand_written:
+            (docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (docs / path).write_bytes(feed)
 
     theme["custom_dir"] = OVERRIDES
     # Material and Zensical load their text font from Google Fonts unless told not to: a site read on a

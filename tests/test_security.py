@@ -724,3 +724,14 @@ def test_no_script_runs_from_the_search_results(make_kb) -> None:
               .map(attribute => element.tagName + ' ' + attribute.name))""")
     assert any("<img src=x onerror=alert(1)>" in title for title in titles), titles  # shown as text
     assert ran == [], ran
+
+
+def test_a_pattern_added_later_with_a_bare_dollar_is_made_whole_value() -> None:
+    import jsonschema
+
+    from generator.schema import _whole_values
+
+    fixed = _whole_values({"properties": {"code": {"type": "string", "pattern": "^[A-Z]+$"}}})
+    assert fixed["properties"]["code"]["pattern"] == "^[A-Z]+$(?!\\n)"
+    validator = jsonschema.Draft7Validator(fixed["properties"]["code"])
+    assert validator.is_valid("ABC") and not validator.is_valid("ABC\n")

@@ -105,6 +105,18 @@ def test_assistant_files_are_published_beside_the_pages(demo: Path) -> None:
         (demo / "site" / "llms-full.txt").read_text(encoding="utf-8")
 
 
+def test_the_feeds_of_recent_changes_are_published_too(demo: Path) -> None:
+    feedparser = pytest.importorskip("feedparser", reason="needs feedparser")
+    mkdocs = sorted(path.relative_to(demo / "site").as_posix() for path in (demo / "site").rglob("*.xml")
+                    if path.name != "sitemap.xml")
+    assert mkdocs and "feed.xml" in mkdocs
+    for path in mkdocs:
+        ours, theirs = (feedparser.parse((demo / site / path).read_bytes()) for site in ("site", "site-zensical"))
+        assert not theirs.bozo, path
+        assert theirs.entries or path != "feed.xml"  # the demo has recent changes
+        assert [entry.link for entry in theirs.entries] == [entry.link for entry in ours.entries], path
+
+
 def test_the_folder_references_nothing_on_the_internet(demo: Path) -> None:
     """Scripts, styles and fonts all come from the site itself (links to other sites are fine)."""
     for page in (demo / "site-zensical").rglob("*.html"):

@@ -24,7 +24,21 @@ KINDS = ("procedure", "people", "roles", "tools", "inventory", "training")
 def schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for ``kind`` (one of ``KINDS``), as shipped in the package."""
     text = resources.files(__package__).joinpath(f"{kind}.schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return _whole_values(json.loads(text))
+
+
+_BARE_END = re.compile(r"(?<!\\)\$\Z")
+
+
+def _whole_values(node: Any) -> Any:
+    """Every ``pattern`` ending in a bare ``$`` made to end ``$(?!\\n)``, so that a pattern added to a
+    schema file later cannot bring back the trailing-newline hole (see ``id_pattern``)."""
+    if isinstance(node, dict):
+        return {key: (_BARE_END.sub(r"$(?!\\n)", value) if key == "pattern" and isinstance(value, str)
+                      else _whole_values(value)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_whole_values(value) for value in node]
+    return node
 
 
 @cache
