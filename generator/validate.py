@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import media, schema
+from . import media, paths, schema
 from .cache import Cache, code_stamp, collector_paused, digest, racy, stamp
 from .errors import UsageError
 from .i18n import _
@@ -514,9 +514,43 @@ def _items(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
     return list(enumerate(value)) if isinstance(value, list) else []
 
 
+def page_collisions(sources: Sources) -> list[Problem]:
+    """Ids and names whose pages would land on one place of the site, or whose names are too long."""
+    claims: list[paths.Claim] = []
+
+    def claim(source: Source, page: str, what: str, *where: str | int, key: bool = False) -> None:
+        line, column = source.where(*where, key=key)
+        claims.append(paths.Claim(page, what, source.path, line, column))
+        owners.append((source, where, key))
+
+    owners: list[tuple[Source, tuple[str | int, ...], bool]] = []
+    for name, kind, make in (("people", "person", paths.person_path), ("tools", "tool", paths.tool_path)):
+        source = sources.registries.get(name)
+        for entry_id in _mapping(source):
+            if source is not None and _is_id(entry_id):
+                claim(source, make(entry_id), f"{kind} id {entry_id!r}", entry_id, key=True)
+    for source in sources.procedures:
+        data = source.data
+        if not isinstance(data, dict) or not _is_id(data.get("id")) or not isinstance(data.get("department"), str):
+            continue
+        department = data["department"]
+        category = data.get("category") if isinstance(data.get("category"), str) else None
+        claim(source, f"{paths.department_folder(department)}/index.md", f"department {department!r}", "department")
+        if category:
+            claim(source, f"{paths.category_folder(department, category)}/index.md",
+                  f"category {category!r} of {department!r}", "category")
+        claim(source, paths.procedure_path(data["id"], department, category), f"procedure {data['id']!r}", "id")
+    problems = []
+    index = {id(claim): owner for claim, owner in zip(claims, owners, strict=True)}
+    for collision in paths.collisions(claims):
+        source, where, key = index[id(collision.claim)]
+        problems.append(source.problem("page-collision", collision.message, *where, key=key))
+    return problems
+
+
 def cross_check(sources: Sources) -> list[Problem]:
     """Problems that need more than one file to see."""
-    problems: list[Problem] = []
+    problems: list[Problem] = page_collisions(sources)
     resolve = _Resolver(sources)
 
     def add(problem: Problem | None) -> None:

@@ -271,3 +271,59 @@ def test_mkdocs_yml_as_a_named_pipe_is_refused(make_kb, tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "mkdocs.yml")
     result = sopbook("lint", cwd=tmp_path, timeout=60)
     assert result.returncode == 2 and "named pipe" in result.stderr
+
+
+# --- pages that would land on one place -------------------------------------------------------------
+
+def _procedure(procedure_id: str, department: str = "総務部", category: str | None = None) -> str:
+    text = PROCEDURE.replace("id: GA-001", f"id: {procedure_id}").replace("department: 総務部",
+                                                                          f'department: "{department}"')
+    return text.replace("category: 契約\n", f'category: "{category}"\n' if category else "")
+
+
+def _collisions(make_kb, procedures: dict[str, str], **registries: str) -> list[str]:
+    sop = make_kb(procedures, **registries)
+    return [str(problem) for problem in validate(sop).problems if problem.code == "page-collision"]
+
+
+def test_ids_that_differ_only_in_case_collide(make_kb) -> None:
+    found = _collisions(make_kb, {"a/GA-001.yaml": _procedure("GA-001"), "a/ga-001.yaml": _procedure("ga-001")})
+    assert len(found) == 1
+    assert "sop/a/ga-001.yaml:1:5: error page-collision: procedure 'ga-001' and procedure 'GA-001' " \
+           "(sop/a/GA-001.yaml:1:5)" in found[0]
+
+
+def test_departments_that_become_one_folder_collide(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "営業/東京"),
+                                  "a/y.yaml": _procedure("GA-002", "営業-東京")})
+    assert len(found) == 1 and "department '営業-東京' and department '営業/東京'" in found[0]
+
+
+def test_a_category_named_like_a_procedure_of_its_department_collides(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "総務部"),
+                                  "a/y.yaml": _procedure("GA-002", "総務部", "GA-001")})
+    assert len(found) == 1 and "category 'GA-001'" in found[0] and "procedure 'GA-001'" in found[0]
+
+
+def test_index_ids(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("index"), "a/y.yaml": _procedure("index-procedure")},
+                        people="index:\n  name: 目次\ntanaka:\n  name: 田中\nsuzuki:\n  name: 鈴木\n",
+                        tools="index:\n  name: 目次\n")
+    assert len(found) == 3, found
+    assert any("person id 'index' would be the page people/index.md, which is the people listing" in f
+               for f in found)
+    assert any("tool id 'index'" in f for f in found)
+    assert any("procedure 'index-procedure' and procedure 'index'" in f or
+               "procedure 'index' and procedure 'index-procedure'" in f for f in found)
+
+
+def test_a_department_too_long_for_a_file_name(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "総" * 86)})
+    assert len(found) == 1 and "a name may be at most 250 bytes" in found[0]
+    assert found[0].startswith("sop/a/x.yaml:4:")
+
+
+def test_new_refuses_a_department_too_long_for_a_folder(make_kb) -> None:
+    make_kb()
+    result = run("new", "GA-050", "--title", "長い部署", "--department", "総" * 86, "--owner", "tanaka")
+    assert result.exit_code == 2 and "--department is 258 bytes long" in result.output
