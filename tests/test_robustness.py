@@ -327,3 +327,53 @@ def test_new_refuses_a_department_too_long_for_a_folder(make_kb) -> None:
     make_kb()
     result = run("new", "GA-050", "--title", "長い部署", "--department", "総" * 86, "--owner", "tanaka")
     assert result.exit_code == 2 and "--department is 258 bytes long" in result.output
+
+
+# --- interrupted builds -----------------------------------------------------------------------------
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    from generator.site import StagedSite
+
+    stale = tmp_path / f".site.building-{_dead_pid()}"
+    (stale / "sub").mkdir(parents=True)
+    running = tmp_path / f".site.building-{os.getppid()}"  # a live process: left alone
+    running.mkdir()
+    StagedSite(tmp_path / "site").abandon()
+    assert not stale.exists() and running.exists()
+
+
+def test_a_kill_between_the_two_renames_leaves_the_old_site_for_the_next_build(tmp_path: Path) -> None:
+    from generator.site import StagedSite
+
+    old = tmp_path / f".site.old-{_dead_pid()}"
+    old.mkdir()
+    (old / "index.html").write_text("old site", encoding="utf-8")
+    StagedSite(tmp_path / "site").abandon()
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old site"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_swap_is_one_step_where_the_system_can(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an exchange available, commit never renames the site away (a kill could strike in between)."""
+    import generator.site as site_module
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("old", encoding="utf-8")
+    staged = site_module.StagedSite(site_dir)
+    staged.path.mkdir()
+    (staged.path / "index.html").write_text("new", encoding="utf-8")
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("the site was renamed away instead of exchanged")
+
+    monkeypatch.setattr(site_module.os, "replace", no_rename)
+    staged.commit()
+    assert (site_dir / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
