@@ -43,6 +43,7 @@ from .render import (
     procedure_path,
     render_pages,
 )
+from .render.environment import environment, template_errors
 from .reports import site as reports_site
 from .reports import trend as trend_report
 from .rules import LintConfig, lint, parse_lint_config
@@ -189,6 +190,29 @@ def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> li
     except SopbookError:  # a shallow clone, a broken object: the site is still worth building
         return []
     return found
+
+
+def problems_page(error: SopbookError, options: Mapping[str, Any], root: Path) -> str:
+    """The page ``sopbook serve`` shows in place of the site while the knowledge base has errors:
+    each problem as ``validate`` prints it (file:line: severity code: message)."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        lines = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
+    else:
+        lines = [line for line in error.message.splitlines() if line.strip()]
+    lang = language_for(options.get("language"))
+    templates_dir = Path(str(options.get("templates_dir") or "templates"))
+    if not templates_dir.is_absolute():
+        templates_dir = root / templates_dir
+    try:
+        with template_errors():
+            env = environment(templates_dir)
+            env.globals.update(t=lang.label, language=lang.code)
+            return env.get_template("problems.md.j2").render(problems=lines)
+    except SopbookError:  # the broken template may be the problem itself: the built-in one shows it
+        env = environment(None)
+        env.globals.update(t=lang.label, language=lang.code)
+        return env.get_template("problems.md.j2").render(problems=lines)
 
 
 # --- navigation ---------------------------------------------------------------------------------

@@ -377,3 +377,60 @@ def test_the_swap_is_one_step_where_the_system_can(tmp_path: Path, monkeypatch: 
     staged.commit()
     assert (site_dir / "index.html").read_text(encoding="utf-8") == "new"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+# --- serve while the knowledge base has errors ------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["--no-dirty"], ["--dirty"]], ids=["serve", "serve-dirty"])
+def test_serve_shows_the_problems_and_recovers(make_kb, tmp_path: Path, flags: list[str]) -> None:
+    """An edit that breaks the knowledge base shows its problems (file:line, as validate prints them) at
+    the page in the browser; the next save brings the site back. With --dirty a deleted procedure's
+    page goes away."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from test_site import site_kb
+
+    root = site_kb(make_kb)
+    make_kb.write("総務部/GA-002.yaml", _procedure("GA-002").replace("電子契約の締結", "名刺の発注"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}",
+                               *flags], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/procedures/{urllib.parse.quote('総務部/契約')}"
+
+    def fetch(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+        except OSError:
+            return 0, ""
+
+    def wait_for(url: str, check) -> bool:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if check(*fetch(url)):
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for(f"{base}/GA-001/", lambda status, text: "電子契約の締結" in text), "not served"
+        make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("owner: tanaka", "owner: tanaka2"))
+        assert wait_for(f"{base}/GA-001/", lambda status, text: status == 200 and "unknown-person" in text
+                        and "sop/総務部/GA-001.yaml:8:8" in text), "the problems were not shown"
+        assert wait_for(f"http://127.0.0.1:{port}/", lambda status, text: "unknown-person" in text)
+        make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("title: 電子契約の締結", "title: 直した手順"))
+        assert wait_for(f"{base}/GA-001/", lambda status, text: "直した手順" in text), "did not recover"
+        if "--dirty" in flags:
+            (root / "sop" / "総務部" / "GA-002.yaml").unlink()
+            assert wait_for(f"{base}/GA-002/", lambda status, text: status == 404), "a deleted page is still served"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
