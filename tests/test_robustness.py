@@ -405,7 +405,7 @@ def test_serve_shows_the_problems_and_recovers(make_kb, tmp_path: Path, flags: l
 
     def fetch(url: str) -> tuple[int, str]:
         try:
-            with urllib.request.urlopen(url, timeout=10) as response:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the local test server
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, ""
