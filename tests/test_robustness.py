@@ -434,3 +434,33 @@ def test_serve_shows_the_problems_and_recovers(make_kb, tmp_path: Path, flags: l
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+# --- small ones -------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not __import__("shutil").which("git"), reason="git is not installed")
+def test_the_changed_since_hint_quotes_the_ref(make_kb) -> None:
+    make_kb()
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], check=True,
+                       capture_output=True)
+    result = run("lint", "--changed-since", "x; touch pwned")
+    assert result.exit_code == 2
+    assert "git fetch origin 'x; touch pwned'" in result.output
+    result = run("lint", "--changed-since", "--output=/tmp/x")
+    assert result.exit_code == 2 and "starts with '-'" in result.output
+
+
+def test_a_tag_with_a_control_character_keeps_the_front_matter(make_kb, tmp_path: Path) -> None:
+    from mkdocs.utils.meta import get_data
+
+    from test_site import site_kb
+
+    site_kb(make_kb, procedures={
+        "総務部/GA-001.yaml": PROCEDURE + 'tags: ["契約\\x7f", "電子\\u0085化", "x\\x9fy", "改\\u2028行"]\n'})
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    page = next((tmp_path / "out" / "docs" / "procedures").rglob("GA-001.md"))
+    markdown, meta = get_data(page.read_text(encoding="utf-8"))
+    assert meta.get("tags") == ["契約\x7f", "電子\x85化", "x\x9fy", "改\u2028行"]
+    assert markdown.lstrip().startswith("#")
