@@ -288,25 +288,25 @@ def decode(raw: bytes, source: Source) -> str | None:
 def wide_encoding(raw: bytes) -> str | None:
     """"UTF-32" or "UTF-16" (with or without a byte order mark) when ``raw`` is in one, else None.
 
-    UTF-32's mark begins with UTF-16's, so it is tested first. Without a mark, text in the first 256
-    code points (YAML keys, digits, punctuation) puts a NUL in every second (UTF-16) or three of
-    every four bytes (UTF-32), at the same places; a binary file scatters them.
+    UTF-32's mark begins with UTF-16's, so it is tested first. Without a mark: UTF-32 puts two NUL
+    bytes in the same half of nearly every four (all of Japanese lies below U+10000); UTF-16 puts a
+    NUL in every ASCII character (tabs, digits, line ends), always on the same side of its pair. A
+    binary file scatters its NULs over both sides.
     """
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "UTF-32"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     sample = raw[:4096]
-    if len(sample) < 4 or b"\x00" not in sample:
+    if b"\x00" not in sample:
         return None
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(sample) - len(sample) % width
-        units = [sample[index:index + width] for index in range(0, usable, width)]
-        for zeros in ((slice(0, width - 1), slice(width - 1, width)),  # big-endian: NULs first
-                      (slice(1, width), slice(0, 1))):  # little-endian: NULs last
-            padded = sum(1 for unit in units if not unit[zeros[0]].strip(b"\x00") and unit[zeros[1]] != b"\x00")
-            if padded >= 0.6 * len(units):
-                return f"{name} without a byte order mark"
+    units = [sample[index:index + 4] for index in range(0, len(sample) - len(sample) % 4, 4)]
+    if units and (sum(unit[2:] == b"\x00\x00" != unit[:2] for unit in units) >= 0.9 * len(units)
+                  or sum(unit[:2] == b"\x00\x00" != unit[2:] for unit in units) >= 0.9 * len(units)):
+        return "UTF-32 without a byte order mark"
+    sides = {index % 2 for index, byte in enumerate(sample) if byte == 0}
+    if len(sides) == 1 and sample.count(b"\x00") >= 4 and len(sample) % 2 == 0:
+        return "UTF-16 without a byte order mark"
     return None
 
 

@@ -464,3 +464,59 @@ def test_a_tag_with_a_control_character_keeps_the_front_matter(make_kb, tmp_path
     markdown, meta = get_data(page.read_text(encoding="utf-8"))
     assert meta.get("tags") == ["契約\x7f", "電子\x85化", "x\x9fy", "改\u2028行"]
     assert markdown.lstrip().startswith("#")
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+HEADER = "業務名,部署,担当者,月間工数\n"
+
+
+def _import(make_kb, tmp_path: Path, content: bytes, name: str = "tasks.csv"):
+    make_kb()
+    sheet = tmp_path / name
+    sheet.write_bytes(content)
+    return run("import", str(sheet))
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e309", "-inf"])
+def test_import_refuses_hours_that_are_not_numbers(make_kb, tmp_path: Path, hours: str) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,{hours}\n".encode())
+    assert result.exit_code == 1 and "is not a number of hours" in result.output
+    assert ".nan" not in (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+
+
+def test_import_merges_repeated_rows(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,3\n防災備蓄,総務部,鈴木 一郎,3\n".encode())
+    assert result.exit_code == 0, result.output
+    inventory = load_text((tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8"), "i").data
+    tasks = [entry for entry in inventory.values() if entry["title"] == "防災備蓄"]
+    assert len(tasks) == 1 and tasks[0]["performers"] == ["tanaka", "suzuki"]
+    assert "1 repeated row(s) merged" in result.output
+
+
+def test_import_reports_repeated_rows_that_disagree(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,3\n防災備蓄,総務部,鈴木 一郎,5\n".encode())
+    assert result.exit_code == 1 and "is also at row 2" in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_import_reads_excel_unicode_text(make_kb, tmp_path: Path, encoding: str) -> None:
+    text = "業務名\t部署\t担当者\t月間工数\r\n防災備蓄\t総務部\t田中 花子\t3\r\n"
+    result = _import(make_kb, tmp_path, text.encode(encoding), name="tasks.txt")
+    assert result.exit_code == 0, result.output
+    assert "防災備蓄" in (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+
+
+def test_import_reads_a_cell_longer_than_csvs_default_limit(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f'{HEADER}"{"長" * 140_000}",総務部,田中 花子,3\n'.encode())
+    assert result.exit_code == 0, result.output
+
+
+def test_import_of_many_rows_appends_and_validates(make_kb, tmp_path: Path) -> None:
+    rows = "".join(f"業務{number},総務部,田中 花子,{number % 9}\n" for number in range(3000))
+    result = _import(make_kb, tmp_path, f"{HEADER}{rows}".encode())
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+    assert text.startswith("GA-001:")  # the existing entries, as they were
+    assert "performers: [tanaka]" in text
+    assert run("validate").exit_code == 0
