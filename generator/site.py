@@ -27,6 +27,7 @@ from .errors import SopbookError
 from .files import Refused, read_text
 from .history import Repository
 from .i18n import Language, _, activate
+from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, add_months, load_knowledge_base
 from .problems import Problem, Severity, summarize
