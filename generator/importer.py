@@ -164,8 +164,7 @@ def decode_csv(raw: bytes, encoding: str | None, shown: str) -> str:
         try:
             return raw.decode(codec).removeprefix("\ufeff")
         except UnicodeDecodeError as error:
-            raise UsageError(f"{shown}: looks like {wide} but is not valid at byte {error.start}; "
-                             f"pass --encoding") from None
+            raise UsageError(_("import.bad-wide", file=shown, encoding=wide, byte=error.start)) from None
     if encoding:
         try:
             return raw.decode(encoding)
@@ -197,7 +196,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str) -> list[list[str
         return [[cell.strip() for cell in row]
                 for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as error:
-        raise UsageError(f"{path}: not a readable CSV file ({error})") from None
+        raise UsageError(_("import.bad-csv", file=path, reason=error)) from None
 
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
@@ -261,7 +260,7 @@ def _load_registry(path: Path, shown: str) -> tuple[str, CommentedMap]:
     if not os.path.lexists(path):
         return "", CommentedMap()
     try:
-        text = read_text(path, root=path.parent, limit=MAX_REGISTRY_BYTES, what="registry file")
+        text = read_text(path, root=path.parent, limit=MAX_REGISTRY_BYTES, what="registry")
     except Refused as refused:
         raise UsageError(f"{shown}:1:1: {refused.reason}; fix it before importing") from None
     try:

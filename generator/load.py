@@ -190,7 +190,7 @@ def display_path(path: Path) -> str:
 
 
 def load_file(path: Path, display: str | None = None, size: int | None = None, *,
-              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure file") -> Source:
+              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure") -> Source:
     """Read one file through ``files.read_bytes``. Any failure becomes a problem on the returned source.
 
     ``root``: the knowledge base folder the file must not leave through a symlink. ``size``, when the
@@ -205,10 +205,8 @@ def load_file(path: Path, display: str | None = None, size: int | None = None, *
         source = Source(shown)
         reason = refused.reason
         if refused.code == "file-too-large":
-            reason = (f"file is {(size or 0) / 1024 / 1024:.1f} MB; a {what} may be at most "
-                      f"{limit / 1024 / 1024:g} MB (is this an export rather than a {what}?)"
-                      if size is not None and size > limit else
-                      f"{reason} (is this an export rather than a {what}?)")
+            reason = _("load.file-too-large", size=f"{(size or 0) / 1024 / 1024:.1f}", limit=f"{limit / 1024 / 1024:g}") \
+                if size is not None and size > limit else reason
         source.problems.append(Problem(shown, 1, 1, refused.code, Severity.ERROR, reason))
         return source
     return load_bytes(raw, shown)
@@ -500,13 +498,10 @@ class _Builder:
 def _key_message(value: Any, text: str) -> str:
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, bool):
-        return (f"key {text!r} is read as {str(value).lower()}, not as text (YAML reads yes, no, on "
-                f"and off as true/false); quote it: {quoted}")
+        return _("load.key-boolean", key=text, value=str(value).lower(), quoted=quoted)
     if value is None:
-        if not text:
-            return "a key is empty; write a word before the ':'"
-        return f"key {text!r} is read as empty (null), not as text; quote it: {quoted}"
-    return f"key {text} is read as a number, not as text; quote it: {quoted}"
+        return _("load.key-null", key=text, quoted=quoted) if text else _("load.key-empty")
+    return _("load.key-number", key=text, quoted=quoted)
 
 
 def walk_yaml_files(root: Path) -> Iterator[Path]:

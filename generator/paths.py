@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .i18n import _
+
 _UNSAFE_IN_PATH = re.compile(r"[\s/\\?#%\"'<>|*:()\[\]{}]+")
 
 MAX_NAME_BYTES = 255
@@ -24,8 +26,9 @@ LONGEST_SUFFIX = len(".html")
 
 HOME, PROCEDURES_INDEX, PEOPLE_INDEX, TOOLS_INDEX, TAGS_INDEX = (
     "index.md", "procedures/index.md", "people/index.md", "tools/index.md", "tags.md")
-FIXED_PAGES = {HOME: "the home page", PROCEDURES_INDEX: "the procedures listing", PEOPLE_INDEX: "the people listing",
-               TOOLS_INDEX: "the tools listing", TAGS_INDEX: "the tags page"}
+FIXED_PAGES = {HOME: "home", PROCEDURES_INDEX: "procedures", PEOPLE_INDEX: "people", TOOLS_INDEX: "tools",
+               TAGS_INDEX: "tags"}
+"""sopbook's own pages → the catalogue word (``paths.page.<word>``) for them in messages."""
 
 
 def segment(name: str) -> str:
@@ -120,23 +123,21 @@ def collisions(claims: list[Claim]) -> list[Collision]:
                 continue
             long_names.add(part)
             size = len(part.encode("utf-8"))
-            found.append(Collision(claim, None, (
-                f"{claim.what} would be a file name of {size} bytes in the site ({part[:20]}…); a name may be at "
-                f"most {MAX_NAME_BYTES - LONGEST_SUFFIX} bytes of UTF-8 (about 80 Japanese characters): shorten it")))
+            found.append(Collision(claim, None, _("paths.too-long", what=claim.what, size=size, start=part[:20],
+                                                  limit=MAX_NAME_BYTES - LONGEST_SUFFIX)))
             continue
         key = site_key(claim.page)
         for fixed, label in FIXED_PAGES.items():
             if site_key(fixed) == key:
-                found.append(Collision(claim, None, (
-                    f"{claim.what} would be the page {claim.page}, which is {label} of the site; rename it")))
+                found.append(Collision(claim, None, _("paths.fixed-page", what=claim.what, page=claim.page,
+                                                      label=_(f"paths.page.{label}"))))
                 break
         else:
             other = taken.get(key)
             if other is None:
                 taken[key] = claim
             elif other.what != claim.what:
-                found.append(Collision(claim, other, (
-                    f"{claim.what} and {other.what} ({other.path}:{other.line}:{other.column}) would be the same "
-                    f"page of the site ({claim.page}; file names on macOS and Windows do not tell case apart, "
-                    f"and '/' becomes '-'): one would replace the other; rename one")))
+                found.append(Collision(claim, other, _("paths.same-page", what=claim.what, other=other.what,
+                                                       where=f"{other.path}:{other.line}:{other.column}",
+                                                       page=claim.page)))
     return found

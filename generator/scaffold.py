@@ -245,7 +245,7 @@ def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     people_file = registry_path(sop_dir, "people")
     if people_file is None:
         raise UsageError(_("new.no-people", sop_dir=sop_dir))
-    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry file").data
+    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry").data
     if not isinstance(people, dict):
         raise UsageError(_("new.unreadable-people", path=people_file))
     if owner not in people:

@@ -227,9 +227,9 @@ def _parse_one(task: tuple[str, str, str, str]) -> tuple[FileStamp | None, Sourc
     path, shown, kind, root = task
     read_at = time.time_ns()
     if kind == "procedure":
-        limit, what = MAX_FILE_BYTES, "procedure file"
+        limit, what = MAX_FILE_BYTES, "procedure"
     else:
-        limit, what = MAX_REGISTRY_BYTES, "registry file"
+        limit, what = MAX_REGISTRY_BYTES, "registry"
     try:
         info = os.stat(path)
     except OSError:
@@ -528,18 +528,20 @@ def page_collisions(sources: Sources) -> list[Problem]:
         source = sources.registries.get(name)
         for entry_id in _mapping(source):
             if source is not None and _is_id(entry_id):
-                claim(source, make(entry_id), f"{kind} id {entry_id!r}", entry_id, key=True)
+                claim(source, make(entry_id), _(f"paths.what.{kind}", id=entry_id), entry_id, key=True)
     for source in sources.procedures:
         data = source.data
         if not isinstance(data, dict) or not _is_id(data.get("id")) or not isinstance(data.get("department"), str):
             continue
         department = data["department"]
         category = data.get("category") if isinstance(data.get("category"), str) else None
-        claim(source, f"{paths.department_folder(department)}/index.md", f"department {department!r}", "department")
+        claim(source, f"{paths.department_folder(department)}/index.md",
+              _("paths.what.department", name=department), "department")
         if category:
             claim(source, f"{paths.category_folder(department, category)}/index.md",
-                  f"category {category!r} of {department!r}", "category")
-        claim(source, paths.procedure_path(data["id"], department, category), f"procedure {data['id']!r}", "id")
+                  _("paths.what.category", name=category, department=department), "category")
+        claim(source, paths.procedure_path(data["id"], department, category),
+              _("paths.what.procedure", id=data["id"]), "id")
     problems = []
     index = {id(claim): owner for claim, owner in zip(claims, owners, strict=True)}
     for collision in paths.collisions(claims):

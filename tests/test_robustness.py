@@ -43,7 +43,7 @@ def test_a_named_pipe_is_refused_not_waited_on(make_kb, tmp_path: Path, command:
     result = sopbook(*command, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "sop/総務部/pipe.yaml:1:1: error not-a-file" in result.stdout + result.stderr
-    assert "named pipe" in result.stdout + result.stderr
+    assert "名前付きパイプ" in result.stdout + result.stderr  # the knowledge base's language: Japanese
     assert "Traceback" not in result.stderr
 
 
@@ -249,7 +249,7 @@ def test_generate_does_not_overwrite_the_projects_own_mkdocs_yml(demo_copy: Path
     before = (demo_copy / "mkdocs.yml").read_bytes()
     result = run("generate", "--out", out)
     assert result.exit_code == 2
-    assert "would overwrite the project's own mkdocs.yml" in result.output
+    assert "mkdocs.yml" in result.output and "上書き" in result.output
     assert (demo_copy / "mkdocs.yml").read_bytes() == before
 
 
@@ -270,7 +270,7 @@ def test_mkdocs_yml_as_a_named_pipe_is_refused(make_kb, tmp_path: Path) -> None:
     make_kb()
     os.mkfifo(tmp_path / "mkdocs.yml")
     result = sopbook("lint", cwd=tmp_path, timeout=60)
-    assert result.returncode == 2 and "named pipe" in result.stderr
+    assert result.returncode == 2 and "名前付きパイプ" in result.stderr
 
 
 # --- pages that would land on one place -------------------------------------------------------------
