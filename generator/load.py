@@ -204,9 +204,8 @@ def load_file(path: Path, display: str | None = None, size: int | None = None, *
     except Refused as refused:
         source = Source(shown)
         reason = refused.reason
-        if refused.code == "file-too-large":
-            if size is not None and size > limit:
-                reason = _("load.file-too-large", size=f"{size / 1024 / 1024:.1f}", limit=f"{limit / 1024 / 1024:g}")
+        if refused.code == "file-too-large" and size is not None and size > limit:
+            reason = _("load.file-too-large", size=f"{size / 1024 / 1024:.1f}", limit=f"{limit / 1024 / 1024:g}")
         source.problems.append(Problem(shown, 1, 1, refused.code, Severity.ERROR, reason))
         return source
     return load_bytes(raw, shown)
