@@ -78,6 +78,9 @@ def main() -> None:
             verdict = "" if target is None else ("ok" if wall < target else "SLOW")
             rows.append((label, f"{size / 1024:,.0f} KB", f"{wall:.2f} s", f"{cpu:.2f} s",
                          "" if target is None else f"< {target:g} s", verdict))
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average while measuring: {load:.1f} on {os.cpu_count()} cores (wall time counts other processes' "
+          f"share of the CPU; CPU time does not)")
     header = ("case", "file", "wall (median)", "CPU (median)", "target", "")
     widths = [max(len(str(row[index])) for row in [header, *rows]) for index in range(len(header))]
     for row in [header, tuple("-" * width for width in widths), *rows]:
