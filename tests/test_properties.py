@@ -205,7 +205,7 @@ ODD_OPTIONS = [
 @pytest.mark.parametrize("plugins", [*(f"plugins:\n{entry}" for entry, _ in ODD_OPTIONS), "plugins: 5\n"],
                          ids=[*(label for _, label in ODD_OPTIONS), "plugins: 5"])
 @pytest.mark.parametrize("command", [["validate"], ["lint"], ["report", "reviews"], ["build"]],
-                         ids=lambda command: " ".join(command))
+                         ids=" ".join)
 def test_odd_mkdocs_options_are_an_error_not_a_traceback(make_kb, monkeypatch: pytest.MonkeyPatch,
                                                          plugins: str, command: list[str]) -> None:
     make_kb()
