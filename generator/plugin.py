@@ -28,7 +28,7 @@ from .changes import head_links
 from .errors import SopbookError
 from .i18n import LANGUAGES, _
 from .preview import PreviewPages, full_rebuild_hint
-from .problems import Severity
+from .problems import Severity, cap_per_file
 from .search import BACKENDS as SEARCH_BACKENDS
 from .search import titles
 from .search.pagefind import PagefindSearch
@@ -114,7 +114,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):
             # the build succeeds instead, with the problems in place of every generated page.
             log.error(error.message)
             return self._problem_pages(files, config, error)
-        _log_problems([*generated.validation_problems, *generated.problems])
+        _log_problems(cap_per_file([*generated.validation_problems, *generated.problems]))
         self._hand_written = {file.src_uri for file in files}
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
