@@ -354,8 +354,7 @@ class Views:
         if procedure.tags:
             # Material's tags plugin prints tag names into the page as HTML, unescaped.
             matter["tags"] = [html.escape(tag) for tag in dict.fromkeys(procedure.tags)]
-        return Safe("
-".join(f"{key}: {_yaml_safe_json(value)}" for key, value in matter.items()))
+        return Safe("\n".join(f"{key}: {_yaml_safe_json(value)}" for key, value in matter.items()))
 
     # other pages ----------------------------------------------------------------------------------
 
