@@ -129,7 +129,8 @@ def _build_with_zensical(config_file: Path, site_dir: Path | None, strict: bool,
 def _echo_skipped(folder: standalone.Folder) -> None:
     for path, refused in folder.skipped:
         # Never copied: a link out of docs/ would publish whatever it points to.
-        click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
+        click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {_('site.not-copied', reason=refused.reason)}",
+                   err=True)
 
 
 class _StderrHandler(logging.StreamHandler):
