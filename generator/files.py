@@ -15,6 +15,8 @@ import os
 import stat
 import time
 
+from .i18n import _
+
 MB = 1024 * 1024
 READ_SECONDS = 10.0
 """A local file of a few megabytes reads in milliseconds; ten seconds means a stuck network drive."""
@@ -37,16 +39,24 @@ def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+WHATS = ("file", "procedure", "registry", "template", "spreadsheet", "wordlist")
+"""The kinds of file ``what`` may name (each a word in the catalogue); anything else is a file name."""
+
+
+def _what(what: str) -> str:
+    return _(f"files.what.{what}") if what in WHATS else what
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("files.kind.folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("files.kind.pipe")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("files.kind.device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("files.kind.socket")
+    return _("files.kind.other")
 
 
 def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None, limit: int,
@@ -54,12 +64,12 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     """The content of the regular file ``path``, at most ``limit`` bytes; raises ``Refused``.
 
     ``root``: the folder the file must stay in once symlinks are resolved (None: the caller named the
-    file itself, e.g. on the command line). ``what`` names the file in messages ("procedure file").
+    file itself, e.g. on the command line). ``what`` names the file in messages: one of ``WHATS``
+    ("procedure": "procedure file" in English, 「手順ファイル」 in Japanese) or a file name.
     """
     if root is not None and not inside(path, root):
         folder = os.path.basename(os.path.realpath(root)) or str(root)
-        raise Refused("outside-link", f"{what} is a symbolic link to a file outside the folder {folder}/; "
-                                      f"sopbook reads only files inside it (copy the file in instead)")
+        raise Refused("outside-link", _("files.outside-link", what=_what(what), folder=folder))
     real = os.path.realpath(path)
     # O_NONBLOCK: opening a named pipe for reading would otherwise wait for a writer, forever.
     # O_NOFOLLOW on the resolved path: a link swapped in since realpath() fails instead of being followed.
@@ -68,12 +78,11 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     try:
         handle = os.open(real, flags)
     except OSError as error:
-        raise Refused("unreadable", f"cannot read {what}: {error.strerror or error}") from None
+        raise Refused("unreadable", _("files.unreadable", what=_what(what), reason=error.strerror or error)) from None
     try:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
-            raise Refused("not-a-file", f"{what} is {_kind(info.st_mode)}, not a regular file; sopbook reads "
-                                        f"only regular files")
+            raise Refused("not-a-file", _("files.not-a-file", what=_what(what), kind=_kind(info.st_mode)))
         if info.st_size > limit:
             raise Refused("file-too-large", _too_large(what, info.st_size, limit))
         deadline = time.monotonic() + timeout
@@ -85,7 +94,8 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
             except BlockingIOError:  # a file system that answers "try again": wait a little, within the deadline
                 chunk = None
             except OSError as error:
-                raise Refused("unreadable", f"cannot read {what}: {error.strerror or error}") from None
+                raise Refused("unreadable", _("files.unreadable", what=_what(what),
+                                              reason=error.strerror or error)) from None
             if chunk == b"":
                 break
             if chunk:
@@ -96,7 +106,7 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
             elif time.monotonic() < deadline:
                 time.sleep(0.01)
             if time.monotonic() > deadline:
-                raise Refused("unreadable", f"cannot read {what}: reading took longer than {timeout:g} s")
+                raise Refused("unreadable", _("files.too-slow", what=_what(what), seconds=f"{timeout:g}"))
         return b"".join(chunks)
     finally:
         os.close(handle)
@@ -110,11 +120,11 @@ def read_text(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw.count(b"\n", 0, error.start) + 1
-        raise Refused("encoding", f"{what} is not valid UTF-8 at line {line}; save it as UTF-8") from None
+        raise Refused("encoding", _("files.not-utf8", what=_what(what), line=line)) from None
 
 
 def _too_large(what: str, size: int, limit: int) -> str:
-    return f"{what} is {_megabytes(size)}; at most {_megabytes(limit)} is read"
+    return _("files.too-large", what=_what(what), size=_megabytes(size), limit=_megabytes(limit))
 
 
 def _megabytes(size: int) -> str:

@@ -29,6 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .files import Refused, read_bytes
+from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, decode, load_text
 from .problems import Problem, Severity
 from .schema import schema
@@ -94,16 +95,16 @@ def format_file(path: Path, shown: str | None = None, root: Path | None = None) 
     """
     shown = shown if shown is not None else str(path)
     kind = path.stem if path.stem in ALL_REGISTRIES else "procedure"
-    limit, what = (MAX_FILE_BYTES, "procedure file") if kind == "procedure" else (MAX_REGISTRY_BYTES, "registry file")
+    limit, what = (MAX_FILE_BYTES, "procedure") if kind == "procedure" else (MAX_REGISTRY_BYTES, "registry")
     try:
         raw = read_bytes(path, root=root, limit=limit, what=what)
     except Refused as refused:
         return Formatted(shown, "", None, [Problem(shown, 1, 1, refused.code, Severity.ERROR,
-                                                   f"{refused.reason}; not formatted")])
+                                                   _("fmt.refused", reason=refused.reason))])
     source = Source(shown)
     original = decode(raw, source)
     if original is None:
-        return Formatted(shown, "", None, [replace(problem, message=f"{problem.message}; not formatted")
+        return Formatted(shown, "", None, [replace(problem, message=_("fmt.refused", reason=problem.message))
                                            for problem in source.problems])
     return format_text(original, shown, kind)
 
@@ -134,7 +135,7 @@ def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
     before = load_text(text, path)
     refused = [problem for problem in before.problems if problem.severity is Severity.ERROR]
     if refused:
-        return Formatted(path, original, None, [replace(problem, message=f"{problem.message}; not formatted")
+        return Formatted(path, original, None, [replace(problem, message=_("fmt.refused", reason=problem.message))
                                                 for problem in refused])
     formatted = _format(text, path, kind)
     if formatted.text is None or formatted.text == text:
@@ -147,7 +148,7 @@ def format_text(original: str, path: str, kind: str = "procedure") -> Formatted:
     if reason is not None:
         line, message = reason
         return Formatted(path, original, None, [Problem(path, line, 1, "fmt-unsafe", Severity.ERROR,
-                                                        f"not formatted: {message}")])
+                                                        _("fmt.not-formatted", reason=message))])
     return replace(formatted, original=original)
 
 
@@ -157,7 +158,7 @@ def _format(text: str, path: str, kind: str) -> Formatted:
         text += "\n"
     # Formatting again must change nothing. One pass reaches that for every real procedure; the loop
     # makes it hold by construction for odd input too (a key that is null, a document of blank lines).
-    for _ in range(3):
+    for _attempt in range(3):
         try:
             data = _load(text)
         except Exception as error:  # noqa: BLE001 - ruamel.yaml raises more than YAMLError on odd input
@@ -247,17 +248,13 @@ def _what_is_lost(before_text: str, before: Any, after_text: str, path: str) -> 
         line = load_text(before_text, path).where(*where)[0] if where else 1
         old_value, new_value = _at(before, where), _at(after.data, where)
         if isinstance(old_value, str) and new_value == old_value + "\n":
-            return line, (f"{label} is a '|' text at the end of the file without a final line break, and "
-                          f"moving it would add one; write '|-' instead of '|' (it keeps the text without "
-                          f"a final line break), then run fmt again")
-        return line, f"formatting would change the value of {label}; edit the file by hand"
+            return line, _("fmt.block-at-end", label=label)
+        return line, _("fmt.value-changed", label=label)
     lost = Counter(_comments(before_text)) - Counter(_comments(after_text))
     if lost:
         comment = next(iter(lost))
         line = next(number for number, text in _numbered_comments(before_text) if text == comment)
-        return line, (f"formatting would drop the comment {comment!r}; move it onto a line of its own above "
-                      f"the key it explains (comments inside [...] or {{...}} lists, or between a key and "
-                      f"its value, cannot be kept)")
+        return line, _("fmt.comment-dropped", comment=comment)
     return None
 
 

@@ -187,7 +187,7 @@ def display_path(path: Path) -> str:
 
 
 def load_file(path: Path, display: str | None = None, size: int | None = None, *,
-              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure file") -> Source:
+              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure") -> Source:
     """Read one file through ``files.read_bytes``. Any failure becomes a problem on the returned source.
 
     ``root``: the knowledge base folder the file must not leave through a symlink. ``size``, when the
@@ -201,11 +201,8 @@ def load_file(path: Path, display: str | None = None, size: int | None = None, *
     except Refused as refused:
         source = Source(shown)
         reason = refused.reason
-        if refused.code == "file-too-large":
-            reason = (f"file is {(size or 0) / 1024 / 1024:.1f} MB; a {what} may be at most "
-                      f"{limit / 1024 / 1024:g} MB (is this an export rather than a {what}?)"
-                      if size is not None and size > limit else
-                      f"{reason} (is this an export rather than a {what}?)")
+        if refused.code == "file-too-large" and size is not None and size > limit:
+            reason = _("load.file-too-large", size=f"{size / 1024 / 1024:.1f}", limit=f"{limit / 1024 / 1024:g}")
         source.problems.append(Problem(shown, 1, 1, refused.code, Severity.ERROR, reason))
         return source
     return load_bytes(raw, shown)
@@ -285,25 +282,25 @@ def decode(raw: bytes, source: Source) -> str | None:
 def wide_encoding(raw: bytes) -> str | None:
     """"UTF-32" or "UTF-16" (with or without a byte order mark) when ``raw`` is in one, else None.
 
-    UTF-32's mark begins with UTF-16's, so it is tested first. Without a mark, text in the first 256
-    code points (YAML keys, digits, punctuation) puts a NUL in every second (UTF-16) or three of
-    every four bytes (UTF-32), at the same places; a binary file scatters them.
+    UTF-32's mark begins with UTF-16's, so it is tested first. Without a mark: UTF-32 puts two NUL
+    bytes in the same half of nearly every four (all of Japanese lies below U+10000); UTF-16 puts a
+    NUL in every ASCII character (tabs, digits, line ends), always on the same side of its pair. A
+    binary file scatters its NULs over both sides.
     """
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return "UTF-32"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "UTF-16"
     sample = raw[:4096]
-    if len(sample) < 4 or b"\x00" not in sample:
+    if b"\x00" not in sample:
         return None
-    for width, name in ((4, "UTF-32"), (2, "UTF-16")):
-        usable = len(sample) - len(sample) % width
-        units = [sample[index:index + width] for index in range(0, usable, width)]
-        for zeros in ((slice(0, width - 1), slice(width - 1, width)),  # big-endian: NULs first
-                      (slice(1, width), slice(0, 1))):  # little-endian: NULs last
-            padded = sum(1 for unit in units if not unit[zeros[0]].strip(b"\x00") and unit[zeros[1]] != b"\x00")
-            if padded >= 0.6 * len(units):
-                return f"{name} without a byte order mark"
+    units = [sample[index:index + 4] for index in range(0, len(sample) - len(sample) % 4, 4)]
+    if units and (sum(unit[2:] == b"\x00\x00" != unit[:2] for unit in units) >= 0.9 * len(units)
+                  or sum(unit[:2] == b"\x00\x00" != unit[2:] for unit in units) >= 0.9 * len(units)):
+        return "UTF-32 without a byte order mark"
+    sides = {index % 2 for index, byte in enumerate(sample) if byte == 0}
+    if len(sides) == 1 and sample.count(b"\x00") >= 4 and len(sample) % 2 == 0:
+        return "UTF-16 without a byte order mark"
     return None
 
 
@@ -521,13 +518,10 @@ class _Builder:
 def _key_message(value: Any, text: str) -> str:
     quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(value, bool):
-        return (f"key {text!r} is read as {str(value).lower()}, not as text (YAML reads yes, no, on "
-                f"and off as true/false); quote it: {quoted}")
+        return _("load.key-boolean", key=text, value=str(value).lower(), quoted=quoted)
     if value is None:
-        if not text:
-            return "a key is empty; write a word before the ':'"
-        return f"key {text!r} is read as empty (null), not as text; quote it: {quoted}"
-    return f"key {text} is read as a number, not as text; quote it: {quoted}"
+        return _("load.key-null", key=text, quoted=quoted) if text else _("load.key-empty")
+    return _("load.key-number", key=text, quoted=quoted)
 
 
 def walk_yaml_files(root: Path) -> Iterator[Path]:

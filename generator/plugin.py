@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from .errors import ConfigError, SopbookError
 from .i18n import _
 from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator, parse_options
 from .preview import PreviewPages, full_rebuild_hint
-from .problems import Severity
+from .problems import Severity, cap_per_file
 from .search import titles
 from .search.pagefind import PagefindSearch
 from .speed import collector_paused
@@ -76,6 +77,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self._hinted = False
         self._lightbox_pages: set[str] = set()
         """Generated pages whose glightbox switch sopbook manages (see ``on_page_markdown``)."""
+        self._served: set[str] = set()
+        """Paths of the generated pages of the last build that succeeded (serve only)."""
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
         self._hand_written: set[str] = set()
@@ -122,12 +125,22 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
                 generated = site.generate(self.options)
         except SopbookError as error:
             self.stopped_by = error
-            raise PluginError(error.message) from None
-        _log_problems([*generated.validation_problems, *generated.problems])
+            if self.command != "serve":
+                raise PluginError(error.message) from None
+            # mkdocs serve answers no request while a build fails ("the server will appear stuck"):
+            # the build succeeds instead, with the problems in place of every generated page.
+            log.error(error.message)
+            return self._problem_pages(files, config, error)
+        _log_problems(cap_per_file([*generated.validation_problems, *generated.problems]))
         self._hand_written = {file.src_uri for file in files}
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
             self.preview = PreviewPages()
+        if self.command == "serve":
+            current = {page.path for page in generated.pages}
+            if self.dirty:
+                self._remove_deleted_pages(config, current)
+            self._served = current
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"sopbook: {page.path} is written by hand in {docs_dir.name}/; not generating it")
@@ -224,6 +237,28 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.pagefind.configure(config)
         else:
             self.pagefind = None
+
+    def _problem_pages(self, files: Files, config: Any, error: SopbookError) -> Files:
+        """The problems page at the home page and at every page the site had, so the page in the browser
+        shows them when it reloads; hand-written pages stay as they are."""
+        markdown = site.problems_page(error, dict(self.config), self.root)
+        for path in sorted({site.HOME, *self._served}):
+            if files.get_file_from_path(path) is None:
+                files.append(File.generated(config, path, content=markdown))
+        if self.preview is not None:
+            self.preview.forget()  # after the fix, every page is written again over its problems page
+        return files
+
+    def _remove_deleted_pages(self, config: Any, current: set[str]) -> None:
+        """``--dirty`` writes into the site of the previous build: a page no longer generated (its
+        procedure deleted or renamed) must be taken out of it, or it is served on."""
+        for path in self._served - current:
+            gone = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+            for target in (Path(gone.abs_dest_path), self.preview.folder / path if self.preview else None):
+                if target is not None and target.is_file():
+                    target.unlink()
+                    with contextlib.suppress(OSError):
+                        target.parent.rmdir()  # only when it was the page's own folder
 
     def on_shutdown(self) -> None:
         if self.preview is not None:

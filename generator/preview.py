@@ -57,5 +57,9 @@ class PreviewPages:
             self._digests[path] = digest
         return File.generated(config, path, abs_src_path=str(target))
 
+    def forget(self) -> None:
+        """Write every page again on the next build, changed or not (its site page was overwritten)."""
+        self._digests.clear()
+
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

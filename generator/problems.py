@@ -76,8 +76,9 @@ class Omitted(Problem):
 
 
 def omitted(path: str, line: int, count: int, severity: Severity = Severity.ERROR) -> Omitted:
-    return Omitted(path, line, 1, "too-many-problems", severity,
-                   f"… and {count:,} more problem(s) in this file, not shown; fix the ones above and run again",
+    from .i18n import _  # here, not at the top: i18n's own errors import this module's neighbours
+
+    return Omitted(path, line, 1, "too-many-problems", severity, _("problems.omitted", count=f"{count:,}"),
                    None, count)
 
 

@@ -14,7 +14,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
 
-from . import __version__
+from . import __version__, paths
 from .errors import UsageError
 from .i18n import DEFAULT, _, active
 from .schema import KINDS, id_pattern, schema
@@ -204,6 +204,11 @@ def new_procedure(sop_dir: Path, procedure_id: str, title: str, department: str,
     folder_name = _UNSAFE_IN_NAME.sub("-", department.strip()).strip("-.")
     if not folder_name:
         raise UsageError(_("new.bad-department", department=department))
+    for option, name in (("--department", department), ("--category", category)):
+        # The name becomes a folder here and in the site: one over 255 bytes fails with Errno 36.
+        if name and paths.too_long(paths.segment(name)) is not None:
+            raise UsageError(_("new.name-too-long", option=option, size=len(name.encode("utf-8")),
+                               limit=paths.MAX_NAME_BYTES - paths.LONGEST_SUFFIX))
     backups = [backup for backup in dict.fromkeys(backups or []) if backup != owner]
     for person in [owner, *backups]:
         _check_person(sop_dir, person, "--owner" if person == owner else "--backup")
@@ -240,7 +245,7 @@ def _check_person(sop_dir: Path, owner: str, option: str) -> None:
     people_file = registry_path(sop_dir, "people")
     if people_file is None:
         raise UsageError(_("new.no-people", sop_dir=sop_dir))
-    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry file").data
+    people = load_file(people_file, root=sop_dir, limit=MAX_REGISTRY_BYTES, what="registry").data
     if not isinstance(people, dict):
         raise UsageError(_("new.unreadable-people", path=people_file))
     if owner not in people:

@@ -26,10 +26,11 @@ from .errors import InvalidKnowledgeBase, SopbookError
 from .files import Refused, read_text
 from .history import Repository
 from .i18n import Language, _, activate
+from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, add_months, load_knowledge_base
 from .options import CONFIG_BYTES, Options, parse_options, plugin_entries
-from .problems import Problem
+from .problems import Problem, Severity
 from .render import (
     HOME,
     PEOPLE_INDEX,
@@ -43,7 +44,7 @@ from .render import (
     media_files,
     procedure_path,
 )
-from .render.environment import template_errors
+from .render.environment import environment, template_errors
 from .render.pages import with_title
 from .reports import site as reports_site
 from .reports import trend as trend_report
@@ -169,6 +170,29 @@ def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> li
     except SopbookError:  # a shallow clone, a broken object: the site is still worth building
         return []
     return found
+
+
+def problems_page(error: SopbookError, options: Mapping[str, Any], root: Path) -> str:
+    """The page ``sopbook serve`` shows in place of the site while the knowledge base has errors:
+    each problem as ``validate`` prints it (file:line: severity code: message)."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        lines = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
+    else:
+        lines = [line for line in error.message.splitlines() if line.strip()]
+    lang = language_for(options.get("language"))
+    templates_dir = Path(str(options.get("templates_dir") or "templates"))
+    if not templates_dir.is_absolute():
+        templates_dir = root / templates_dir
+    try:
+        with template_errors():
+            env = environment(templates_dir)
+            env.globals.update(t=lang.label, language=lang.code)
+            return env.get_template("problems.md.j2").render(problems=lines)
+    except SopbookError:  # the broken template may be the problem itself: the built-in one shows it
+        env = environment(None)
+        env.globals.update(t=lang.label, language=lang.code)
+        return env.get_template("problems.md.j2").render(problems=lines)
 
 
 # --- navigation ---------------------------------------------------------------------------------
@@ -318,20 +342,92 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
 
 
 class StagedSite:
-    """A build folder beside ``site_dir`` that replaces it only when the build succeeded."""
+    """A build folder beside ``site_dir`` that replaces it only when the build succeeded.
+
+    The swap leaves a whole site in place at every moment: where the system can exchange two folders
+    in one step (Linux ``renameat2(RENAME_EXCHANGE)``, macOS ``renamex_np(RENAME_SWAP)``) it does; else
+    two renames, and a build killed between them leaves ``.site.old-<pid>``, which the next build puts
+    back. A build killed outright leaves ``.site.building-<pid>``: the next build removes it.
+    """
 
     def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
         self.path = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+        recover_interrupted(site_dir)
         shutil.rmtree(self.path, ignore_errors=True)
 
     def commit(self) -> None:
-        """Swap the built folder into place (two renames; the old site is removed afterwards)."""
-        old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
-        if self.site_dir.exists():
+        """Put the built folder in the site's place; the old site is removed afterwards."""
+        if os.path.lexists(self.site_dir):
+            if exchange(self.path, self.site_dir):
+                shutil.rmtree(self.path, ignore_errors=True)  # now the old site
+                return
+            old = self.site_dir.parent / f".{self.site_dir.name}.old-{os.getpid()}"
             os.replace(self.site_dir, old)
-        os.replace(self.path, self.site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+            os.replace(self.path, self.site_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self.path, self.site_dir)
 
     def abandon(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: not ours to judge
+    return True
+
+
+def recover_interrupted(site_dir: Path) -> None:
+    """Clean up after builds that were killed: their staging folders go, a swapped-out site comes back."""
+    prefix = f".{site_dir.name}."
+    try:
+        names = os.listdir(site_dir.parent)
+    except OSError:
+        return
+    for name in sorted(names):
+        stage, _, pid = name.removeprefix(prefix).rpartition("-")
+        if not name.startswith(prefix) or stage not in ("building", "old") or not pid.isdigit():
+            continue
+        if _alive(int(pid)):
+            continue  # a build running now, in another process
+        leftover = site_dir.parent / name
+        if stage == "old" and not os.path.lexists(site_dir):
+            os.replace(leftover, site_dir)  # killed between the two renames: the old site is the site
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step, so that neither is ever missing; False where the system cannot."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") if sys.platform != "linux" else None, use_errno=True)
+    except OSError:
+        return False
+    source, target = os.fsencode(first), os.fsencode(second)
+    if sys.platform == "linux":
+        renameat2 = getattr(libc, "renameat2", None)  # glibc 2.28 and later
+        if renameat2 is None:
+            return False
+        at_fdcwd, rename_exchange = -100, 2
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        return bool(renameat2(at_fdcwd, source, at_fdcwd, target, rename_exchange) == 0)
+    if sys.platform == "darwin":
+        renamex_np = getattr(libc, "renamex_np", None)
+        if renamex_np is None:
+            return False
+        rename_swap = 2
+        renamex_np.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        return bool(renamex_np(source, target, rename_swap) == 0)
+    return False

@@ -85,7 +85,7 @@ def read_wordlist(path: Path) -> list[str]:
     if not os.path.lexists(path):
         return []
     try:
-        text = read_text(path, root=path.parent, limit=MAX_FILE_BYTES, what="word list")
+        text = read_text(path, root=path.parent, limit=MAX_FILE_BYTES, what="wordlist")
     except Refused as refused:
         raise SopbookError(f"{display_path(path)}:1:1: {refused.reason}") from None
     words = []

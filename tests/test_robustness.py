@@ -43,7 +43,7 @@ def test_a_named_pipe_is_refused_not_waited_on(make_kb, tmp_path: Path, command:
     result = sopbook(*command, cwd=tmp_path, timeout=60)
     assert result.returncode == 1, result.stderr
     assert "sop/総務部/pipe.yaml:1:1: error not-a-file" in result.stdout + result.stderr
-    assert "named pipe" in result.stdout + result.stderr
+    assert "名前付きパイプ" in result.stdout + result.stderr  # the knowledge base's language: Japanese
     assert "Traceback" not in result.stderr
 
 
@@ -249,7 +249,7 @@ def test_generate_does_not_overwrite_the_projects_own_mkdocs_yml(demo_copy: Path
     before = (demo_copy / "mkdocs.yml").read_bytes()
     result = run("generate", "--out", out)
     assert result.exit_code == 2
-    assert "would overwrite the project's own mkdocs.yml" in result.output
+    assert "mkdocs.yml" in result.output and "上書き" in result.output
     assert (demo_copy / "mkdocs.yml").read_bytes() == before
 
 
@@ -270,4 +270,253 @@ def test_mkdocs_yml_as_a_named_pipe_is_refused(make_kb, tmp_path: Path) -> None:
     make_kb()
     os.mkfifo(tmp_path / "mkdocs.yml")
     result = sopbook("lint", cwd=tmp_path, timeout=60)
-    assert result.returncode == 2 and "named pipe" in result.stderr
+    assert result.returncode == 2 and "名前付きパイプ" in result.stderr
+
+
+# --- pages that would land on one place -------------------------------------------------------------
+
+def _procedure(procedure_id: str, department: str = "総務部", category: str | None = None) -> str:
+    text = PROCEDURE.replace("id: GA-001", f"id: {procedure_id}").replace("department: 総務部",
+                                                                          f'department: "{department}"')
+    return text.replace("category: 契約\n", f'category: "{category}"\n' if category else "")
+
+
+def _collisions(make_kb, procedures: dict[str, str], **registries: str) -> list[str]:
+    sop = make_kb(procedures, **registries)
+    return [str(problem) for problem in validate(sop).problems if problem.code == "page-collision"]
+
+
+def test_ids_that_differ_only_in_case_collide(make_kb) -> None:
+    found = _collisions(make_kb, {"a/GA-001.yaml": _procedure("GA-001"), "a/ga-001.yaml": _procedure("ga-001")})
+    assert len(found) == 1
+    assert "sop/a/ga-001.yaml:1:5: error page-collision: procedure 'ga-001' and procedure 'GA-001' " \
+           "(sop/a/GA-001.yaml:1:5)" in found[0]
+
+
+def test_departments_that_become_one_folder_collide(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "営業/東京"),
+                                  "a/y.yaml": _procedure("GA-002", "営業-東京")})
+    assert len(found) == 1 and "department '営業-東京' and department '営業/東京'" in found[0]
+
+
+def test_a_category_named_like_a_procedure_of_its_department_collides(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "総務部"),
+                                  "a/y.yaml": _procedure("GA-002", "総務部", "GA-001")})
+    assert len(found) == 1 and "category 'GA-001'" in found[0] and "procedure 'GA-001'" in found[0]
+
+
+def test_index_ids(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("index"), "a/y.yaml": _procedure("index-procedure")},
+                        people="index:\n  name: 目次\ntanaka:\n  name: 田中\nsuzuki:\n  name: 鈴木\n",
+                        tools="index:\n  name: 目次\n")
+    assert len(found) == 3, found
+    assert any("person id 'index' would be the page people/index.md, which is the people listing" in f
+               for f in found)
+    assert any("tool id 'index'" in f for f in found)
+    assert any("procedure 'index-procedure' and procedure 'index'" in f or
+               "procedure 'index' and procedure 'index-procedure'" in f for f in found)
+
+
+def test_a_department_too_long_for_a_file_name(make_kb) -> None:
+    found = _collisions(make_kb, {"a/x.yaml": _procedure("GA-001", "総" * 86)})
+    assert len(found) == 1 and "a name may be at most 250 bytes" in found[0]
+    assert found[0].startswith("sop/a/x.yaml:4:")
+
+
+def test_new_refuses_a_department_too_long_for_a_folder(make_kb) -> None:
+    make_kb()
+    result = run("new", "GA-050", "--title", "長い部署", "--department", "総" * 86, "--owner", "tanaka")
+    assert result.exit_code == 2 and "--department is 258 bytes long" in result.output
+
+
+# --- interrupted builds -----------------------------------------------------------------------------
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next_build(tmp_path: Path) -> None:
+    from generator.site import StagedSite
+
+    stale = tmp_path / f".site.building-{_dead_pid()}"
+    (stale / "sub").mkdir(parents=True)
+    running = tmp_path / f".site.building-{os.getppid()}"  # a live process: left alone
+    running.mkdir()
+    StagedSite(tmp_path / "site").abandon()
+    assert not stale.exists() and running.exists()
+
+
+def test_a_kill_between_the_two_renames_leaves_the_old_site_for_the_next_build(tmp_path: Path) -> None:
+    from generator.site import StagedSite
+
+    old = tmp_path / f".site.old-{_dead_pid()}"
+    old.mkdir()
+    (old / "index.html").write_text("old site", encoding="utf-8")
+    StagedSite(tmp_path / "site").abandon()
+    assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old site"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_swap_is_one_step_where_the_system_can(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an exchange available, commit never renames the site away (a kill could strike in between)."""
+    import generator.site as site_module
+
+    site_dir = tmp_path / "site"
+    site_dir.mkdir()
+    (site_dir / "index.html").write_text("old", encoding="utf-8")
+    staged = site_module.StagedSite(site_dir)
+    staged.path.mkdir()
+    (staged.path / "index.html").write_text("new", encoding="utf-8")
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("the site was renamed away instead of exchanged")
+
+    monkeypatch.setattr(site_module.os, "replace", no_rename)
+    staged.commit()
+    assert (site_dir / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]
+
+
+# --- serve while the knowledge base has errors ------------------------------------------------------
+
+@pytest.mark.parametrize("flags", [["--no-dirty"], ["--dirty"]], ids=["serve", "serve-dirty"])
+def test_serve_shows_the_problems_and_recovers(make_kb, tmp_path: Path, flags: list[str]) -> None:
+    """An edit that breaks the knowledge base shows its problems (file:line, as validate prints them) at
+    the page in the browser; the next save brings the site back. With --dirty a deleted procedure's
+    page goes away."""
+    import socket
+    import time
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from tests.test_site import site_kb
+
+    root = site_kb(make_kb)
+    make_kb.write("総務部/GA-002.yaml", _procedure("GA-002").replace("電子契約の締結", "名刺の発注"))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([str(Path(sys.executable).parent / "sopbook"), "serve", "-a", f"127.0.0.1:{port}",
+                               *flags], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/procedures/{urllib.parse.quote('総務部/契約')}"
+
+    def fetch(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the local test server
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, ""
+        except OSError:
+            return 0, ""
+
+    def wait_for(url: str, check) -> bool:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if check(*fetch(url)):
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for(f"{base}/GA-001/", lambda status, text: "電子契約の締結" in text), "not served"
+        make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("owner: tanaka", "owner: tanaka2"))
+        assert wait_for(f"{base}/GA-001/", lambda status, text: status == 200 and "unknown-person" in text
+                        and "sop/総務部/GA-001.yaml:8:8" in text), "the problems were not shown"
+        assert wait_for(f"http://127.0.0.1:{port}/", lambda status, text: "unknown-person" in text)
+        make_kb.write("総務部/GA-001.yaml", PROCEDURE.replace("title: 電子契約の締結", "title: 直した手順"))
+        assert wait_for(f"{base}/GA-001/", lambda status, text: "直した手順" in text), "did not recover"
+        if "--dirty" in flags:
+            (root / "sop" / "総務部" / "GA-002.yaml").unlink()
+            assert wait_for(f"{base}/GA-002/", lambda status, text: status == 404), "a deleted page is still served"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# --- small ones -------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not __import__("shutil").which("git"), reason="git is not installed")
+def test_the_changed_since_hint_quotes_the_ref(make_kb) -> None:
+    make_kb()
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "start"]):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], check=True,
+                       capture_output=True)
+    result = run("lint", "--changed-since", "x; touch pwned")
+    assert result.exit_code == 2
+    assert "git fetch origin 'x; touch pwned'" in result.output
+    result = run("lint", "--changed-since", "--output=/tmp/x")
+    assert result.exit_code == 2 and "starts with '-'" in result.output
+
+
+def test_a_tag_with_a_control_character_keeps_the_front_matter(make_kb, tmp_path: Path) -> None:
+    from mkdocs.utils.meta import get_data
+
+    from tests.test_site import site_kb
+
+    site_kb(make_kb, procedures={
+        "総務部/GA-001.yaml": PROCEDURE + 'tags: ["契約\\x7f", "電子\\u0085化", "x\\x9fy", "改\\u2028行"]\n'})
+    result = run("generate", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    page = next((tmp_path / "out" / "docs" / "procedures").rglob("GA-001.md"))
+    markdown, meta = get_data(page.read_text(encoding="utf-8"))
+    assert meta.get("tags") == ["契約\x7f", "電子\x85化", "x\x9fy", "改\u2028行"]
+    assert markdown.lstrip().startswith("#")
+
+
+# --- import -----------------------------------------------------------------------------------------
+
+HEADER = "業務名,部署,担当者,月間工数\n"
+
+
+def _import(make_kb, tmp_path: Path, content: bytes, name: str = "tasks.csv"):
+    make_kb()
+    sheet = tmp_path / name
+    sheet.write_bytes(content)
+    return run("import", str(sheet))
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e309", "-inf"])
+def test_import_refuses_hours_that_are_not_numbers(make_kb, tmp_path: Path, hours: str) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,{hours}\n".encode())
+    assert result.exit_code == 1 and "is not a number of hours" in result.output
+    assert ".nan" not in (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+
+
+def test_import_merges_repeated_rows(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,3\n防災備蓄,総務部,鈴木 一郎,3\n".encode())
+    assert result.exit_code == 0, result.output
+    inventory = load_text((tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8"), "i").data
+    tasks = [entry for entry in inventory.values() if entry["title"] == "防災備蓄"]
+    assert len(tasks) == 1 and tasks[0]["performers"] == ["tanaka", "suzuki"]
+    assert "1 repeated row(s) merged" in result.output
+
+
+def test_import_reports_repeated_rows_that_disagree(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f"{HEADER}防災備蓄,総務部,田中 花子,3\n防災備蓄,総務部,鈴木 一郎,5\n".encode())
+    assert result.exit_code == 1 and "is also at row 2" in result.output
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_import_reads_excel_unicode_text(make_kb, tmp_path: Path, encoding: str) -> None:
+    text = "業務名\t部署\t担当者\t月間工数\r\n防災備蓄\t総務部\t田中 花子\t3\r\n"
+    result = _import(make_kb, tmp_path, text.encode(encoding), name="tasks.txt")
+    assert result.exit_code == 0, result.output
+    assert "防災備蓄" in (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+
+
+def test_import_reads_a_cell_longer_than_csvs_default_limit(make_kb, tmp_path: Path) -> None:
+    result = _import(make_kb, tmp_path, f'{HEADER}"{"長" * 140_000}",総務部,田中 花子,3\n'.encode())
+    assert result.exit_code == 0, result.output
+
+
+def test_import_of_many_rows_appends_and_validates(make_kb, tmp_path: Path) -> None:
+    rows = "".join(f"業務{number},総務部,田中 花子,{number % 9}\n" for number in range(3000))
+    result = _import(make_kb, tmp_path, f"{HEADER}{rows}".encode())
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+    assert text.startswith("GA-001:")  # the existing entries, as they were
+    assert "performers: [tanaka]" in text
+    assert run("validate").exit_code == 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -49,8 +50,11 @@ def changed_files(sop_dir: Path, ref: str) -> set[str]:
     if top.returncode != 0:
         raise UsageError(_("lint.not-a-repository", folder=sop_dir))
     root = Path(os.fsdecode(top.stdout.strip())).resolve()
+    if ref.startswith("-"):  # git would read it as an option ("--output=...")
+        raise UsageError(_("lint.ref-option", ref=ref))
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root).returncode != 0:
-        raise UsageError(_("lint.unknown-ref", ref=ref, root=root))
+        # The suggested command is pasted into a shell as it is: the ref goes in quoted.
+        raise UsageError(_("lint.unknown-ref", ref=ref, root=root, quoted=shlex.quote(ref)))
     diff = _git(["diff", "--name-only", "-z", ref, "--"], root)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z"], root)
     if diff.returncode != 0:

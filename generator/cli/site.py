@@ -130,7 +130,8 @@ def _build_with_zensical(config_file: Path | None, site_dir: Path | None, strict
 def _echo_skipped(folder: standalone.Folder) -> None:
     for path, refused in folder.skipped:
         # Never copied: a link out of docs/ would publish whatever it points to.
-        click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {refused.reason}; not copied", err=True)
+        click.echo(f"{display_path(path)}:1:1: warning {refused.code}: {_('site.not-copied', reason=refused.reason)}",
+                   err=True)
 
 
 class _StderrHandler(logging.StreamHandler):
@@ -215,11 +216,9 @@ def _refuse_to_overwrite_the_project(config_file: Path | None, docs_dir: Path, o
     """``generate --out .`` would replace the project's own mkdocs.yml and write pages into its docs/."""
     target = out_dir.resolve()
     if config_file is not None and (target / "mkdocs.yml").resolve() == config_file.resolve():
-        raise UsageError(f"--out {out_dir} would overwrite the project's own {display_path(config_file)}; "
-                         f"write to another folder, e.g. --out build/markdown")
+        raise UsageError(_("site.out-is-project", out=out_dir, file=display_path(config_file)))
     if (target / "docs").resolve() == docs_dir.resolve():
-        raise UsageError(f"--out {out_dir} would write the generated pages into the project's own "
-                         f"{display_path(docs_dir)}/; write to another folder, e.g. --out build/markdown")
+        raise UsageError(_("site.out-is-docs", out=out_dir, folder=display_path(docs_dir)))
 
 
 COMMANDS = [build, serve, generate]

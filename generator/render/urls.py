@@ -1,27 +1,37 @@
-"""Where each page lives: the URL layout of the generated site, and relative links between pages."""
+"""Where each page lives: the URL layout of the generated site, and relative links between pages.
+
+The page paths themselves are made in ``generator.paths``, which validation also uses to check them for
+collisions and length before anything is rendered.
+"""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from urllib.parse import quote
 
-from .. import media
+from .. import media, paths
 from ..assets import StaticFile
 from ..model import KnowledgeBase, Procedure
+from ..paths import (
+    HOME,
+    PEOPLE_INDEX,
+    PROCEDURES_INDEX,
+    TAGS_INDEX,
+    TOOLS_INDEX,
+    category_folder,
+    department_folder,
+    person_path,
+    segment,
+    tool_path,
+)
 
-_UNSAFE_IN_PATH = re.compile(r"[\s/\\?#%\"'<>|*:()\[\]{}]+")
-
-
-def segment(name: str) -> str:
-    """A folder name for a department or category: readable (Japanese stays), safe in a URL and a link."""
-    cleaned = _UNSAFE_IN_PATH.sub("-", name.strip()).strip("-.")
-    return cleaned or "-"
+__all__ = ["HOME", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX", "category_folder",
+           "department_folder", "link_target", "media_files", "media_link", "person_path", "procedure_path",
+           "relative", "segment", "tool_path"]
 
 
 def procedure_path(procedure: Procedure) -> str:
     """``procedures/総務部/契約/GA-001.md``: grouped as the navigation is, named by the stable id."""
-    name = procedure.id if procedure.id.lower() != "index" else f"{procedure.id}-procedure"
-    return f"{category_folder(procedure.department, procedure.category)}/{name}.md"
+    return paths.procedure_path(procedure.id, procedure.department, procedure.category)
 
 
 def media_link(procedure: Procedure, file: str, sop_dir: Path) -> str:
@@ -46,27 +56,6 @@ def media_files(kb: KnowledgeBase) -> list[StaticFile]:
 def link_target(path: str) -> str:
     """A relative path as a Markdown link target: spaces and brackets would end the link."""
     return quote(path, safe="/")
-
-
-def department_folder(department: str) -> str:
-    return f"procedures/{segment(department)}"
-
-
-def category_folder(department: str, category: str | None) -> str:
-    folder = department_folder(department)
-    return f"{folder}/{segment(category)}" if category else folder
-
-
-def person_path(person_id: str) -> str:
-    return f"people/{person_id}.md"
-
-
-def tool_path(tool_id: str) -> str:
-    return f"tools/{tool_id}.md"
-
-
-HOME, PROCEDURES_INDEX, PEOPLE_INDEX, TOOLS_INDEX, TAGS_INDEX = (
-    "index.md", "procedures/index.md", "people/index.md", "tools/index.md", "tags.md")
 
 
 def relative(from_page: str, to_page: str) -> str:

@@ -143,6 +143,17 @@ class Index:
                 self.tags[tag].append(procedure)
 
 
+_NOT_YAML_TEXT = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters JSON writes as they are but YAML does not read inside a line: DEL, the C1 controls (with NEL,
+a line break to YAML), and the line and paragraph separators U+2028 and U+2029."""
+
+
+def _yaml_safe_json(value: Any) -> str:
+    """JSON that YAML reads back as the same value: a tag with a DEL or a C1 character would otherwise end
+    the front matter early (tags lost, the rest shown as a heading)."""
+    return _NOT_YAML_TEXT.sub(lambda match: f"\\u{ord(match.group(0)):04x}", json.dumps(value, ensure_ascii=False))
+
+
 class Views:
     """Links and views for the pages of one knowledge base, with the index they need computed once."""
 
@@ -343,7 +354,7 @@ class Views:
         if procedure.tags:
             # Material's tags plugin prints tag names into the page as HTML, unescaped.
             matter["tags"] = [html.escape(tag) for tag in dict.fromkeys(procedure.tags)]
-        return Safe("\n".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in matter.items()))
+        return Safe("\n".join(f"{key}: {_yaml_safe_json(value)}" for key, value in matter.items()))
 
     # other pages ----------------------------------------------------------------------------------
 
