@@ -254,8 +254,8 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
     if validator == "oneOf" and isinstance(instance, dict) and path and "attachments" in path:
         both = "file" in instance and "url" in instance
         yield source.problem("missing-key" if not both else "invalid-value",
-                             f"{where} has both 'file' and 'url'; give one of them" if both
-                             else f"{where} needs 'file' (a form beside this YAML file) or 'url' (a link)",
+                             _("schema.attachment-both", where=where) if both
+                             else _("schema.attachment-none", where=where),
                              *path)
         return
     if validator in ("minimum", "maximum"):
