@@ -143,8 +143,7 @@ approvals:
                                                                     ("en", "(has left)", " (", ")")])
 def test_people_who_left_are_marked_wherever_a_procedure_names_them(make_kb: KnowledgeBaseFactory, language: str,
                                                                     mark: str, opening: str, closing: str) -> None:
-    make_kb.write("roles.yaml", "crew:\n  name: 車両係\n  members: [suzuki, yamada]\n")
-    sop = make_kb({"総務部/GA-001.yaml": DEPARTED}, roles=None)
+    sop = make_kb({"総務部/GA-001.yaml": DEPARTED}, roles="crew:\n  name: 車両係\n  members: [suzuki, yamada]\n")
     kb, validation = load_knowledge_base(sop)
     assert validation.ok, [str(problem) for problem in validation.problems]
     page = {p.path: p for p in render_pages(kb, {"language": language}, today=TODAY)}
