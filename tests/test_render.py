@@ -146,7 +146,7 @@ def test_people_who_left_are_marked_wherever_a_procedure_names_them(make_kb: Kno
     sop = make_kb({"総務部/GA-001.yaml": DEPARTED}, roles="crew:\n  name: 車両係\n  members: [suzuki, yamada]\n")
     kb, validation = load_knowledge_base(sop)
     assert validation.ok, [str(problem) for problem in validation.problems]
-    page = {p.path: p for p in render_pages(kb, {"language": language}, today=TODAY)}
+    page = {p.path: p for p in render_pages(kb, parse_options({"language": language}), today=TODAY)}
     markdown = next(p.markdown for p in page.values() if p.kind == "procedure")
     yamada = "[山田 太郎](../../people/yamada.md)"
     # Owner, backup, role member (with the language's brackets), approver in the table and in the flow.
