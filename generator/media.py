@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from .i18n import _
 from .load import Source, display_path
 from .problems import Problem, Severity
 
@@ -88,33 +89,28 @@ def _findings(reference: MediaReference, sop_dir: Path, max_mb: float) -> Iterat
     suffix = PurePosixPath(file).suffix.lower()
     if not inside(target, sop_dir):
         folder = display_path(sop_dir)
-        yield ("media-outside", f"{file!r} is outside the knowledge base folder {folder}/; put the file under "
-                                f"{folder}/ (e.g. beside this YAML file)", error)
+        yield ("media-outside", _("media.outside", file=file, folder=folder), error)
         return
     if reference.kind == "image" and suffix not in IMAGE_SUFFIXES:
-        yield ("invalid-value", f"{file!r} is not an image this site shows; use "
-                                f"{', '.join(s.lstrip('.') for s in IMAGE_SUFFIXES)}", error)
+        yield ("invalid-value", _("media.not-an-image", file=file,
+                                  suffixes=", ".join(s.lstrip(".") for s in IMAGE_SUFFIXES)), error)
         return
     if reference.kind == "attachment" and suffix in REFUSED_ATTACHMENT_SUFFIXES:
-        yield ("invalid-value", f"{file!r}: a {suffix} file would run or become a page inside the site; attach "
-                                f"it as a PDF or an office file, or link to it with url:", error)
+        yield ("invalid-value", _("media.refused-attachment", file=file, suffix=suffix), error)
         return
     try:
         size = target.stat().st_size if target.is_file() else None
     except OSError:
         size = None
     if size is None:
-        hint = " (it is a folder, not a file)" if target.is_dir() else ""
-        yield ("missing-file", f"{file!r} not found: no file {target}{hint}; the path is relative to this YAML "
-                               f"file", error)
+        hint = _("media.is-folder") if target.is_dir() else ""
+        yield ("missing-file", _("media.missing", file=file, target=target, hint=hint), error)
         return
     if size > max_mb * 1024 * 1024:
-        yield ("large-file", f"{file!r} is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit: make it "
-                             f"smaller (a screenshot as PNG or WebP, cropped) or raise media_max_mb in mkdocs.yml",
+        yield ("large-file", _("media.large", file=file, size=f"{size / 1024 / 1024:.1f}", limit=f"{max_mb:g}"),
                Severity.WARNING)
     if suffix == ".svg" and _SVG_ACTIVE.search(_head(target)):
-        yield ("unsafe-svg", f"{file!r} contains script or event handlers, which would run on the site; export "
-                             f"it again as a plain SVG, or as PNG", error)
+        yield ("unsafe-svg", _("media.unsafe-svg", file=file), error)
 
 
 def _head(path: Path, limit: int = 4 * 1024 * 1024) -> bytes:

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import __version__, paths
 from .errors import UsageError
 from .i18n import DEFAULT, _, active
-from .schema import KINDS, id_pattern, schema
+from .schema import KINDS, for_editors, id_pattern
 from .validate import ALL_REGISTRIES, registry_path
 
 SCHEMA_DIR = "schema"
@@ -126,7 +126,8 @@ def write_schemas(root: Path) -> list[Path]:
     paths = []
     for kind in KINDS:
         path = folder / f"{kind}.schema.json"
-        path.write_text(json.dumps(schema(kind), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(for_editors(kind, active()), ensure_ascii=False, indent=2) + "\n",
+                        encoding="utf-8")
         paths.append(path)
     return paths
 

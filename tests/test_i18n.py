@@ -41,7 +41,8 @@ def test_every_message_has_a_translation_in_every_language() -> None:
     for code, messages in catalogues.items():
         # English is the source language of the rule documentation: its text is the module docstring.
         missing = sorted(key for key in every_id if not messages.get(key)
-                         and not (code == "en" and re.fullmatch(r"rule\.[a-z-]+\.doc", key)))
+                         and not (code == "en" and (re.fullmatch(r"rule\.[a-z-]+\.doc", key)
+                                                   or key.startswith("schema-description: "))))
         assert not missing, f"{code}: no translation for {missing}"
 
 
@@ -126,3 +127,26 @@ def test_validation_messages_follow_the_active_language(make_kb) -> None:
     assert english["unknown-key"].startswith("unknown key 'colour' in the file")
     for message in english.values():
         assert not JAPANESE.search(message.replace("総務部", "")), message
+
+
+def test_schema_descriptions_for_editors_in_every_language() -> None:
+    from generator.schema import KINDS, for_editors, schema
+
+    def descriptions(node: object) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["description"]] if isinstance(node.get("description"), str) else []
+            return own + [text for value in node.values() for text in descriptions(value)]
+        if isinstance(node, list):
+            return [text for value in node for text in descriptions(value)]
+        return []
+
+    for kind in KINDS:
+        english = descriptions(schema(kind))
+        assert english == descriptions(for_editors(kind, i18n.language("en")))
+        for code in i18n.LANGUAGES:
+            if code == "en":
+                continue
+            missing = [text for text in english if not i18n.language(code).has(f"schema-description: {text}")]
+            assert not missing, f"{code}: translate these descriptions of {kind}.schema.json: {missing}"
+        japanese = descriptions(for_editors(kind, i18n.language("ja")))
+        assert all(JAPANESE.search(text) for text in japanese), japanese

@@ -18,6 +18,7 @@ theme:
 plugins:
   - search
   - sopbook:
+      language: en
       today: "2026-11-25"
 {extra}"""
 
@@ -79,7 +80,7 @@ def test_images_and_attachments_are_copied_next_to_their_page(make_kb: Knowledge
     # Each screenshot links to its full-size file (a lightbox plugin opens the same link in place).
     assert re.search(r'<a class="glightbox" data-type="image" href="media/panel.png"><img ', html)
     assert "<figcaption>操作パネル</figcaption>" in html
-    assert '<a href="https://example.com/v/123">動画マニュアルを見る</a>' in html
+    assert '<a href="https://example.com/v/123">Watch the video manual</a>' in html
     assert 'href="forms/%E7%94%B3%E8%AB%8B%E6%9B%B8%202026.xlsx">申請書フォーム</a>' in html
     assert '<a href="https://example.com/form">申請フォーム（Google フォーム）</a>' in html
 

@@ -122,3 +122,37 @@ def test_plain_fields_skip_markdown_but_render_the_same(text: str) -> None:
     if escaping._MARKDOWN_SYNTAX.search(text) is None and text.strip():
         parsed = escaping._renderer.markdown.reset().convert(text)
         assert escaping.sanitised_html(text) == escaping._renderer.cleaner.clean(parsed)
+
+
+DEPARTED = """\
+id: GA-001
+title: 社有車の管理
+department: 総務部
+owner: yamada
+backups: [tanaka, yamada]
+steps:
+  - title: 車検の予約
+    actor: crew
+    details: 予約する。
+approvals:
+  - approver: yamada
+"""
+
+
+@pytest.mark.parametrize(("language", "mark", "opening", "closing"), [("ja", "（退職・異動）", "（", "）"),
+                                                                    ("en", "(has left)", " (", ")")])
+def test_people_who_left_are_marked_wherever_a_procedure_names_them(make_kb: KnowledgeBaseFactory, language: str,
+                                                                    mark: str, opening: str, closing: str) -> None:
+    sop = make_kb({"総務部/GA-001.yaml": DEPARTED}, roles="crew:\n  name: 車両係\n  members: [suzuki, yamada]\n")
+    kb, validation = load_knowledge_base(sop)
+    assert validation.ok, [str(problem) for problem in validation.problems]
+    page = {p.path: p for p in render_pages(kb, parse_options({"language": language}), today=TODAY)}
+    markdown = next(p.markdown for p in page.values() if p.kind == "procedure")
+    yamada = "[山田 太郎](../../people/yamada.md)"
+    # Owner, backup, role member (with the language's brackets), approver in the table and in the flow.
+    assert markdown.count(f"{yamada} {mark}") >= 4, markdown
+    assert f"車両係{opening}[鈴木 一郎](../../people/suzuki.md), {yamada} {mark}{closing}".replace(
+        ", ", "、" if language == "ja" else ", ") in markdown
+    assert f"山田 太郎 {mark}</span>" in markdown  # the approval flow
+    assert "[田中 花子](../../people/tanaka.md) (" not in markdown and f"[田中 花子](../../people/tanaka.md) {mark}" \
+        not in markdown  # an active person is not marked

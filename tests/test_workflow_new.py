@@ -117,3 +117,33 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not empty" in result.output
     result = invoke("init", str(tmp_path))  # Japanese is the default
     assert result.exit_code == 2 and "は空ではありません" in result.output
+
+
+def test_every_scaffold_language_has_the_same_files_and_settings() -> None:
+    """The scaffolds are translations of one another: the same files, and apart from comments and the
+    language the same CI, pre-commit, requirements and settings (a change to one must reach the others)."""
+    import re
+
+    from generator.i18n import DEFAULT, LANGUAGES
+
+    data = Path(__file__).resolve().parents[1] / "generator" / "data"
+
+    def tree(code: str) -> Path:
+        return data / ("scaffold" if code == DEFAULT else f"scaffold-{code}")
+
+    def files(root: Path) -> set[str]:
+        # The example procedure's folder is the department's name in the language.
+        return {re.sub(r"^sop/[^/]+/[^/]+\.yaml$", "sop/<department>/<example>.yaml", path.relative_to(root).as_posix())
+                for path in root.rglob("*") if path.is_file()}
+
+    def settings(path: Path, code: str) -> list[str]:
+        lines = [re.sub(r"\s+#.*$", "", line) for line in path.read_text(encoding="utf-8").splitlines()
+                 if not line.lstrip().startswith("#")]
+        return [re.sub(rf"\b(language|lang): {code}\b", r"\1: <language>", line) for line in lines if line.strip()]
+
+    for code in LANGUAGES:
+        assert (data / "skeleton" / f"{code}.yaml").is_file(), code
+        assert files(tree(code)) == files(tree(DEFAULT)), code
+        for name in ("dot-github/workflows/sopbook.yml", "dot-pre-commit-config.yaml", "requirements.txt",
+                     "dot-gitignore", "dot-vscode/extensions.json", "mkdocs.yml"):
+            assert settings(tree(code) / name, code) == settings(tree(DEFAULT) / name, DEFAULT), (code, name)

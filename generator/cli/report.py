@@ -11,7 +11,7 @@ import click
 from ..cache import Cache
 from ..errors import InvalidKnowledgeBase, UsageError
 from ..history import Commit, Repository
-from ..i18n import LANGUAGES, _
+from ..i18n import LANGUAGES, _, activate
 from ..i18n import language as language_for
 from ..model import KnowledgeBase, load_knowledge_base
 from ..model import build as build_model
@@ -139,6 +139,7 @@ def report(name: str, sop_dir: str | None, format_name: str, output: str | None,
     loaded = _load_at(sop_dir, at)
     options = loaded.options
     language = language or options.language.code
+    activate(language)  # --language: the findings' sentences too, not only the headings
     today = _today(today_text, options, loaded.at, at)
     built = REPORTS[name](run(loaded.kb, options.lint, today), language)
     built.meta = provenance(loaded.folder, today, repository=loaded.repository, at=loaded.at, ref=at)
@@ -193,6 +194,7 @@ def whatif(sop_dir: str | None, without: tuple[str, ...], format_name: str, lang
     """
     loaded = _load_at(sop_dir, at)
     language = language or loaded.options.language.code
+    activate(language)  # --language: the findings' sentences too, not only the headings
     names = {person.id: person.name for person in loaded.kb.people.values()}
     for person in without:
         if person not in loaded.kb.people:

@@ -7,11 +7,11 @@ import sys
 import click
 
 from ..cache import Cache
-from ..i18n import _
+from ..i18n import _, active
 from ..options import find_sop_dir, load_project
 from ..output import REPORTER_BY_NAME
 from ..problems import Severity
-from ..schema import KINDS, schema
+from ..schema import KINDS, for_editors
 from ..validate import remembered
 from ..validate import validate as validate_folder
 from . import keep_until_exit, speak
@@ -55,7 +55,7 @@ def schema_command(kind: str) -> None:
     Point VS Code's YAML extension at it, or add a first line
     '# yaml-language-server: $schema=<path>' to a procedure file.
     """
-    click.echo(json.dumps(schema(kind), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(for_editors(kind, active()), ensure_ascii=False, indent=2))
 
 
 COMMANDS = [validate, schema_command]

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ..i18n import _
+from ..i18n import Language, _
 from ..load import Source
 from ..problems import MAX_PER_FILE, Problem, did_you_mean, omitted
 
@@ -39,6 +39,28 @@ def _whole_values(node: Any) -> Any:
     if isinstance(node, list):
         return [_whole_values(value) for value in node]
     return node
+
+
+def for_editors(kind: str, language: Language) -> dict[str, Any]:
+    """The JSON Schema of ``kind`` with its descriptions in ``language``, for the hints an editor shows.
+
+    English is the source language: the descriptions of the ``.json`` files. Other languages translate
+    each as ``schema-description: <English text>`` in their catalogue (a changed English text then
+    needs its translation again, which tests/test_i18n.py asks for).
+    """
+
+    def translated(node: Any) -> Any:
+        if isinstance(node, dict):
+            result = {key: translated(value) for key, value in node.items()}
+            text = node.get("description")
+            if isinstance(text, str) and language.has(f"schema-description: {text}"):
+                result["description"] = language.label(f"schema-description: {text}")
+            return result
+        if isinstance(node, list):
+            return [translated(item) for item in node]
+        return node
+
+    return translated(schema(kind))
 
 
 @cache
@@ -254,8 +276,8 @@ def _describe(kind: str, source: Source, error: Any) -> Iterable[Problem]:
     if validator == "oneOf" and isinstance(instance, dict) and path and "attachments" in path:
         both = "file" in instance and "url" in instance
         yield source.problem("missing-key" if not both else "invalid-value",
-                             f"{where} has both 'file' and 'url'; give one of them" if both
-                             else f"{where} needs 'file' (a form beside this YAML file) or 'url' (a link)",
+                             _("schema.attachment-both", where=where) if both
+                             else _("schema.attachment-none", where=where),
                              *path)
         return
     if validator in ("minimum", "maximum"):
