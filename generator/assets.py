@@ -11,6 +11,8 @@ from pathlib import Path
 
 STYLESHEET = "assets/sopbook/sopbook.css"
 """Where sopbook's stylesheet (approval flow, print layout) is written in the site."""
+SCRIPT = "assets/sopbook/sopbook.js"
+"""The print button and print date (loaded deferred; pages work without it)."""
 
 
 @dataclass(frozen=True)
@@ -24,3 +26,7 @@ class StaticFile:
 
 def stylesheet() -> StaticFile:
     return StaticFile(STYLESHEET, Path(str(resources.files("generator").joinpath("data/assets/sopbook.css"))))
+
+
+def script() -> StaticFile:
+    return StaticFile(SCRIPT, Path(str(resources.files("generator").joinpath("data/assets/sopbook.js"))))

@@ -31,6 +31,7 @@ from typing import Any
 
 import yaml
 
+from .address import SiteAddress
 from .errors import ConfigError, UsageError
 from .files import Refused, read_text
 from .i18n import LANGUAGES, Language, _
@@ -158,6 +159,8 @@ class Options:
     trend_months: int = 12
     material_tags: bool = False
     """Material's tags plugin is on: it, not sopbook, lists the tags."""
+    site: SiteAddress = field(default_factory=SiteAddress, compare=False)
+    """mkdocs.yml's ``site_url``, ``repo_url`` and ``use_directory_urls``: QR codes and feedback links."""
     lint_key: str = field(default="", compare=False)
     """The ``lint`` option as written and the language, for the run cache's key."""
 

@@ -24,10 +24,10 @@ MAX_NAME_BYTES = 255
 LONGEST_SUFFIX = len(".html")
 """A page name gets ``.md`` in docs/ and ``.html`` (or a folder) in the site: room for the longer."""
 
-HOME, PROCEDURES_INDEX, PEOPLE_INDEX, TOOLS_INDEX, TAGS_INDEX = (
-    "index.md", "procedures/index.md", "people/index.md", "tools/index.md", "tags.md")
+HOME, PROCEDURES_INDEX, PEOPLE_INDEX, TOOLS_INDEX, TAGS_INDEX, FAQ_INDEX = (
+    "index.md", "procedures/index.md", "people/index.md", "tools/index.md", "tags.md", "faq.md")
 FIXED_PAGES = {HOME: "home", PROCEDURES_INDEX: "procedures", PEOPLE_INDEX: "people", TOOLS_INDEX: "tools",
-               TAGS_INDEX: "tags"}
+               TAGS_INDEX: "tags", FAQ_INDEX: "faq"}
 """sopbook's own pages → the catalogue word (``paths.page.<word>``) for them in messages."""
 
 

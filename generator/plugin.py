@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -19,11 +20,13 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from . import assets, search, site
+from .address import SiteAddress
 from .changes import head_links
 from .errors import ConfigError, SopbookError
 from .i18n import _
@@ -75,6 +78,9 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self.pagefind: PagefindSearch | None = None
         self.dirty = False
         self._hinted = False
+        self._said_no_qr = False
+        self.notices: list[str] = []
+        """What the build says once (shown by ``sopbook build`` too, which hides MkDocs' info lines)."""
         self._lightbox_pages: set[str] = set()
         """Generated pages whose glightbox switch sopbook manages (see ``on_page_markdown``)."""
         self._served: set[str] = set()
@@ -97,6 +103,10 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
+        # MkDocs keeps one instance of this plugin for the whole process (every build of a test run, every
+        # rebuild of serve): what is said "once" is said once per command.
+        self.notices = []
+        self._said_no_qr = False
 
     def on_config(self, config: Any) -> None:
         if self.options is None:  # MkDocs always loads the config first; a caller that did not, gets defaults
@@ -109,6 +119,10 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         _ensure_markdown_extensions(config)
         if assets.STYLESHEET not in config.extra_css:
             config.extra_css.append(assets.STYLESHEET)
+        if assets.SCRIPT not in [str(script) for script in config.extra_javascript]:
+            script = ExtraScriptValue(assets.SCRIPT)
+            script.defer = True  # it only wires the print button: never in the way of the first paint
+            config.extra_javascript.append(script)
         # A --dirty build only rewrites what changed, so it must write into the existing site.
         if self.command in ("build", "gh-deploy") and not self.dirty and self.staged is None:
             self.staged = site.StagedSite(Path(config.site_dir))
@@ -118,11 +132,13 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self._choose_search(config, procedures)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        self._lightbox_pages.clear()
         self.stopped_by = None
         assert self.options is not None
         try:
             with collector_paused():  # see speed.py: a large model is built faster without it
-                generated = site.generate(self.options)
+                generated = site.generate(replace(self.options, site=SiteAddress(
+                    config.site_url or None, config.repo_url or None, config.use_directory_urls)))
         except SopbookError as error:
             self.stopped_by = error
             if self.command != "serve":
@@ -133,6 +149,10 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             return self._problem_pages(files, config, error)
         _log_problems(cap_per_file([*generated.validation_problems, *generated.problems]))
         self._hand_written = {file.src_uri for file in files}
+        if not config.site_url and not self._said_no_qr:
+            self._said_no_qr = True
+            self.notices.append(_("build.no-qr"))
+            log.info(self.notices[-1])
         docs_dir = Path(config.docs_dir)
         if self.command == "serve" and self.dirty and self.preview is None:
             self.preview = PreviewPages()
@@ -187,7 +207,10 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             page.meta["glightbox"] = True
         return html
 
+    @event_priority(-100)  # after glightbox has added its script tags
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        if page.file.src_uri in self._lightbox_pages:
+            output = _defer_lightbox(output)
         self._built_pages += 1
         if self.progress is not None:
             self.progress(self._built_pages, self._total_pages)
@@ -272,6 +295,20 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
 def _url(files: Files, path: str) -> str | None:
     file = files.get_file_from_path(path)
     return file.url if file is not None else None
+
+
+_LIGHTBOX_SCRIPT = re.compile(r'(<script src="[^"]*assets/javascripts/glightbox\.min\.js")>')
+_LIGHTBOX_INIT = re.compile(r'(<script id="init-glightbox">)(.*?)(</script>)', re.DOTALL)
+
+
+def _defer_lightbox(html: str) -> str:
+    """glightbox loads its 55 KB script in <head>, where it holds up the first paint; deferred, it runs after
+    the page is parsed, and its set-up code waits for it (deferred scripts run before DOMContentLoaded)."""
+    if not _LIGHTBOX_SCRIPT.search(html) or not _LIGHTBOX_INIT.search(html):
+        return html
+    html = _LIGHTBOX_SCRIPT.sub(r"\1 defer>", html, count=1)
+    return _LIGHTBOX_INIT.sub(lambda match: f'{match.group(1)}document.addEventListener("DOMContentLoaded", '
+                                            f"function () {{{match.group(2)}}});{match.group(3)}", html, count=1)
 
 
 def _log_problems(problems: list[Any]) -> None:

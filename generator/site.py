@@ -156,7 +156,7 @@ def generate(options: Options, *, today: dt.date | None = None) -> Generated:
     pages.append(Page(CHANGES_PAGE, changes_page(kb, recent, lang, today, days, options.templates_dir), None,
                       lang.label("changes"), "changes"))
     return Generated(kb, pages, list(result.problems), lang, validation.problems,
-                     [assets.stylesheet(), *media_files(kb)], recent, today, options)
+                     [assets.stylesheet(), assets.script(), *media_files(kb)], recent, today, options)
 
 
 def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> list[dict[str, Any]]:

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from . import export, site
+from . import assets, export, site
+from .address import SiteAddress
 from .errors import InvalidKnowledgeBase, SopbookError, UsageError
 from .files import Refused, read_bytes
 from .i18n import _
@@ -166,7 +167,9 @@ def _offline_lightbox(pages: list[site.Page], docs: Path) -> tuple[list[str], li
 def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Folder:
     """Validate, lint and render the knowledge base of ``project`` and write the folder (see the module)."""
     mkdocs_config = project.mkdocs
-    generated = site.generate(project.options, today=today)
+    site_address = SiteAddress(mkdocs_config.get("site_url") or None, mkdocs_config.get("repo_url") or None,
+                               bool(mkdocs_config.get("use_directory_urls", True)))
+    generated = site.generate(replace(project.options, site=site_address), today=today)
     _prepare(out_dir)
     docs, overrides = out_dir / "docs", out_dir / OVERRIDES
     docs_dir = project.root / str(mkdocs_config.get("docs_dir", "docs"))
@@ -181,6 +184,7 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
         pages.append(replace(page, markdown=with_front_matter(page.markdown, EDIT_URL_KEY, url)) if url else page)
     count = site.write_pages(pages, docs, generated.files)
     scripts, stylesheets = _offline_lightbox(pages, docs)
+    scripts = [assets.SCRIPT, *scripts]
 
     theme = mkdocs_config.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}

@@ -7,11 +7,14 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -183,3 +186,77 @@ def test_screenshots_load_with_alt_text_and_open_full_size(page: Any, site_url: 
     assert page.request.get(page.url + full_size).ok
     first.click()  # the lightbox shows the full-size image over the page
     page.locator(".glightbox-container .gslide-image img").first.wait_for(timeout=10_000)
+
+
+PROCEDURE_PAGE = "procedures/総務部/契約/GA-001/"
+DEMO_SITE_URL = "https://example-co.github.io/sopbook/"
+
+
+def test_printing_gives_a4_pages_with_id_version_and_notice(page: Any, site_url: str, tmp_path: Path) -> None:
+    """Chromium's own print to PDF, as staff print at the copier: A4, and the printed copy says what it is."""
+    if not (has_executable("pdftotext") and has_executable("pdfinfo")):
+        pytest.skip("needs pdftotext and pdfinfo (Debian poppler-utils)")
+    page.goto(site_url + PROCEDURE_PAGE)
+    assert page.locator(".sopbook-print-button").is_visible(), "the print button shows when scripts run"
+    pdf = tmp_path / "GA-001.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info, info
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    assert pages is not None and int(pages.group(1)) >= 2
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first = text.split("\f")[0]
+    assert "この印刷物は管理対象外の写しです" in first
+    assert re.search(r"手順ID\s+GA-001", first) and re.search(r"版\s+1\.2", first), first[:800]
+    assert re.search(r"印刷日\s+\d{4}年\d{1,2}月\d{1,2}日", first), "the print date is filled in when printing"
+    assert "この手順について質問する" not in text, "buttons are not printed"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(pdf, ARTIFACTS / "GA-001-printed.pdf")
+
+
+def test_qr_code_decodes_to_the_page_address(page: Any, site_url: str, tmp_path: Path) -> None:
+    if not has_executable("zbarimg"):
+        pytest.skip("needs zbarimg (Debian zbar-tools)")
+    page.goto(site_url + PROCEDURE_PAGE)
+    image = tmp_path / "qr.png"
+    page.locator(".sopbook-qr svg").screenshot(path=str(image))
+    decoded = subprocess.run(["zbarimg", "--raw", "-q", str(image)], capture_output=True, text=True, check=False)
+    assert decoded.stdout.strip() == DEMO_SITE_URL + quote(PROCEDURE_PAGE), decoded
+
+
+def test_links_in_step_text_are_underlined(page: Any, site_url: str) -> None:
+    """Told apart from the text around them without relying on colour (WCAG 1.4.1)."""
+    page.goto(site_url + PROCEDURE_PAGE)
+    links = page.locator("article h3 + p a")
+    assert links.count() > 0
+    for index in range(links.count()):
+        style = links.nth(index).evaluate("a => getComputedStyle(a).textDecorationLine")
+        assert "underline" in style
+
+
+AXE_PAGES = {
+    "home": "", "procedure": PROCEDURE_PAGE, "department": "procedures/総務部/", "category": "procedures/総務部/契約/",
+    "person": "people/tanaka/", "tool": "tools/kintone/", "people": "people/", "tags": "tags/", "faq": "faq/",
+    "report": "reports/",
+}
+
+
+@pytest.fixture(scope="module")
+def axe_baseline(page: Any, site_url: str) -> set[str]:
+    """What axe finds on a plain Material page of the same site (a hand-written page of docs/)."""
+    return _axe(page, site_url + "format/")
+
+
+def _axe(page: Any, url: str) -> set[str]:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="needs axe-playwright-python")
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    results = axe_module.Axe().run(page)
+    return {violation["id"] for violation in results.response["violations"]}
+
+
+@pytest.mark.parametrize("kind", sorted(AXE_PAGES))
+def test_axe_finds_nothing_a_plain_material_page_does_not_have(page: Any, site_url: str, axe_baseline: set[str],
+                                                              kind: str) -> None:
+    found = _axe(page, site_url + AXE_PAGES[kind])
+    assert found <= axe_baseline, f"{kind}: {sorted(found - axe_baseline)} (a plain page has {sorted(axe_baseline)})"

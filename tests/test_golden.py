@@ -33,6 +33,7 @@ PAGES = {
     "category": "procedures/総務部/契約/index.md",
     "person": "people/suzuki.md",
     "people": "people/index.md",
+    "faq": "faq.md",
     "tool": "tools/kintone.md",
     "tools": "tools/index.md",
     "tags": "tags.md",
@@ -71,7 +72,7 @@ def test_every_page_kind(golden_kb: Path, language: str, regen_golden: bool) -> 
     pages = {page.path: page for page in generate(options).pages}
     kinds = {page.kind for page in pages.values()}
     assert kinds == {"home", "procedure", "department", "category", "person", "tool", "index", "tags", "report",
-                     "rule", "changes"}, "a new page kind needs a golden file here"
+                     "rule", "changes", "faq"}, "a new page kind needs a golden file here"
     for kind, path in PAGES.items():
         check(EXPECTED / language / f"{kind}.md", pages[path].markdown, regen_golden)
 

@@ -49,7 +49,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("demo")
     for name in ("sop", "templates", "docs"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".sopbook-cache"))
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # The demo's own site_url gives way to this one (a YAML mapping keeps the last of two equal keys).
+    config = re.sub(r"^site_url: .*\n", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.MULTILINE)
     (root / "mkdocs.yml").write_text(f"site_url: {SITE_URL}\n{config}", encoding="utf-8")
     run(["build"], root)
     output = run(["build", "--engine", "zensical", "--site-dir", "site-zensical"], root)

@@ -27,7 +27,7 @@ COMMAND_MODULES = {
     "report": "report", "whatif": "report",
     "init": "workflow", "new": "workflow", "fmt": "workflow", "codeowners": "workflow", "import": "workflow",
     "spell": "workflow",
-    "build": "site", "serve": "site", "generate": "site",
+    "build": "site", "serve": "site", "generate": "site", "pdf": "pdf",
     "export": "export",
 }
 

@@ -107,6 +107,8 @@ def _build(config: Any) -> None:
         raise
     finally:
         config.plugins.on_shutdown()
+    for notice in getattr(plugin, "notices", []):
+        click.echo(notice, err=True)
     click.echo(_("build.written", site=target, index=Path(target) / "index.html"), err=True)
 
 

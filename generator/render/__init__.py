@@ -14,6 +14,7 @@ from .environment import environment
 from .escaping import Safe, autolink, escape, link, safe_markdown
 from .pages import LIST_ON_DEPARTMENT_PAGE, Page, Renderer, render_pages
 from .urls import (
+                   FAQ_INDEX,
                    HOME,
                    PEOPLE_INDEX,
                    PROCEDURES_INDEX,
@@ -31,7 +32,7 @@ from .urls import (
 from .views import Index, Note, ProcedureView, Row, StepView, Views
 
 __all__ = [
-    "HOME", "LIST_ON_DEPARTMENT_PAGE", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX",
+    "FAQ_INDEX", "HOME", "LIST_ON_DEPARTMENT_PAGE", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX",
     "Index", "Note", "Page", "ProcedureView", "Renderer", "Row", "Safe", "StepView", "Views",
     "autolink", "category_folder", "department_folder", "environment", "escape", "link", "media_files",
     "person_path", "procedure_path", "relative", "render_pages", "safe_markdown", "segment", "tool_path",

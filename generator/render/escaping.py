@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Callable
 from typing import Any
 
 
@@ -130,6 +131,32 @@ def safe_markdown(value: str | None) -> Safe:
     if not value or not value.strip():
         return Safe("")
     return Safe(f'<div class="sopbook-text">\n{sanitised_html(value)}\n</div>')
+
+
+# Left as they are: links (their text may name an id already), code, tags, and URLs written as text.
+_HTML_PROTECTED = r"<a\b.*?</a>|<code\b.*?</code>|<pre\b.*?</pre>|<[^>]*>|https?://[^\s<]+"
+# An id as the schema allows it, not glued to other ASCII word characters (Japanese around it is fine:
+# "HR-005参照"), and not ending in the full stop of a sentence.
+_ID_PATTERN = r"(?<![A-Za-z0-9_./#&;-])(?P<id>[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?)(?![A-Za-z0-9_-])"
+_TOKENS = re.compile(f"(?P<protected>{_HTML_PROTECTED})|{_ID_PATTERN}", re.DOTALL)
+_DIGIT = re.compile(r"[0-9]")
+
+
+def link_procedure_ids(field_html: str, target: Callable[[str], str | None]) -> Safe:
+    """A sanitised Markdown field (HTML) with each procedure id in its text (``HR-005 参照``) made a link;
+    ``target(id)`` gives the link's URL (or None: not a procedure, or this page itself). Links, code and
+    URLs are left alone; ids without a digit are not linked, since they read as words ("onboarding")."""
+    if not field_html:
+        return Safe(field_html)
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group("id")
+        if token is None:
+            return match.group(0)
+        href = target(token) if _DIGIT.search(token) else None
+        return f'<a href="{html.escape(href)}">{token}</a>' if href else token
+
+    return Safe(_TOKENS.sub(replace, field_html))
 
 
 def link(text: Any, href: str) -> Safe:

@@ -14,8 +14,9 @@ from .. import anchors
 from ..model import KnowledgeBase, Procedure, days_after
 from ..options import Options
 from .environment import environment, template_errors
-from .escaping import Safe, autolink, escape, link
+from .escaping import Safe, autolink, escape, link, safe_markdown
 from .urls import (
+    FAQ_INDEX,
     HOME,
     PEOPLE_INDEX,
     PROCEDURES_INDEX,
@@ -60,7 +61,7 @@ class Renderer(Views):
 
     def __init__(self, kb: KnowledgeBase, options: Options, today: dt.date,
                  dashboard: str | None = None) -> None:
-        super().__init__(kb, options.language, today)
+        super().__init__(kb, options.language, today, options.site)
         self.options = options
         self.dashboard = Safe(dashboard or "")
         self.env = environment(options.templates_dir, options.language)
@@ -111,6 +112,7 @@ class Renderer(Views):
         pages.extend(self.people_pages())
         pages.extend(self.tool_pages())
         pages.append(self.tags_page())
+        pages.append(self.faq_page())
         pages.append(self.home_page(department_rows))
         return pages
 
@@ -155,6 +157,19 @@ class Renderer(Views):
             rows.append([link(tool.name, relative(TOOLS_INDEX, here)), len(uses)])
         pages.append(Page(TOOLS_INDEX, self.render("tools.md.j2", tools=rows), None, self.lang.label("tools"), "index"))
         return pages
+
+    def faq_page(self) -> Page:
+        """Every FAQ entry of every procedure, by department: questions staff can search without a person."""
+        by_department: dict[str, list[tuple[str, Safe, Safe]]] = defaultdict(list)
+        for procedure in sorted(self.kb.procedures.values(), key=lambda p: p.id):
+            if procedure.status == "retired":
+                continue
+            for entry in procedure.faq:
+                by_department[procedure.department].append(
+                    (entry.q, self.linked(safe_markdown(entry.a), FAQ_INDEX),
+                     self.procedure_link(procedure.id, FAQ_INDEX)))
+        departments = sorted(by_department.items())
+        return Page(FAQ_INDEX, self.render("faq.md.j2", departments=departments), None, self.lang.label("faq"), "faq")
 
     def tags_page(self) -> Page:
         tags = [(tag, [self.procedure_link(procedure.id, TAGS_INDEX) for procedure in

@@ -12,6 +12,7 @@ from .. import media, paths
 from ..assets import StaticFile
 from ..model import KnowledgeBase, Procedure
 from ..paths import (
+    FAQ_INDEX,
     HOME,
     PEOPLE_INDEX,
     PROCEDURES_INDEX,
@@ -24,7 +25,7 @@ from ..paths import (
     tool_path,
 )
 
-__all__ = ["HOME", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX", "category_folder",
+__all__ = ["FAQ_INDEX", "HOME", "PEOPLE_INDEX", "PROCEDURES_INDEX", "TAGS_INDEX", "TOOLS_INDEX", "category_folder",
            "department_folder", "link_target", "media_files", "media_link", "person_path", "procedure_path",
            "relative", "segment", "tool_path"]
 

@@ -13,12 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, unquote
+
+import markupsafe
 
 from .. import media
+from ..address import SiteAddress
 from ..i18n import Language
 from ..model import Attachment, Image, KnowledgeBase, Kpi, Procedure
 from .charts import Series, line_chart
-from .escaping import Safe, escape, link, safe_markdown
+from .escaping import Safe, escape, link, link_procedure_ids, safe_markdown
 from .urls import (
     category_folder,
     department_folder,
@@ -30,6 +34,7 @@ from .urls import (
     tool_path,
 )
 
+_EMAIL = re.compile(r"^[^@\s<>()\[\]\\,;:\"]+@[^@\s<>()\[\]\\,;:\"]+$")
 _WEB_URL = re.compile(r"^https?://[^\s<>()]+$", re.IGNORECASE)
 """A link the page may print as a Markdown link target as it is (no space or bracket to end it early)."""
 
@@ -102,6 +107,14 @@ class ProcedureView:
     tags: list[str]
     front_matter: Safe
     attachments: list[Safe] = field(default_factory=list)
+    print_facts: list[tuple[str, str]] = field(default_factory=list)
+    """What the printed copy's header lists: id, version, last review, owner."""
+    print_date: str = ""
+    """Empty on the site (the page's script fills in the day it is printed); the day a PDF is made."""
+    qr: markupsafe.Markup | None = None
+    """An inline SVG QR code of the page's address; None without ``site_url``."""
+    feedback: str | None = None
+    """A new issue on ``repo_url`` filled in with the procedure, or an e-mail to its owner."""
 
 
 class Index:
@@ -157,10 +170,12 @@ def _yaml_safe_json(value: Any) -> str:
 class Views:
     """Links and views for the pages of one knowledge base, with the index they need computed once."""
 
-    def __init__(self, kb: KnowledgeBase, language: Language, today: dt.date) -> None:
+    def __init__(self, kb: KnowledgeBase, language: Language, today: dt.date,
+                 site: SiteAddress | None = None) -> None:
         self.kb = kb
         self.lang = language
         self.today = today
+        self.site = site or SiteAddress()
         self.index = Index(kb)
         self.paths = {procedure.id: procedure_path(procedure) for procedure in kb.procedures.values()}
 
@@ -204,6 +219,7 @@ class Views:
 
     def procedure_view(self, procedure: Procedure) -> ProcedureView:
         here, label = self.paths[procedure.id], self.lang.label
+        page_url = self.site.page_url(here)
         notes: list[Note] = []
         if procedure.status == "draft":
             notes.append(Note("warning", label("status.draft"), label("draft_note")))
@@ -248,7 +264,8 @@ class Views:
                 meta.append(f"**{escape(label('duration'))}**: {escape(self.lang.duration(step.duration))}")
             images = [self.image(procedure, image) for image in step.images]
             video = link(label("video"), step.video) if step.video and _WEB_URL.match(step.video) else None
-            steps.append(StepView(step.number, step.title, Safe(" · ".join(meta)), safe_markdown(step.details),
+            steps.append(StepView(step.number, step.title, Safe(" · ".join(meta)),
+                                  self.linked(safe_markdown(step.details), here),
                                   images, video))
 
         approvals = [
@@ -260,7 +277,7 @@ class Views:
         return ProcedureView(
             id=procedure.id,
             title=procedure.title,
-            summary=safe_markdown(procedure.summary),
+            summary=self.linked(safe_markdown(procedure.summary), here),
             status=procedure.status,
             notes=notes,
             card=card,
@@ -270,7 +287,7 @@ class Views:
             kpis=[self.kpi_row(kpi) if measured else [kpi.name, kpi.target] for kpi in procedure.kpis],
             kpis_measured=measured,
             kpi_charts=[chart for kpi in procedure.kpis if (chart := self.kpi_chart(kpi))],
-            faq=[(entry.q, safe_markdown(entry.a)) for entry in procedure.faq],
+            faq=[(entry.q, self.linked(safe_markdown(entry.a), here)) for entry in procedure.faq],
             related=[self.procedure_link(other, here) for other in dict.fromkeys(procedure.related)],
             referenced_by=[self.procedure_link(other.id, here) for other in self.index.referenced_by[procedure.id]
                            if other.id not in procedure.related],
@@ -280,7 +297,50 @@ class Views:
             tags=list(dict.fromkeys(procedure.tags)),
             front_matter=self.front_matter(procedure),
             attachments=[self.attachment(procedure, attachment) for attachment in procedure.attachments],
+            print_facts=[(label("procedure_id"), procedure.id), (label("version"), procedure.version or ""),
+                         (label("last_reviewed"), self.lang.date(procedure.review.last_reviewed)
+                          or label("never_reviewed")),
+                         (label("owner"), self.kb.name_of(procedure.owner))],
+            qr=self.qr_code(page_url),
+            feedback=self.feedback(procedure, unquote(page_url) if page_url else here),
         )
+
+    def linked(self, field_html: Safe, here: str) -> Safe:
+        """Procedure ids named in a field's text (「HR-005 参照」) as links to their pages, except to ``here``.
+
+        The field is sanitised HTML, which MkDocs does not rewrite, so the link is the page's final URL.
+        """
+        def target(procedure_id: str) -> str | None:
+            path = self.paths.get(procedure_id)
+            return self.site.relative_url(here, path) if path and path != here else None
+
+        return link_procedure_ids(field_html, target)
+
+    def qr_code(self, url: str | None) -> markupsafe.Markup | None:
+        """The page's address as a QR code, inline SVG (about 3 KB): no image request, crisp in print."""
+        if url is None:
+            return None
+        import segno
+
+        svg = segno.make(url, error="m").svg_inline(scale=4, border=2, omitsize=True, svgclass="sopbook-qr__code",
+                                                   lineclass=None)
+        label = html.escape(self.lang.label("qr_label", url=url))
+        return markupsafe.Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))  # noqa: S704
+
+    def feedback(self, procedure: Procedure, address: str) -> str | None:
+        """Where "ask a question / report a problem" goes: a new issue on the repository with the procedure's
+        id, version and page filled in, or else an e-mail to its owner (none without either)."""
+        label = self.lang.label
+        title = label("feedback_title", id=procedure.id, title=procedure.title)
+        body = label("feedback_body", id=procedure.id, title=procedure.title, version=procedure.version or "-",
+                     url=address)
+        issue = self.site.new_issue_url(title, body)
+        if issue:
+            return issue
+        owner = self.kb.people.get(procedure.owner)
+        if owner is not None and owner.email and _EMAIL.match(owner.email):
+            return f"mailto:{quote(owner.email, safe='@')}?subject={quote(title)}&body={quote(body)}"
+        return None
 
     def image(self, procedure: Procedure, image: Image) -> ImageView:
         size = media.image_size(media.resolve(procedure.path, image.file))

@@ -1,0 +1,33 @@
+// sopbook: the print button of procedure pages, and the print date on the printed copy.
+// Without JavaScript the button stays hidden (the browser's own Print still uses the print layout).
+(function () {
+  "use strict";
+
+  function stampPrintDate() {
+    var lang = document.documentElement.lang || undefined;
+    var today = new Date().toLocaleDateString(lang, { year: "numeric", month: "long", day: "numeric" });
+    document.querySelectorAll(".sopbook-print-date").forEach(function (element) {
+      element.textContent = today;
+    });
+  }
+
+  function setUp() {
+    document.querySelectorAll(".sopbook-print-button").forEach(function (button) {
+      if (button.dataset.sopbookReady) return;
+      button.dataset.sopbookReady = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () { window.print(); });
+    });
+    stampPrintDate();
+  }
+
+  window.addEventListener("beforeprint", stampPrintDate);
+  // Material's instant navigation swaps pages without a new load: set up each page it shows.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(setUp);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
