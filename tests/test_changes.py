@@ -80,6 +80,8 @@ def built_site(tmp_path_factory) -> Path:
             shutil.copytree(DEMO_SOP.parent / name, root / name)
     text = (DEMO_SOP.parent / "mkdocs.yml").read_text(encoding="utf-8")
     text = re.sub(r"(\n  - sopbook:\n)", r'\1      today: "2026-11-25"\n', text, count=1)
+    # Without the demo's site_url the feeds link pages relative to the site, which this test resolves.
+    text = re.sub(r"^site_url: .*\n", "", text, flags=re.MULTILINE)
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     environment = dict(os.environ, SOPBOOK_NO_CACHE="1")
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q"], cwd=root,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 import zlib
 from collections.abc import Iterator
@@ -68,7 +69,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("demo")
     for name in ("sop", "templates", "docs"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".sopbook-cache"))
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    # This site_url instead of the demo's own (a YAML mapping keeps the last of two equal keys).
+    config = re.sub(r"^site_url: .*\n", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.MULTILINE)
     (root / "mkdocs.yml").write_text(f"site_url: {SITE_URL}\n{config}", encoding="utf-8")
     run(["build"], root)
     yield root
