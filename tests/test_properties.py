@@ -201,8 +201,6 @@ ODD_OPTIONS = [
 ]
 
 
-@pytest.mark.xfail(reason="mkdocs.yml option errors are issue 10 item 2 (helper 10); until it lands they "
-                          "are tracebacks", strict=False)
 @pytest.mark.parametrize("plugins", [*(f"plugins:\n{entry}" for entry, _ in ODD_OPTIONS), "plugins: 5\n"],
                          ids=[*(label for _, label in ODD_OPTIONS), "plugins: 5"])
 @pytest.mark.parametrize("command", [["validate"], ["lint"], ["report", "reviews"], ["build"]],
