@@ -9,6 +9,8 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SOP = ROOT / "sop"
 
@@ -124,3 +126,17 @@ DEMO_SEARCHES = [
     ("SmartHR", "HR-001 入社手続き"),
 ]
 """Queries staff type into the demo site's search, and a procedure each must find (with both engines)."""
+
+
+def sopbook_in(cwd: Path, arguments: list[str]) -> Result:
+    """``sopbook ARGUMENTS`` run in ``cwd`` without the cache, asserted to succeed (exit 0)."""
+    from generator.cli import cli
+
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, arguments, catch_exceptions=False, env={"SOPBOOK_NO_CACHE": "1"})
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    return result

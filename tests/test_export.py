@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.model import KnowledgeBase, load_knowledge_base
-from tests.support import PROCEDURE, ROOT, KnowledgeBaseFactory
+from tests.support import PROCEDURE, ROOT, KnowledgeBaseFactory, sopbook_in
 
 llms_txt = pytest.importorskip("llms_txt", reason="needs the llms-txt parser from PyPI (pip install llms-txt)")
 
@@ -53,14 +53,7 @@ def site_file(site: Path, url: str) -> Path:
 
 
 def run(arguments: list[str], cwd: Path) -> str:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, arguments, catch_exceptions=False, env={"SOPBOOK_NO_CACHE": "1"})
-    finally:
-        os.chdir(old)
-    assert result.exit_code == 0, result.output
-    return result.stdout
+    return sopbook_in(cwd, arguments).stdout
 
 
 @pytest.fixture(scope="module")

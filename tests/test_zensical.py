@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import re
 import shutil
 import threading
@@ -22,7 +21,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.i18n import Language
-from tests.support import DEMO_SEARCHES, PROCEDURE, ROOT, KnowledgeBaseFactory, has_executable
+from tests.support import DEMO_SEARCHES, PROCEDURE, ROOT, KnowledgeBaseFactory, has_executable, sopbook_in
 
 pytest.importorskip("zensical", reason="needs Zensical (pip install zensical)")
 ID_TITLES = [expected for _query, expected in DEMO_SEARCHES]
@@ -33,14 +32,7 @@ SITE_URL = "https://intra.example.co.jp/sop/"
 
 
 def run(arguments: list[str], cwd: Path) -> str:
-    old = Path.cwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(cli, arguments, catch_exceptions=False, env={"SOPBOOK_NO_CACHE": "1"})
-    finally:
-        os.chdir(old)
-    assert result.exit_code == 0, result.output
-    return result.output
+    return sopbook_in(cwd, arguments).output
 
 
 @pytest.fixture(scope="module")
