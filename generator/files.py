@@ -34,8 +34,11 @@ class Refused(Exception):
 
 def inside(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> bool:
     """Whether ``path``, with every symlink resolved, lies in ``root`` (also resolved)."""
-    real = os.path.realpath(path)
-    top = os.path.realpath(root)
+    return _within(os.path.realpath(path), os.path.realpath(root))
+
+
+def _within(real: str, top: str) -> bool:
+    """Whether the resolved path ``real`` is the resolved folder ``top`` or lies in it."""
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
@@ -67,10 +70,14 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     file itself, e.g. on the command line). ``what`` names the file in messages: one of ``WHATS``
     ("procedure": "procedure file" in English, 「手順ファイル」 in Japanese) or a file name.
     """
-    if root is not None and not inside(path, root):
-        folder = os.path.basename(os.path.realpath(root)) or str(root)
-        raise Refused("outside-link", _("files.outside-link", what=_what(what), folder=folder))
+    # Resolved once: the containment check and the open below use the same path (a file is read on a hot
+    # path, 10,000 times in a cold lint, and each realpath is an lstat per path component).
     real = os.path.realpath(path)
+    if root is not None:
+        top = os.path.realpath(root)
+        if not _within(real, top):
+            folder = os.path.basename(top) or str(root)
+            raise Refused("outside-link", _("files.outside-link", what=_what(what), folder=folder))
     # O_NONBLOCK: opening a named pipe for reading would otherwise wait for a writer, forever.
     # O_NOFOLLOW on the resolved path: a link swapped in since realpath() fails instead of being followed.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0) \
