@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.search.pagefind import SLICE_FILTER, page_for_index
+from generator.search import pagefind
+from generator.search.pagefind import LEAD_FILTER, lead_every, page_for_index
 from generator.search.titles import TitleEntry, index_json
 from tests.support import ROOT, has_executable
 
@@ -66,7 +67,8 @@ def _retitle(sop: Path, procedure_id: str, title: str | None = None, summary: st
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """30 synthetic procedures built with Pagefind; one titled with the word, one that only repeats it."""
+    """30 synthetic procedures built with Pagefind; one titled with the word, one that only repeats it.
+    A lead sample of one page in six (a large site's is one in 50 or more, about 200 pages)."""
     root = tmp_path_factory.mktemp("ranking")
     sop = write_knowledge_base(root, 30)
     _retitle(sop, TITLED, title=f"期末の{WORD}を実施する手順")
@@ -77,6 +79,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "docs").mkdir()
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.chdir(root)
+        monkeypatch.setattr(pagefind, "LEAD_PAGES", 5)
         result = CliRunner().invoke(cli, ["build", "-f", "mkdocs.yml", "-d", str(root / "site")],
                                     catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -174,17 +177,24 @@ def test_a_procedure_page_carries_its_id_title_and_department_for_pagefind() -> 
         '<h1 data-pagefind-weight="10" id="x">GA-001 電子契約の締結</h1><p>本文</p></article></body></html>')
 
 
-def test_every_page_is_put_in_a_slice() -> None:
+def test_a_page_of_the_lead_sample_carries_its_filter() -> None:
     page = '<html lang="ja"><body><article class="md-content__inner md-typeset"><p>本文</p></article></body></html>'
-    assert (f'<span data-pagefind-filter="{SLICE_FILTER}:3"></span><p>本文</p>'
-            in (page_for_index(page, slice_number=3) or ""))
+    assert (f'<span data-pagefind-filter="{LEAD_FILTER}:1"></span><p>本文</p>'
+            in (page_for_index(page, lead=True) or ""))
+    assert "data-pagefind-filter" not in (page_for_index(page) or "")
+
+
+def test_the_lead_sample_is_about_the_same_size_at_any_size() -> None:
+    assert lead_every(399) == 0  # a small site: one search, no sample
+    assert lead_every(1_000) == 5
+    assert [procedures // lead_every(procedures) for procedures in (10_000, 30_000)] == [200, 200]
 
 
 @pytest.mark.browser
 @needs_chromium
-def test_the_search_in_slices_finds_and_ranks_what_one_search_does(browser_and_url: tuple[object, str]) -> None:
-    """The search box searches one slice, then the others, and merges them by Pagefind's scores: the
-    same pages in the same order as Pagefind's own single search."""
+def test_the_search_box_finds_and_ranks_exactly_what_one_search_does(browser_and_url: tuple[object, str]) -> None:
+    """The search box searches the lead sample, then the whole index: its final list is the same pages,
+    in the same order, with the same scores, as Pagefind's own single search; the sample's is a part."""
     browser, url = browser_and_url
     context = browser.new_context()  # type: ignore[attr-defined]
     try:
@@ -192,16 +202,19 @@ def test_the_search_in_slices_finds_and_ranks_what_one_search_does(browser_and_u
         page.goto(url, wait_until="networkidle")
         page.wait_for_function("() => { const box = document.querySelector('pagefind-searchbox');"
                                " return box && box.instance && box.instance.__pagefind__"
-                               " && box.instance.__pagefind__.sopbookSlices; }", timeout=30_000)
-        sliced, single = page.evaluate("""async query => {
+                               " && box.instance.__pagefind__.sopbookLead; }", timeout=30_000)
+        boxed, single, sample = page.evaluate("""async query => {
             const box = document.querySelector('pagefind-searchbox');
-            const sliced = await box.instance.__pagefind__.search(query, {filters: {}});
-            const single = await (await import('/pagefind/pagefind.js')).search(query);
+            const boxed = await box.instance.__pagefind__.search(query, {filters: {}});
+            const pagefind = await import('/pagefind/pagefind.js');
+            const single = await pagefind.search(query);
+            const sample = await pagefind.search(query, {filters: {sopbook_lead: "1"}});
             const rows = found => found.results.map(result => [result.id, result.score]);
-            return [rows(sliced), rows(single)];
+            return [rows(boxed), rows(single), rows(sample)];
         }""", "kintone")
     finally:
         context.close()
-    assert len(single) >= 20, single  # kintone is in every summary: every slice holds matches
-    assert sorted(sliced) == sorted(single)
-    assert [score for _, score in sliced] == [score for _, score in single]
+    assert len(single) >= 20, single  # kintone is in every summary
+    assert boxed == single
+    assert 0 < len(sample) < len(single) / 3
+    assert set(map(tuple, sample)) <= set(map(tuple, single))

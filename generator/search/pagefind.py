@@ -69,15 +69,28 @@ WARMUP_PAGES = 128
 WARMUP_REPEAT = 8
 WARMUP_FROM_PAGES = 2000
 
-# Slices. Pagefind's ranking visits, for each matching page, every page entry of the query's words, so
-# its time grows with the square of the matches (10,000 procedures, a word on 8,000 pages: most of a
-# second). Every page is put in one of SLICES slices (a Pagefind filter); the search box searches the
-# first slice, shows those results, then searches the others and shows all of them ranked together
-# (the scores of filtered searches are those of an unfiltered one). The first results thus arrive
-# after an eighth of the ranking, and the full list costs about what one search costs.
-SLICE_FILTER = "sopbook_slice"
+# The lead sample. Pagefind's ranking visits, for each matching page, every page entry of the query's
+# words, so its time grows with the square of the matches (10,000 procedures, a word on every page: about
+# a second). One page in ``lead_every(procedures)`` — about LEAD_PAGES pages whatever the site's size —
+# carries a Pagefind filter; the search box first searches those pages alone and shows their best
+# matches, then runs the ordinary search, whose results replace them. The first results thus cost the
+# ranking of LEAD_PAGES pages, and the full list is exactly Pagefind's own.
+# Only a sample carries the filter, never every page: Pagefind counts, for every search, the matching
+# pages of each filter value by scanning the list of matches once per page that has the filter, so a
+# filter on every page (the eight slices tried first) cost each broad search as much again as its
+# ranking (synthetic 10,000, 照合 on every page, Pagefind's JavaScript API in Chromium at load
+# average 5-6: 1.05-1.23 s with it, 0.40-0.85 s without; the first eighth's search 0.23-0.43 s, the
+# 156-page sample's 0.02-0.06 s).
+LEAD_FILTER = "sopbook_lead"
 """Also in theme/assets/sopbook/pagefind-search.js."""
-SLICES = 8
+LEAD_PAGES = 200
+
+
+def lead_every(procedures: int) -> int:
+    """One page in this many carries the lead filter; 0: none does (a site of fewer than two samples'
+    procedures, where one search is quick and a sample would only add a second)."""
+    every = procedures // LEAD_PAGES
+    return every if every >= 2 else 0
 
 
 def executable() -> Path:
@@ -108,11 +121,12 @@ def use_pagefind(config: Any) -> None:
         config.extra_css.append(STYLE)
 
 
-def page_for_index(html: str, procedure: TitleEntry | None = None, slice_number: int | None = None) -> str | None:
+def page_for_index(html: str, procedure: TitleEntry | None = None, lead: bool = False) -> str | None:
     """The part of a rendered page Pagefind should read: its language and Material's article,
     without what the templates mark ``<!-- sopbook:not-indexed -->`` … ``<!-- /sopbook:not-indexed -->``,
     its title weighted ``TITLE_WEIGHT``; for a ``procedure``, its id, title and department as Pagefind
-    metadata, which the search box shows with each result; ``slice_number``: its slice (``SLICES``).
+    metadata, which the search box shows with each result; ``lead``: the page is in the lead sample
+    (``LEAD_FILTER``).
 
     Handing Pagefind the article alone, not the whole page with its navigation, cuts what goes through
     the pipe by 5–20 times and the indexing time with it (10,000 pages: 19 s instead of 77 s).
@@ -127,8 +141,8 @@ def page_for_index(html: str, procedure: TitleEntry | None = None, slice_number:
     article = _H1.sub(f'<h1 data-pagefind-weight="{TITLE_WEIGHT}"',
                       _NOT_INDEXED.sub("", html[start + len(_ARTICLE):end]), count=1)
     opening, _, content = article.partition(">")
-    slice_filter = "" if slice_number is None else f'<span data-pagefind-filter="{SLICE_FILTER}:{slice_number}"></span>'
-    return (f"<html{lang}><body>{_ARTICLE} data-pagefind-body{opening}>{_meta(procedure)}{slice_filter}{content}"
+    lead_filter = f'<span data-pagefind-filter="{LEAD_FILTER}:1"></span>' if lead else ""
+    return (f"<html{lang}><body>{_ARTICLE} data-pagefind-body{opening}>{_meta(procedure)}{lead_filter}{content}"
             "</article></body></html>")
 
 
@@ -282,6 +296,7 @@ class PagefindSearch:
         self._written = False
         self._procedures: dict[str, TitleEntry] = {}
         self._pages_indexed = 0
+        self._lead_every = 0
 
     def title_index(self, procedures: Iterable[Procedure], url_of: Callable[[str], str | None]) -> str:
         """The text of the title-and-id index (``titles.INDEX_PATH``) for this build's procedures;
@@ -289,6 +304,7 @@ class PagefindSearch:
         with their id, title and department (call from ``on_files``)."""
         entries = titles.entries(procedures, url_of)
         self._procedures = {entry.url: entry for entry in entries}
+        self._lead_every = lead_every(len(entries))
         return titles.index_json(entries)
 
     def configure(self, config: Any) -> None:
@@ -302,7 +318,8 @@ class PagefindSearch:
         if self.index_once and self._written:
             return
         self._pages_indexed += 1
-        content = page_for_index(html, self._procedures.get(page_url), self._pages_indexed % SLICES)
+        lead = self._lead_every > 0 and self._pages_indexed % self._lead_every == 0
+        content = page_for_index(html, self._procedures.get(page_url), lead)
         if content is None:
             return
         if self._indexer is None:

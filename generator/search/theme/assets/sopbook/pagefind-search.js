@@ -13,12 +13,12 @@
  * them (those already listed left out), so a title match always comes before a page that only
  * mentions the word, and nothing Pagefind finds is lost. Each result shows its id and department.
  *
- * Slices: Pagefind's ranking time grows with the square of the pages a query matches. The build puts
- * every page in one of eight slices (SLICE_FILTER in generator/search/pagefind.py); each search runs
- * first on one slice, whose results are shown at once when no title matches are, then on the other
- * seven, and the two lists are merged by Pagefind's own scores (a filtered search scores a page as an
- * unfiltered one does), so the full list is ranked exactly as one search would rank it, for about the
- * same work.
+ * The lead sample: Pagefind's ranking time grows with the square of the pages a query matches. On a
+ * large site the build marks about 200 pages spread over the whole site with a filter (LEAD_FILTER in
+ * generator/search/pagefind.py); each search runs first on those pages alone, whose best matches are
+ * shown at once when no title matches are (a filtered search scores a page as an unfiltered one does),
+ * then as Pagefind's ordinary search, whose results replace them: the full list is exactly Pagefind's.
+ * While the box waits for the typing to pause, the query's index chunks are already fetched.
  *
  * Warm-up: Chromium runs WebAssembly first with its baseline compiler and uses optimised code only
  * from the next call on, so the first search of a visit ranked at half speed. As soon as the search
@@ -40,8 +40,7 @@
   var bundle = new URL("pagefind/", root);
   var titlesAddress = new URL("titles.json", script.src);
   var WARMUP_WORD = "sopbookwarmupzq";
-  var SLICE_FILTER = "sopbook_slice";
-  var LEAD_SLICE = "0";
+  var LEAD_FILTER = "sopbook_lead";
   var MAX_RESULTS = 10;
   var RESULT_TEMPLATE =
     '<a class="pf-searchbox-result" id="{{ aria.result_id }}" href="{{ meta.url | default(url) | safeUrl }}"' +
@@ -55,7 +54,7 @@
   var warming = null;
   var titles = null;
   var titlesLoading = null;
-  // Set by hook(): shows the first slice's results (resolves once shown), and the query in the box.
+  // Set by hook(): shows the lead sample's results (resolves once shown), and the query in the box.
   var showEarlyResults = function () { return Promise.resolve(); };
   var typedQuery = function () { return ""; };
 
@@ -182,7 +181,7 @@
   function hook(box) {
     var showResults = box.handleResults;
     var showLoading = box.showLoadingState;
-    var early = null;     // the query whose early results (title matches or first slice) are in the list
+    var early = null;     // the query whose early results (title matches or lead sample) are in the list
     var titled = false;   // whether those are title matches
     var answered = null;  // the query whose full results are in the list (or on their way into it)
     var generation = 0;   // bumped by every keystroke, so a slow step never shows an older query
@@ -246,7 +245,7 @@
       });
     };
 
-    // The first slice's results, while the other slices are searched: shown when no title matches
+    // The lead sample's results, while the whole index is searched: shown when no title matches
     // are (those come first anyway) and the query is still the one typed.
     showEarlyResults = function (term, searchResult) {
       if (titled || term !== query() || !searchResult.results.length) return Promise.resolve();
@@ -254,41 +253,48 @@
     };
     typedQuery = query;
 
-    // Slice by slice from the first search on: Pagefind announces its filters once it has loaded,
+    // The lead sample from the first search on: Pagefind announces its filters once it has loaded,
     // before it runs the search that loading was for.
-    if (box.instance) box.instance.on("filters", function () { searchInSlices(box.instance); });
+    if (box.instance) box.instance.on("filters", function () { searchLeadFirst(box.instance); });
 
     // The box handles the keystroke first (it empties the list and waits for the typing to pause);
     // this listener, on an ancestor, runs right after it in the same task, so nothing empty is drawn.
     box.parentNode.addEventListener("input", showTitleMatches);
+    box.parentNode.addEventListener("input", preloadQuery);
     loadTitles().then(function () { if (query().trim()) showTitleMatches(); });
   }
 
-  // Pagefind's search, run slice by slice (see "Slices" above) on indexes built with slices.
-  function searchInSlices(instance) {
+  // Fetches the index chunks of the query typed so far while the box waits for the typing to pause
+  // (150 ms), so that its search starts with them loaded; chunks are kept, by their hash, for the search.
+  function preloadQuery(event) {
+    var box = event.target.closest && event.target.closest("pagefind-searchbox");
+    var pagefind = box && box.instance && box.instance.__pagefind__;
+    var query = event.target.value;
+    if (pagefind && pagefind.preload && query && query.trim()) {
+      pagefind.preload(query).catch(function () { /* the search itself reports what is missing */ });
+    }
+  }
+
+  // Pagefind's search, the lead sample first (see "The lead sample" above) on indexes built with one.
+  function searchLeadFirst(instance) {
     var pagefind = instance.__pagefind__;
     var filters = instance.availableFilters || {};
-    if (!pagefind || pagefind.sopbookSlices || !filters[SLICE_FILTER]) return;
+    if (!pagefind || pagefind.sopbookLead || !filters[LEAD_FILTER]) return;
     var search = pagefind.search.bind(pagefind);
-    pagefind.sopbookSlices = true;
+    pagefind.sopbookLead = true;
     pagefind.search = function (term, options) {
       options = options || {};
       var filtered = options.filters && Object.keys(options.filters).length;
       if (term === null || term === WARMUP_WORD || filtered || options.preload) return search(term, options);
       var lead = {};
-      lead[SLICE_FILTER] = LEAD_SLICE;
-      // The other slices are searched once the first slice's results are in view: their data comes
-      // from Pagefind's worker, which would otherwise be busy ranking the other slices.
+      lead[LEAD_FILTER] = "1";
+      // The whole index is searched once the sample's results are in view: their data comes from
+      // Pagefind's worker, which would otherwise be busy ranking every page.
       var typed = typedQuery();
-      return search(term, Object.assign({}, options, { filters: lead })).then(function (first) {
-        return first && showEarlyResults(term, first).then(function () {
+      return search(term, Object.assign({}, options, { filters: lead })).then(function (sample) {
+        return sample && showEarlyResults(term, sample).then(function () {
           if (typedQuery() !== typed) return null;  // typed on: the box drops this search's results anyway
-          return search(term, Object.assign({}, options, { filters: { not: lead } }));
-        }).then(function (others) {
-          if (!others) return null;
-          var results = first.results.concat(others.results);
-          results.sort(function (a, b) { return b.score - a.score; });
-          return Object.assign({}, others, { results: results });
+          return search(term, options);
         });
       });
     };
@@ -303,7 +309,7 @@
       .then(function () {
         var instance = window.PagefindComponents.getInstanceManager().getInstance("default");
         return instance.triggerLoad().then(function () {
-          searchInSlices(instance);
+          searchLeadFirst(instance);
           var pagefind = instance.__pagefind__;  // Pagefind 1.5's component UI; see pyproject.toml
           if (pagefind && pagefind.search) return pagefind.search(WARMUP_WORD);
           return import(new URL("pagefind.js", bundle).href).then(function (module) {
