@@ -85,6 +85,22 @@ def test_images_and_attachments_are_copied_next_to_their_page(make_kb: Knowledge
     assert '<a href="https://example.com/form">申請フォーム（Google フォーム）</a>' in html
 
 
+def test_lightbox_loads_only_where_there_are_screenshots_and_never_blocks_the_first_paint(
+        make_kb: KnowledgeBaseFactory) -> None:
+    media_kb(make_kb, extra="  - glightbox\n")
+    result = run("build", "--strict")
+    assert result.exit_code == 0, result.output
+    site = make_kb.root / "site"
+    html = (site / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<script src="[./]*assets/javascripts/glightbox\.min\.js" defer>', html)
+    assert re.search(r'<link href="[./]*assets/stylesheets/glightbox\.min\.css" rel="stylesheet" media="print" '
+                     r'onload="this.media=\'all\'">', html)
+    assert 'glightbox.min.css" rel="stylesheet">' not in html, "no render-blocking lightbox stylesheet"
+    assert 'document.addEventListener("DOMContentLoaded", function () {const lightbox = GLightbox(' in html
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "glightbox" not in home, "a page without screenshots loads no lightbox"
+
+
 def test_generate_copies_the_media_too(make_kb: KnowledgeBaseFactory) -> None:
     media_kb(make_kb)
     assert run("generate", "--out", "out").exit_code == 0

@@ -104,11 +104,13 @@ def test_printed_copy_header_carries_id_version_review_owner_notice_and_date(mak
     assert facts == {"手順ID": "GA-001", "版": "1.2", "最終レビュー": "2026年4月1日", "担当者（主）": "田中 花子",
                      "印刷日": ""}
     assert "この印刷物は管理対象外の写しです" in header.group(0)
-    assert '<button type="button" class="md-button sopbook-print-button" hidden' in html
+    assert '<button type="button" class="md-button sopbook-print-button">' in html
     assert re.search(r'<script src="[./]*assets/sopbook/sopbook.js" defer>', html)
     css = (root / "site" / "assets" / "sopbook" / "sopbook.css").read_text(encoding="utf-8")
     assert re.search(r"@page \{\s*size: A4;", css)
     assert "break-after: avoid" in css and "h3 + p" in css
+    # In the page from the start (no layout shift when the script runs), not shown without scripts.
+    assert re.search(r"\.no-js \.md-typeset \.sopbook-print-button \{\s*visibility: hidden;", css)
 
 
 def test_english_printed_notice(make_kb: KnowledgeBaseFactory) -> None:

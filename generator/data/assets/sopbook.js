@@ -1,5 +1,5 @@
 // sopbook: the print button of procedure pages, and the print date on the printed copy.
-// Without JavaScript the button stays hidden (the browser's own Print still uses the print layout).
+// Without JavaScript the button is not shown (sopbook.css; the browser's own Print still uses the print layout).
 (function () {
   "use strict";
 
@@ -15,7 +15,6 @@
     document.querySelectorAll(".sopbook-print-button").forEach(function (button) {
       if (button.dataset.sopbookReady) return;
       button.dataset.sopbookReady = "1";
-      button.hidden = false;
       button.addEventListener("click", function () { window.print(); });
     });
     stampPrintDate();
