@@ -51,12 +51,12 @@ class InvalidKnowledgeBase(SopbookError):
     """
 
     def __init__(self, problems: Sequence[Problem], summary: str | None = None) -> None:
+        from .i18n import _
         from .problems import Severity
 
         self.problems = list(problems)
         errors = sorted(problem for problem in problems if problem.severity is Severity.ERROR)
         files = len({problem.path for problem in errors})
         lines = [str(problem) for problem in errors]
-        lines.append(summary or f"{len(errors)} error(s) in {files} file(s) of the knowledge base: nothing was "
-                                "written; fix them and run again")
+        lines.append(summary or _("errors.invalid-knowledge-base", n=len(errors), files=files))
         super().__init__("\n".join(lines))

@@ -166,17 +166,16 @@ def _format(text: str, path: str, kind: str) -> Formatted:
         try:
             formatted = _format_once(text, data, path, kind)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, the file is left untouched
-            reason = str(error) if isinstance(error, _Unsafe) else f"internal error {error!r}"
+            reason = str(error) if isinstance(error, _Unsafe) else _("fmt.internal-error", error=repr(error))
             return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
-                                                            f"not formatted: {reason}; please report this file")])
+                                                            _("fmt.report-this", reason=reason))])
         if isinstance(formatted, Problem):
             return Formatted(path, original, None, [formatted])
         if formatted == text:
             return Formatted(path, original, text)
         text = formatted
     return Formatted(path, original, None, [Problem(path, 1, 1, "fmt-unsafe", Severity.ERROR,
-                                                    "not formatted: the result does not settle; please report "
-                                                    "this file")])
+                                                    _("fmt.report-this", reason=_("fmt.not-settling")))])
 
 
 def _format_once(text: str, data: Any, path: str, kind: str) -> str | Problem:
@@ -184,7 +183,7 @@ def _format_once(text: str, data: Any, path: str, kind: str) -> str | Problem:
         return text
     if kind == "procedure" and not (isinstance(data, CommentedMap) and all(isinstance(k, str) for k in data)):
         return Problem(path, 1, 1, "wrong-type", Severity.ERROR,
-                       "a procedure file must be a mapping of keys (id:, title:, ...); not formatted")
+                       _("fmt.not-a-mapping"))
     expected = _plain(data)
     if kind == "procedure":
         quoted = _quote_versions(text, data)
@@ -212,7 +211,7 @@ def _syntax_problem(path: str, error: Exception) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     reason = getattr(error, "problem", None) if isinstance(error, MarkedYAMLError) else None
     reason = reason or str(error).strip().splitlines()[0]
-    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, f"invalid YAML: {reason}; not formatted")
+    return Problem(path, line, column, "yaml-syntax", Severity.ERROR, _("fmt.invalid-yaml", reason=reason))
 
 
 def _plain(value: Any) -> Any:
@@ -244,7 +243,7 @@ def _what_is_lost(before_text: str, before: Any, after_text: str, path: str) -> 
     after = load_text(after_text, path)
     if after.problems or not _same_values(before, after.data, ()):
         where = _first_difference(before, after.data, ())
-        label = ".".join(str(part) for part in where) or "the file"
+        label = ".".join(str(part) for part in where) or _("fmt.whole-file")
         line = load_text(before_text, path).where(*where)[0] if where else 1
         old_value, new_value = _at(before, where), _at(after.data, where)
         if isinstance(old_value, str) and new_value == old_value + "\n":
@@ -462,7 +461,7 @@ def _reorder_procedure(text: str, data: CommentedMap, expected: Any) -> str:
     if _reorder_mapping(lines, data, 0, len(lines), _rank(order[""])) is not None:
         text = "".join(lines)
         if not _same(text, expected):
-            raise _Unsafe("moving the top-level keys would change the data")
+            raise _Unsafe(_("fmt.unsafe-top"))
         data = _load(text)
     # One parse serves every nested mapping: reordering inside one region keeps its line count,
     # so the positions of all the others stay valid.
@@ -482,7 +481,7 @@ def _reorder_procedure(text: str, data: CommentedMap, expected: Any) -> str:
             _reorder_item(lines, items, index, item_end, _rank(order[key]))
     moved = "".join(lines)
     if moved != text and not _same(moved, expected):
-        raise _Unsafe("moving the keys of review, steps or approvals would change the data")
+        raise _Unsafe(_("fmt.unsafe-nested"))
     return moved
 
 
@@ -499,7 +498,7 @@ def _canonical_indentation(text: str, data: Any, expected: Any) -> str:
     if dumped == text:
         return text
     if not _same(dumped, expected):
-        raise _Unsafe("re-indenting would change the data")
+        raise _Unsafe(_("fmt.unsafe-indent"))
     lines = dumped.splitlines(keepends=True)
     for index, line in enumerate(lines):
         if not line.lstrip().startswith("#"):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .errors import UsageError
+from .i18n import _
 
 GIT_TIMEOUT = 120
 """Seconds one git call may take; a history walk that takes longer is stuck, not slow."""
@@ -69,10 +70,10 @@ class Repository:
             done = subprocess.run(["git", *args], cwd=self.root, input=input, capture_output=True,
                                   env=_environment(), timeout=GIT_TIMEOUT, check=False)
         except subprocess.TimeoutExpired:
-            raise UsageError(f"git {args[0]} took longer than {GIT_TIMEOUT} s in {self.root}") from None
+            raise UsageError(_("git.timeout", command=args[0], seconds=GIT_TIMEOUT, folder=self.root)) from None
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise UsageError(f"git {args[0]}: {message[-1] if message else 'failed'}")
+            raise UsageError(_("git.failed", command=args[0], detail=message[-1] if message else _("git.no-detail")))
         return done.stdout
 
     def relative(self, folder: Path) -> str:
@@ -121,12 +122,12 @@ class Repository:
         if day is not None:
             found = self.commit_at(day)
             if found is None:
-                raise UsageError(f"--at {ref}: the repository has no commit on or before {ref}")
+                raise UsageError(_("git.at-too-early", ref=ref))
             return found
         try:
             return self.commit(ref)
         except UsageError:
-            raise UsageError(f"--at {ref}: not a commit, tag, branch or date (YYYY-MM-DD) in {self.root}") from None
+            raise UsageError(_("git.at-unknown", ref=ref, folder=self.root)) from None
 
     def dirty(self, path: str) -> bool:
         """Whether ``path`` has changes not committed (staged, unstaged or untracked files)."""

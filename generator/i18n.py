@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -118,8 +119,30 @@ def language(code: str | None) -> Language:
     """The language for a ``language`` option value (``ja`` when unset)."""
     code = (code or DEFAULT).lower()
     if code not in LANGUAGES:
-        raise ConfigError(f"language '{code}' is not supported; use one of: {', '.join(LANGUAGES)}")
+        raise ConfigError(_("config.language", code=code, languages=", ".join(LANGUAGES)))
     return Language(code)
+
+
+def from_environment() -> str:
+    """The language of the user's locale when sopbook has a catalogue for it, else ``ja``.
+
+    For messages written before (or without) a knowledge base's ``language``: no mkdocs.yml, one that
+    cannot be read, or one naming a language sopbook lacks. The variables are gettext's, in gettext's
+    order (``LANGUAGE``, a colon-separated list, then ``LC_ALL``, ``LC_MESSAGES``, ``LANG``; the first
+    set one counts): ``LANG=en_US.UTF-8`` → en, ``ja_JP.UTF-8`` → ja, ``C``, ``POSIX`` or ``fr_FR`` → ja.
+    Read here rather than by ``gettext.find``, which takes ``C.UTF-8`` (the locale of CI runners and
+    containers) for American English (Python 3.11's locale aliases).
+    """
+    value = next((os.environ[name] for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+                  if os.environ.get(name)), "")
+    for entry in value.split(":"):
+        code = entry.partition(".")[0].partition("@")[0]
+        if code in ("C", "POSIX"):
+            break
+        code = code.partition("_")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return DEFAULT
 
 
 _active = Language(DEFAULT)

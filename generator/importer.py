@@ -29,8 +29,8 @@ from ruamel.yaml.error import YAMLError
 from .errors import UsageError
 from .files import Refused, read_bytes, read_text
 from .fmt import round_trip_yaml
-from .i18n import _
-from .load import MAX_REGISTRY_BYTES, load_text, wide_encoding
+from .i18n import _, active
+from .load import MAX_REGISTRY_BYTES, encoding_name, load_text, wide_encoding
 from .problems import Problem, Severity
 from .schema import id_pattern
 
@@ -110,7 +110,7 @@ def read_cells(path: Path, sheet: str | None = None, encoding: str | None = None
         return _read_xlsx(path, sheet)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path, encoding, "\t" if suffix == ".tsv" else ",")
-    raise UsageError(f"{path}: expected an .xlsx or .csv file (save an .xls from Excel as .xlsx first)")
+    raise UsageError(_("import.bad-suffix", file=path))
 
 
 def _cell_text(value: Any) -> str:
@@ -131,16 +131,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[list[str]]:
     try:
         raw = read_bytes(path, root=None, limit=SHEET_BYTES, what="spreadsheet")
     except Refused as refused:
-        raise UsageError(f"{path}: {refused.reason}") from None
+        raise UsageError(_("import.refused", file=path, reason=refused.reason)) from None
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
-        raise UsageError(f"{path}: cannot read as an Excel workbook ({error})") from None
+        raise UsageError(_("import.bad-workbook", file=path, error=error)) from None
     worksheet: Any
     try:
         if sheet is not None:
             if sheet not in workbook.sheetnames:
-                raise UsageError(f"{path}: no sheet named {sheet!r}; the sheets are {', '.join(workbook.sheetnames)}")
+                raise UsageError(_("import.no-sheet", file=path, sheet=sheet,
+                                   sheets=active().join(workbook.sheetnames)))
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
@@ -164,27 +165,27 @@ def decode_csv(raw: bytes, encoding: str | None, shown: str) -> str:
         try:
             return raw.decode(codec).removeprefix("\ufeff")
         except UnicodeDecodeError as error:
-            raise UsageError(_("import.bad-wide", file=shown, encoding=wide, byte=error.start)) from None
+            raise UsageError(_("import.bad-wide", file=shown, encoding=encoding_name(wide), byte=error.start)) from None
     if encoding:
         try:
             return raw.decode(encoding)
         except LookupError:
-            raise UsageError(f"--encoding: unknown encoding {encoding!r} (try utf-8 or cp932)") from None
+            raise UsageError(_("import.unknown-encoding", encoding=encoding)) from None
         except UnicodeDecodeError as error:
-            raise UsageError(f"{shown}: not valid {encoding} at byte {error.start}") from None
+            raise UsageError(_("import.bad-encoding", file=shown, encoding=encoding, byte=error.start)) from None
     for candidate in ("utf-8-sig", "cp932"):
         try:
             return raw.decode(candidate)
         except UnicodeDecodeError:
             continue
-    raise UsageError(f"{shown}: neither UTF-8 nor Shift_JIS; pass --encoding (e.g. --encoding euc-jp)")
+    raise UsageError(_("import.unknown-bytes", file=shown))
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str) -> list[list[str]]:
     try:
         raw = read_bytes(path, root=None, limit=SHEET_BYTES, what="spreadsheet")
     except Refused as refused:
-        raise UsageError(f"{path}: {refused.reason}") from None
+        raise UsageError(_("import.refused", file=path, reason=refused.reason)) from None
     text = decode_csv(raw, encoding, str(path))
     first_line = text.split("\n", 1)[0]
     if delimiter == "," and "\t" in first_line and "," not in first_line:
@@ -206,7 +207,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
         header, sep, name = pair.partition("=")
         name = name.strip()
         if not sep or not header.strip() or name not in FIELDS:
-            raise UsageError(f"--map {pair!r}: write COLUMN=FIELD, FIELD one of {', '.join(FIELDS)}")
+            raise UsageError(_("import.bad-map", pair=pair, fields=", ".join(FIELDS)))
         mapping[normalise_header(header)] = name
     return mapping
 
@@ -216,7 +217,7 @@ def table_from_cells(cells: list[list[str]], shown: str, mapping: dict[str, str]
     known = {**DEFAULT_HEADERS, **mapping}
     filled = [index for index, row in enumerate(cells) if any(row)]
     if not filled:
-        raise UsageError(f"{shown}: the sheet is empty")
+        raise UsageError(_("import.empty-sheet", file=shown))
     # Sheets often carry a title line or two above the header: take the first row naming two fields.
     header_index = next((index for index in filled[:20]
                          if sum(normalise_header(cell) in known for cell in cells[index] if cell) >= 2), filled[0])
@@ -233,9 +234,8 @@ def table_from_cells(cells: list[list[str]], shown: str, mapping: dict[str, str]
         fields[name] = column
     missing = [name for name in ("title", "department") if name not in fields]
     if missing:
-        raise UsageError(
-            f"{shown}:{header_index + 1}: no column for {' and '.join(missing)} among the headers "
-            f"{', '.join(h for h in headers if h)}; name it with --map, e.g. --map 業務名={missing[0]}")
+        raise UsageError(_("import.missing-columns", where=f"{shown}:{header_index + 1}", fields=active().join(missing),
+                           headers=active().join(h for h in headers if h), field=missing[0]))
     rows = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index]
@@ -254,17 +254,17 @@ def _load_registry(path: Path, shown: str) -> tuple[str, CommentedMap]:
     try:
         text = read_text(path, root=path.parent, limit=MAX_REGISTRY_BYTES, what="registry")
     except Refused as refused:
-        raise UsageError(f"{shown}:1:1: {refused.reason}; fix it before importing") from None
+        raise UsageError(_("import.registry-refused", where=f"{shown}:1:1", reason=refused.reason)) from None
     try:
         data = round_trip_yaml().load(text)
     except YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{shown}:{mark.line + 1}" if mark is not None else shown
-        raise UsageError(f"{where}: invalid YAML; fix it before importing ('sopbook validate' shows why)") from None
+        raise UsageError(_("import.registry-yaml", where=where)) from None
     if data is None:
         data = CommentedMap()
     if not isinstance(data, CommentedMap):
-        raise UsageError(f"{shown}: expected a mapping of id → entry; fix it before importing")
+        raise UsageError(_("import.registry-shape", file=shown))
     return text, data
 
 
@@ -523,9 +523,9 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
     """Read the spreadsheet and compute the new inventory.yaml and people.yaml (the caller writes them)."""
     shown = shown or str(path)
     if not path.is_file():
-        raise UsageError(f"no such file: '{shown}'")
+        raise UsageError(_("import.no-file", file=shown))
     if not id_pattern().match(f"{id_prefix}-001"):
-        raise UsageError(f"--id-prefix {id_prefix!r} does not make valid ids")
+        raise UsageError(_("import.bad-prefix", prefix=id_prefix))
     table = table_from_cells(read_cells(path, sheet, encoding), shown, mapping or {})
     inventory_path, people_path = sop_dir / "inventory.yaml", sop_dir / "people.yaml"
     inventory_text, inventory = _load_registry(inventory_path, str(inventory_path))

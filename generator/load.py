@@ -254,7 +254,7 @@ def decode(raw: bytes, source: Source) -> str | None:
     wide = wide_encoding(raw)
     if wide is not None:
         source.problems.append(Problem(path, 1, 1, "encoding", Severity.ERROR,
-                                       _("load.wide", encoding=wide)))
+                                       _("load.wide", encoding=encoding_name(wide))))
         return None
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
@@ -277,6 +277,12 @@ def decode(raw: bytes, source: Source) -> str | None:
                                        _("load.not-utf8", offset=error.start, hint=hint)))
         return None
     return text
+
+
+def encoding_name(wide: str) -> str:
+    """What ``wide_encoding`` found, in the active language (``BOM なしの UTF-16``)."""
+    encoding, _mark, rest = wide.partition(" ")
+    return _("load.no-bom", encoding=encoding) if rest else encoding
 
 
 def wide_encoding(raw: bytes) -> str | None:

@@ -34,7 +34,8 @@ import yaml
 from .address import SiteAddress
 from .errors import ConfigError, UsageError
 from .files import Refused, read_text
-from .i18n import LANGUAGES, Language, _
+from .i18n import DEFAULT as DEFAULT_LANGUAGE
+from .i18n import LANGUAGES, Language, _, from_environment
 from .i18n import language as language_for
 from .media import DEFAULT_MAX_MB as DEFAULT_MEDIA_MAX_MB
 from .problems import did_you_mean
@@ -52,7 +53,7 @@ CONFIG_BYTES = 1024 * 1024
 
 def _text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{name}: expected a text such as a folder name, got {value!r}", (name,))
+        raise ConfigError(_("options.expected-text", name=name, value=repr(value)), (name,))
     return value
 
 
@@ -60,7 +61,8 @@ def _choice(*allowed: str) -> Callable[[str, Any], str]:
     def parse(name: str, value: Any) -> str:
         if value not in allowed:
             hint = did_you_mean(str(value), allowed, cutoff=0.5) if isinstance(value, str) else ""
-            raise ConfigError(f"{name}: expected one of {', '.join(allowed)}, got {value!r}{hint}", (name,))
+            raise ConfigError(_("options.expected-choice", name=name, allowed=", ".join(allowed), value=repr(value),
+                                hint=hint), (name,))
         return str(value)
 
     return parse
@@ -75,12 +77,12 @@ def _date(name: str, value: Any) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ConfigError(f"{name}: expected a date as YYYY-MM-DD, got {value!r}", (name,))
+    raise ConfigError(_("options.expected-date", name=name, value=repr(value)), (name,))
 
 
 def _megabytes(name: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{name}: expected a positive number of megabytes, such as 2, got {value!r}", (name,))
+        raise ConfigError(_("options.expected-megabytes", name=name, value=repr(value)), (name,))
     return float(value)
 
 
@@ -95,7 +97,7 @@ def _maintainers(name: str, value: Any) -> tuple[str, ...]:
 
 def _count(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ConfigError(f"{name}: expected a whole number of at least 0, got {value!r}", (name,))
+        raise ConfigError(_("options.expected-count", name=name, value=repr(value)), (name,))
     return value
 
 
@@ -113,7 +115,7 @@ class Setting:
     """``parse(name, value)`` → the value the core uses; raises ``ConfigError`` naming what is wrong."""
     help: str
     deprecated: str | None = None
-    """Set for an option that is accepted but no longer does anything: MkDocs warns with this message."""
+    """Set for an option that is accepted but no longer does anything: the id of the message MkDocs warns with."""
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -125,8 +127,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("today", None, _date,
             "The date reviews are judged against (YYYY-MM-DD), for reproducible builds; default: today."),
     Setting("mermaid", None, lambda name, value: None, "No longer used.",
-            deprecated="the sopbook option '{}' is no longer used: approval flows are drawn when the site is "
-                       "built, without Mermaid; remove it from mkdocs.yml"),
+            deprecated="options.deprecated-mermaid"),
     Setting("media_max_mb", DEFAULT_MEDIA_MAX_MB, _megabytes,
             "Screenshots and attachments larger than this many megabytes get a warning."),
     Setting("maintainers", None, _maintainers,
@@ -186,9 +187,9 @@ def parse_options(raw: Mapping[str, Any] | None, root: Path | None = None, *, ma
     values: dict[str, Any] = {}
     for name in raw:
         if name not in SETTING_BY_NAME:
-            fail(ConfigError(f"unknown option {name!r} of the sopbook plugin"
-                             f"{did_you_mean(str(name), SETTING_BY_NAME, cutoff=0.5)}; "
-                             f"its options are: {', '.join(SETTING_BY_NAME)}", (name,)))
+            fail(ConfigError(_("options.unknown", name=repr(name),
+                               hint=did_you_mean(str(name), SETTING_BY_NAME, cutoff=0.5),
+                               options=", ".join(SETTING_BY_NAME)), (name,)))
     for setting in SETTINGS:
         try:
             if setting.name == "lint":  # after the language, whose word lists are the rules' defaults
@@ -265,7 +266,7 @@ def plugin_entries(plugins: Any) -> list[tuple[str, Any]]:
     if isinstance(plugins, Mapping):
         return [(str(name), value) for name, value in plugins.items()]
     if not isinstance(plugins, list):
-        raise ConfigError(f"plugins: expected a list of plugins, got {plugins!r}")
+        raise ConfigError(_("options.plugins-list", value=repr(plugins)))
     entries = []
     for entry in plugins:
         if isinstance(entry, str):
@@ -274,7 +275,7 @@ def plugin_entries(plugins: Any) -> list[tuple[str, Any]]:
             ((name, value),) = entry.items()
             entries.append((str(name), value))
         else:
-            raise ConfigError(f"plugins: expected a plugin name or 'name: {{options}}', got {entry!r}")
+            raise ConfigError(_("options.plugins-entry", value=repr(entry)))
     return entries
 
 
@@ -306,8 +307,8 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
     Raises ``ConfigError`` with every bad value at ``mkdocs.yml:line:column``.
     """
     path = find_config_file(config_file)
-    if path is None:
-        return Project(None, parse_options({}, Path.cwd()), {})
+    if path is None:  # no mkdocs.yml to say the language: the user's (see i18n.from_environment)
+        return Project(None, parse_options({"language": from_environment()}, Path.cwd()), {})
     try:
         text = read_text(path, root=None, limit=CONFIG_BYTES, what=path.name)
     except Refused as refused:
@@ -319,12 +320,12 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: invalid YAML: {getattr(error, 'problem', error)}") from None
+        raise ConfigError(_("options.invalid-yaml", where=where, detail=getattr(error, "problem", error))) from None
     finally:
         loader.dispose()
     settings = settings or {}
     if not isinstance(settings, dict):
-        raise ConfigError(f"{path}:1:1: expected a mapping of settings such as 'site_name: ...'")
+        raise ConfigError(_("options.not-a-mapping", path=path))
     locate = _Locator(path, node)
 
     try:
@@ -333,8 +334,7 @@ def load_project(config_file: str | os.PathLike[str] | None = None) -> Project:
         raise ConfigError(f"{locate(('plugins',), top=True)}: {error.message}") from None
     raw = next((value for name, value in entries if name == "sopbook"), None)
     if raw is not None and not isinstance(raw, Mapping):
-        raise ConfigError(f"{locate(())}: the sopbook plugin's options must be a mapping "
-                          f"such as 'sopbook: {{language: ja}}', got {raw!r}")
+        raise ConfigError(_("options.plugin-not-a-mapping", where=locate(()), value=repr(raw)))
     material_tags = any(name in MATERIAL_TAGS_PLUGINS for name, _ in entries)
     options = parse_options(raw, path.resolve().parent, material_tags=material_tags, where=locate)
     return Project(path, options, settings)
@@ -371,7 +371,8 @@ def find_sop_dir(path: str | os.PathLike[str] | None = None, project: Project | 
 
 
 def language_of(config_file: str | os.PathLike[str] | None = None) -> str | None:
-    """The plugin's ``language`` in mkdocs.yml if it is a valid one, else None; never raises.
+    """The plugin's ``language`` in mkdocs.yml (``ja`` when it names none), or None when there is no
+    mkdocs.yml, it cannot be read or the language is not one of sopbook's; never raises.
 
     For speaking the knowledge base's language before (and while) its options are validated, so that
     even an error in another option is reported in that language.
@@ -386,8 +387,10 @@ def language_of(config_file: str | os.PathLike[str] | None = None) -> str | None
         finally:
             loader.dispose()
         raw = next((value for name, value in plugin_entries(settings.get("plugins")) if name == "sopbook"), None)
-        code = raw.get("language") if isinstance(raw, Mapping) else None
-    except (Refused, yaml.YAMLError, ConfigError, AttributeError):
+        if raw is not None and not isinstance(raw, Mapping):
+            return None  # options that cannot be read: their error is reported in the locale's language
+        code = raw.get("language", DEFAULT_LANGUAGE) if raw is not None else DEFAULT_LANGUAGE
+    except (Refused, yaml.YAMLError, ConfigError, AttributeError, OSError):
         return None
     return code if code in LANGUAGES else None
 

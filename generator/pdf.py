@@ -126,7 +126,7 @@ def write(html: str, out: Path, allowed: set[Path]) -> int:
     class KnowledgeBaseFiles(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url not in allowed_uris:
-                raise ValueError(f"sopbook pdf reads only the knowledge base's own screenshots, not {url}")
+                raise ValueError(_("pdf.outside-file", url=url))
             return super().fetch(url, headers)
 
     # WeasyPrint reports each CSS property it does not know (Material's, in sopbook.css) as a warning.

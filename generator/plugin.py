@@ -29,7 +29,7 @@ from . import assets, search, site
 from .address import SiteAddress
 from .changes import head_links
 from .errors import ConfigError, SopbookError
-from .i18n import _
+from .i18n import DEFAULT, LANGUAGES, _, activate, from_environment
 from .options import MATERIAL_TAGS_PLUGINS, SETTINGS, Options, Setting, locator, parse_options
 from .preview import PreviewPages, full_rebuild_hint
 from .problems import Severity, cap_per_file
@@ -55,8 +55,18 @@ class _Option(c.BaseConfigOption[Any]):
             raise c.ValidationError(error.message) from None
 
 
+class _Deprecated(c.Deprecated):
+    """MkDocs' ``Deprecated`` whose ``message`` is a message id: the warning is in the knowledge base's language,
+    chosen when mkdocs.yml is read, not when this module is imported."""
+
+    def pre_validation(self, config: Any, key_name: str) -> None:
+        self.option.pre_validation(config, key_name)
+        if config.get(key_name) is not None:
+            self.warnings.append(_(self.message, name=key_name))
+
+
 SopbookConfig = type("SopbookConfig", (base.Config,), {
-    setting.name: c.Deprecated(message=setting.deprecated) if setting.deprecated else _Option(setting)
+    setting.name: _Deprecated(message=setting.deprecated) if setting.deprecated else _Option(setting)
     for setting in SETTINGS})
 """The plugin's config schema, made from ``options.SETTINGS`` (the one definition of the options)."""
 
@@ -91,6 +101,10 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         """MkDocs' validation, then sopbook's own, which says where in mkdocs.yml a bad value is."""
+        # Speak the language the options name before checking them (the locale's when it is not one of
+        # sopbook's), so that `mkdocs build` reports a bad option as `sopbook build` does.
+        language = options.get("language", DEFAULT)
+        activate(language if language in LANGUAGES else from_environment())
         errors, warnings = super().load_config(options, config_file_path)
         path = Path(config_file_path) if config_file_path else None
         try:
@@ -163,7 +177,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self._served = current
         for page in generated.pages:
             if files.get_file_from_path(page.path) is not None:
-                log.info(f"sopbook: {page.path} is written by hand in {docs_dir.name}/; not generating it")
+                log.info(_("build.hand-written", path=page.path, folder=docs_dir.name))
                 continue
             if self.preview is not None:
                 file = self.preview.file(config, page.path, page.markdown)

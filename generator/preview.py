@@ -20,6 +20,8 @@ from typing import Any
 
 from mkdocs.structure.files import File
 
+from .i18n import _
+
 DIRTY_FROM_PROCEDURES = 200
 """``sopbook serve`` rebuilds only changed pages from this many procedures on (unless ``--no-dirty``):
 there a full rebuild takes several seconds (16 s at 1,000), an incremental one under two."""
@@ -34,9 +36,7 @@ def full_rebuild_hint(procedures: int) -> str | None:
     """What the plugin tells someone running plain ``mkdocs serve`` on a large knowledge base."""
     if procedures < DIRTY_FROM_PROCEDURES:
         return None
-    return (f"sopbook: {procedures} procedures: every edit rebuilds all pages; `mkdocs serve --dirty` "
-            f"(or `sopbook serve`, which uses it from {DIRTY_FROM_PROCEDURES} procedures) rebuilds only "
-            f"the pages an edit changes")
+    return _("serve.full-rebuild-hint", n=procedures, threshold=DIRTY_FROM_PROCEDURES)
 
 
 class PreviewPages:

@@ -1,6 +1,6 @@
 """``sopbook init`` (a new knowledge base that builds at once) and ``sopbook new`` (a procedure skeleton).
 
-The files of a new knowledge base ship in ``generator/data/scaffold``. Names starting ``dot-`` become
+The files of a new knowledge base ship in ``generator/data/scaffold/<language>/``. Names starting ``dot-`` become
 dotfiles (``dot-github`` → ``.github``), because packaging tools skip real dotfiles; ``@@NAME@@``
 tokens are filled in (not Jinja: the GitHub workflow is full of ``${{ }}``).
 """
@@ -30,10 +30,9 @@ _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f\x7f-\x9f\'`\[\]!#'
 
 
 def _scaffold_files(language: str) -> Traversable:
-    """The files of a new knowledge base in ``language``: ``data/scaffold`` for the default language
-    (Japanese), ``data/scaffold-<language>`` for the others; a new language is a new folder."""
-    name = "scaffold" if language == DEFAULT else f"scaffold-{language}"
-    folder = resources.files("generator") / "data" / name
+    """The files of a new knowledge base in ``language``: ``data/scaffold/<language>/``, one folder per
+    language (a new language is a new folder, beside its catalogue)."""
+    folder = resources.files("generator") / "data" / "scaffold" / language
     if not folder.is_dir():
         raise UsageError(_("init.no-scaffold", language=language))
     return folder
@@ -93,7 +92,9 @@ def init_knowledge_base(root: Path, site_name: str, today: dt.date | None = None
     if root.exists() and any(entry.name != ".git" for entry in root.iterdir()):
         raise UsageError(_("init.not-empty", path=root))
     scaffold = _scaffold_files(language)
-    tokens = {"@@SITE_NAME@@": site_name, "@@TODAY@@": (today or dt.date.today()).isoformat(),
+    # In mkdocs.yml the name is a quoted YAML text: "[Team] Procedures" or "Facilities: how-to" are names.
+    tokens = {"@@SITE_NAME_YAML@@": json.dumps(site_name, ensure_ascii=False), "@@SITE_NAME@@": site_name,
+              "@@LANGUAGE@@": language, "@@TODAY@@": (today or dt.date.today()).isoformat(),
               "@@INSTALL@@": install_requirement(install), "@@VERSION@@": __version__,
               "@@MAINTAINERS@@": json.dumps(maintainers or [])}
     written: list[Path] = []

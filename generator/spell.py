@@ -123,7 +123,7 @@ def find_misspellings(pages: Iterable[Page], wordlist: list[str], language: str 
         config_file.write_text(config, encoding="utf-8")
         for result in pyspelling.spellcheck(str(config_file), binary=binary, checker="aspell", jobs=jobs):
             if result.error:
-                raise UsageError(f"pyspelling failed: {result.error}")
+                raise UsageError(_("spell.pyspelling-failed", detail=result.error))
             checked = by_file.get(result.context.split(": ", 1)[0])  # "<file>: html>body>p"
             if checked is None:
                 continue

@@ -104,8 +104,7 @@ def _prepare(out_dir: Path) -> None:
     elif any(part.exists() for part in parts):
         raise UsageError(_("generate.not-ours", folder=out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / MARKER).write_text("Written by sopbook generate; it clears docs/, overrides/ and mkdocs.yml "
-                                  "when run again.\n", encoding="utf-8")
+    (out_dir / MARKER).write_text(_("generate.marker") + "\n", encoding="utf-8")
 
 
 DOCS_FILE_BYTES = 100 * 1024 * 1024

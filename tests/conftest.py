@@ -54,10 +54,17 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def english_messages() -> Iterator[None]:
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests read messages in English unless the knowledge base's mkdocs.yml says otherwise (the product's
-    default is Japanese: tests of Japanese messages set ``language: ja`` or call ``activate("ja")``)."""
+    default is Japanese: tests of Japanese messages set ``language: ja`` or call ``activate("ja")``).
+
+    Without a language in mkdocs.yml the commands follow the locale (``i18n.from_environment``): English
+    here, whatever the machine running the tests is set to."""
     from generator import i18n
+
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")
 
     i18n.activate("en")
     yield

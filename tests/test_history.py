@@ -173,6 +173,7 @@ def test_trend_command_formats(history, tmp_path, monkeypatch) -> None:
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [22, 21, 21]
     provenance = {str(row[0]): str(row[1]) for row in workbook["Provenance"].iter_rows(values_only=True)}
     assert provenance["Commit"].startswith(commits["third"][:12]) and "uncommitted" in provenance["Commit"]
+    monkeypatch.setenv("LANGUAGE", "ja")  # no mkdocs.yml: the labels are in the locale's language
     csv_text = run_cli(root, "report", "trend", "--format", "csv", "--today", "2026-03-31").stdout_bytes
     lines = list(csv.reader(io.StringIO(csv_text.decode("utf-8-sig"))))
     assert lines[0][0].startswith("# ") and "2026-03-31" in lines[0][0]

@@ -26,7 +26,9 @@ def write_config(make_kb: KnowledgeBaseFactory, options: str, head: str = HEAD) 
     make_kb()
     (make_kb.root / "docs").mkdir(exist_ok=True)
     path = make_kb.root / "mkdocs.yml"
-    path.write_text(head + options, encoding="utf-8")
+    # Last, so the lines above keep their numbers: a knowledge base without a language is Japanese.
+    english = "      language: en\n" if "language:" not in options and head.endswith("sopbook:\n") else ""
+    path.write_text(head + options + english, encoding="utf-8")
     return path
 
 

@@ -30,7 +30,7 @@ def sopbook(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedP
     """sopbook in a child process: a hang becomes a TimeoutExpired, not a stuck test run."""
     return subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", *args], cwd=cwd, check=False,
                           capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "SOPBOOK_NO_CACHE": "1"})
+                          env={**os.environ, "SOPBOOK_NO_CACHE": "1", "LANGUAGE": "", "LC_ALL": "", "LANG": "C.UTF-8"})
 
 
 # --- the one reader ---------------------------------------------------------------------------------

@@ -137,5 +137,99 @@ def test_pre_commit_hooks_name_real_commands() -> None:
         assert hook["language"] == "python"
         assert re.search(hook["files"], "sop/総務部/GA-001-電子契約.yaml")
         assert not re.search(hook["files"], "mkdocs.yml")
-    scaffold = (ROOT / "generator/data/scaffold/dot-pre-commit-config.yaml").read_text(encoding="utf-8")
+    scaffold = (ROOT / "generator/data/scaffold/ja/dot-pre-commit-config.yaml").read_text(encoding="utf-8")
     assert {"sopbook-fmt", "sopbook-lint"} <= set(re.findall(r"id: (\S+)", scaffold))
+
+
+def _texts_of_xlsx(path: Path) -> str:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    return "\n".join(str(cell) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+                     for cell in row if cell is not None)
+
+
+def test_every_command_of_an_english_knowledge_base_speaks_english(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command on `init --language en` — its output, every report in every format, every file it writes,
+    its errors and its --help — holds no Japanese character (the Japanese locale notwithstanding)."""
+    from click.testing import CliRunner
+
+    from generator.errors import InvalidKnowledgeBase
+    from generator.reports import REPORTS
+    from generator.site import problems_page
+    from generator.validate import validate
+
+    assert run("init", "kb", "--language", "en", cwd=tmp_path).returncode == 0
+    kb = tmp_path / "kb"
+    monkeypatch.chdir(kb)
+    monkeypatch.setenv("LANGUAGE", "ja")  # a Japanese desktop: the knowledge base's language still wins
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "start", "--date", "2026-01-05T10:00:00"], check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "2026-01-05T10:00:00"})
+    said: list[tuple[str, str]] = []
+
+    def sopbook(*arguments: str, codes: tuple[int, ...] = (0,)) -> str:
+        result = CliRunner().invoke(cli, list(arguments), catch_exceptions=False)
+        assert result.exit_code in codes, (arguments, result.output)
+        said.append((" ".join(arguments), result.output))
+        return result.output
+
+    sopbook("validate")
+    sopbook("validate", "--format", "json")
+    for format_name in ("text", "json", "github", "sarif"):
+        sopbook("lint", "--format", format_name)
+    for name in [*REPORTS, "trend"]:
+        for format_name in ("md", "csv", "json"):
+            sopbook("report", name, "--format", format_name)
+        sopbook("report", name, "--format", "xlsx", "--output", f"{name}.xlsx")
+        said.append((f"{name}.xlsx", _texts_of_xlsx(kb / f"{name}.xlsx")))
+    for format_name in ("text", "json", "md"):
+        sopbook("whatif", "--without", "emma.jones", "--format", format_name)
+    sopbook("codeowners", "--output", "-")
+    sopbook("export")
+    sopbook("fmt", "--check")
+    sopbook("generate", "--out", "out")
+    (tmp_path / "tasks.csv").write_text("title,department,performers,hours_per_month\n"
+                                        "Water the plants,Facilities,Emma Jones,2\n", encoding="utf-8")
+    sopbook("import", str(tmp_path / "tasks.csv"), "--dry-run")
+    sopbook("new", "FAC-009", "--title", "Book a meeting room", "--department", "Facilities", "--owner", "emma.jones")
+    for command in ["", *sorted(cli.list_commands(click.Context(cli)))]:
+        sopbook(*([command] if command else []), "--help")
+    if shutil.which("pdftotext"):
+        sopbook("pdf", "--out", "book.pdf")
+        text = subprocess.run(["pdftotext", "book.pdf", "-"], capture_output=True, text=True, check=True).stdout
+        assert "Book a meeting room" in text
+        said.append(("book.pdf", text))
+
+    # What goes wrong, said in English too.
+    sopbook("report", "people", "--at", "1999-01-01", codes=(2,))
+    sopbook("import", "no-such.xlsx", codes=(2,))
+    (tmp_path / "tasks.ods").write_text("x", encoding="utf-8")
+    sopbook("import", str(tmp_path / "tasks.ods"), codes=(2,))
+    broken = next((kb / "sop").rglob("FAC-001*.yaml"))
+    broken.write_text(broken.read_text(encoding="utf-8").replace("owner: emma.jones", "owner: emma\ncolour: red"),
+                      encoding="utf-8")
+    sopbook("validate", codes=(1,))
+    sopbook("lint", codes=(1,))
+    sopbook("build", codes=(1,))
+    sopbook("fmt", "--check", codes=(0, 1))
+    said.append(("serve's problems page", problems_page(InvalidKnowledgeBase(validate(Path("sop")).problems),
+                                                         {"language": "en"}, kb)))
+    (kb / "mkdocs.yml").write_text((kb / "mkdocs.yml").read_text(encoding="utf-8").replace(
+        "      language: en\n", "      language: en\n      trend_months: -1\n      todya: 2026-01-01\n"),
+        encoding="utf-8")
+    assert "trend_months" in sopbook("lint", codes=(2,))
+
+    for command, text in said:
+        found = JAPANESE.search(text)
+        assert found is None, (command, text[max(0, found.start() - 200):found.end() + 100])
+    written = [path for path in tmp_path.rglob("*") if path.is_file() and ".git" not in path.parts
+               and ".sopbook-cache" not in path.parts and path.suffix in (".md", ".yml", ".yaml", ".txt", ".json",
+                                                                          ".csv", ".jsonl", ".html", "")]
+    assert len(written) > 30
+    for path in written:
+        found = JAPANESE.search(path.read_text(encoding="utf-8", errors="replace"))
+        assert found is None, (path, found)

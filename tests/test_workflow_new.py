@@ -129,7 +129,7 @@ def test_every_scaffold_language_has_the_same_files_and_settings() -> None:
     data = Path(__file__).resolve().parents[1] / "generator" / "data"
 
     def tree(code: str) -> Path:
-        return data / ("scaffold" if code == DEFAULT else f"scaffold-{code}")
+        return data / "scaffold" / code
 
     def files(root: Path) -> set[str]:
         # The example procedure's folder is the department's name in the language.

@@ -14,11 +14,12 @@ from ..errors import InvalidKnowledgeBase, UsageError
 from ..i18n import _, activate
 from ..model import load_knowledge_base
 from ..options import find_sop_dir, load_project
+from . import SpeaksHelp
 
 FORMATS = ("jsonl",)
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("--format", "format_name", type=click.Choice(FORMATS), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),

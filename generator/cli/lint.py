@@ -19,7 +19,7 @@ from ..output import REPORTER_BY_NAME
 from ..problems import Problem, Severity, cap_per_file
 from ..rules import LintConfig, run
 from ..validate import remembered
-from . import keep_until_exit, speak
+from . import SpeaksHelp, keep_until_exit, speak
 
 
 def parse_date(value: str | None, options: Options, label: str = "--today") -> dt.date:
@@ -85,7 +85,7 @@ def select_changed(kb: KnowledgeBase, changed: set[str]) -> tuple[set[str], bool
     return selected, False, inventory_changed
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("-f", "--format", "format_name", type=click.Choice(["text", "json", "github", "sarif"]),
               default="text", show_default=True, help="How to print the problems.")

@@ -14,10 +14,11 @@ from ..address import SiteAddress
 from ..i18n import _
 from ..options import load_project
 from ..render import segment
+from . import SpeaksHelp
 from .site import config_option
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @config_option
 @click.option("--department", metavar="NAME", help="Only this department's procedures (default: all).")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),

@@ -25,7 +25,7 @@ from ..reports.base import Report, cell
 from ..reports.writers import FORMATS, write
 from ..rules import run
 from ..validate import validate_files
-from . import speak
+from . import SpeaksHelp, speak
 from .lint import parse_date, today_option
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
@@ -63,18 +63,18 @@ def _load_at(sop_dir: str | None, ref: str | None) -> Loaded:
         kb, options = _load(sop_dir)
         return Loaded(kb, options, folder, repository, None)
     if repository is None:
-        raise UsageError(f"--at {ref}: {folder} is not inside a git repository (or git is not installed)")
+        raise UsageError(_("git.at-no-repository", ref=ref, folder=folder))
     commit = repository.resolve(ref)
     inside = repository.relative(folder)
     oids = repository.files(commit, inside)
     if not oids:
-        raise UsageError(f"--at {ref}: {inside or '.'}/ held no files at commit {commit.short}")
+        raise UsageError(_("git.at-no-files", ref=ref, folder=inside or ".", commit=commit.short))
     contents = repository.blobs(list(oids.values()), limit=8 * 1024 * 1024)
     validation = validate_files(folder, {name: contents.get(oid, b"") for name, oid in oids.items()})
     if not validation.ok:
         # 'sopbook validate' reads the working tree, so the errors of the past are listed here.
-        raise InvalidKnowledgeBase(validation.problems, f"the knowledge base had {len(validation.errors)} error(s) "
-                                   f"at commit {commit.short} ({commit.date.date()}); no report is made from it")
+        raise InvalidKnowledgeBase(validation.problems, _("git.at-invalid", n=len(validation.errors),
+                                                          commit=commit.short, date=commit.date.date()))
     return Loaded(build_model(validation.sources), project.options, folder, repository, commit)
 
 
@@ -109,7 +109,7 @@ at_option = click.option("--at", "at", metavar="REF",
                               "from git, without touching the working tree.")
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @click.argument("name", type=click.Choice([*REPORTS, trend_report.NAME]), metavar="NAME")
 @sop_dir_argument
 @click.option("-f", "--format", "format_name", type=click.Choice(FORMATS), default="md", show_default=True)
@@ -153,8 +153,7 @@ def _trend(sop_dir: str | None, format_name: str, language: str | None, today_te
     folder = find_sop_dir(sop_dir, project)
     repository = Repository.find(folder)
     if repository is None:
-        raise UsageError(f"trend: {folder} is not inside a git repository (or git is not installed); "
-                         f"the trend is read from the repository's history")
+        raise UsageError(_("git.trend-no-repository", folder=folder))
     ref = "HEAD"
     at_commit = None
     if at is not None:
@@ -163,7 +162,8 @@ def _trend(sop_dir: str | None, format_name: str, language: str | None, today_te
     today = _today(today_text, options, at_commit, at)
     since = parse_date(since_text, options, "--since") if since_text else None
     language = language or options.language.code
-    found, _ = trend_report.points(repository, folder, options.lint, every=every, since=since, today=today, ref=ref)
+    found, _skipped = trend_report.points(repository, folder, options.lint, every=every, since=since, today=today,
+                                          ref=ref)
     built = trend_report.report(found, every)
     built.meta = provenance(folder, today, repository=repository, at=at_commit, ref=at)
     return write(built, format_name, language)
@@ -178,7 +178,7 @@ def _text(report: Report, language: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @sop_dir_argument
 @click.option("--without", "without", multiple=True, required=True, metavar="PERSON",
               help="A person id from people.yaml; repeat for several people.")

@@ -21,6 +21,7 @@ from ..preview import DIRTY_FROM_PROCEDURES, choose_dirty
 from ..problems import Severity
 from ..search import count_procedures
 from ..speed import collector_paused
+from . import SpeaksHelp
 
 config_option = click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
                              help="The site's mkdocs.yml (default: ./mkdocs.yml).")
@@ -54,10 +55,10 @@ def _docs_dir_present(project: Project) -> Iterator[None]:
 def _progress_line(done: int, total: int) -> None:
     # Only on long builds, and only on a terminal; every 100 pages keeps the cost out of the build.
     if total >= 500 and (done % 100 == 0 or done == total):
-        click.echo(f"\rsopbook: {done:,}/{total:,} pages", err=True, nl=done == total)
+        click.echo("\r" + _("build.progress", done=f"{done:,}", total=f"{total:,}"), err=True, nl=done == total)
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @config_option
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site (default: site_dir of mkdocs.yml, usually ./site).")
@@ -166,7 +167,7 @@ def _log_to_stderr(level: int) -> None:
     logger.setLevel(min(logger.level or logging.WARNING, level))
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
@@ -183,15 +184,13 @@ def serve(config_file: Path | None, dev_addr: str, open_browser: bool, dirty: bo
         procedures = count_procedures(project.options.sop_dir)
         dirty = choose_dirty(None, procedures)
         if dirty:
-            click.echo(f"sopbook serve: --dirty ({procedures} procedures ≥ {DIRTY_FROM_PROCEDURES}): an edit "
-                       "rebuilds only the pages it changes; restart after adding or renaming procedures, "
-                       "or use --no-dirty", err=True)
+            click.echo(_("serve.dirty", n=procedures, threshold=DIRTY_FROM_PROCEDURES), err=True)
     with _docs_dir_present(project):
         mkdocs_serve(config_file=str(project.config_file), dev_addr=dev_addr, open_in_browser=open_browser,
                      build_type="dirty" if dirty else None)
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @config_option
 @click.option("-o", "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write: OUT/docs/ (the Markdown pages), OUT/overrides/ and OUT/mkdocs.yml.")

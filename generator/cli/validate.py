@@ -14,14 +14,14 @@ from ..problems import Severity
 from ..schema import KINDS, for_editors
 from ..validate import remembered
 from ..validate import validate as validate_folder
-from . import keep_until_exit, speak
+from . import SpeaksHelp, keep_until_exit, speak
 
 sop_dir_argument = click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 no_cache_option = click.option("--no-cache", is_flag=True,
                                help="Ignore and do not write the cache (in the user's cache folder).")
 
 
-@click.command()
+@click.command(cls=SpeaksHelp)
 @sop_dir_argument
 @click.option("-f", "--format", "format_name", type=click.Choice(sorted(REPORTER_BY_NAME)), default="text",
               show_default=True, help="How to print the problems.")
@@ -47,7 +47,7 @@ def validate(sop_dir: str | None, format_name: str, no_cache: bool) -> None:
         sys.exit(1)
 
 
-@click.command("schema")
+@click.command("schema", cls=SpeaksHelp)
 @click.argument("kind", type=click.Choice(KINDS), default="procedure")
 def schema_command(kind: str) -> None:
     """Print the JSON Schema of a procedure (or of a registry) for editors and other tools.

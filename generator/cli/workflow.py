@@ -21,7 +21,7 @@ from ..i18n import DEFAULT, LANGUAGES, _, activate
 from ..load import display_path, walk_yaml_files
 from ..output import report_text
 from ..problems import Problem, Severity
-from . import speak
+from . import SpeaksHelp, speak
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -60,7 +60,7 @@ def _files_to_format(paths: tuple[str, ...]) -> list[tuple[Path, Path]]:
     return files
 
 
-@click.command("fmt")
+@click.command("fmt", cls=SpeaksHelp)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 and list the files that would change (for CI).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print what would change as a unified diff; change nothing.")
@@ -101,7 +101,7 @@ def fmt_command(paths: tuple[str, ...], check: bool, show_diff: bool) -> None:
 
 # --- init and new ----------------------------------------------------------------------------------
 
-@click.command("init")
+@click.command("init", cls=SpeaksHelp)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT, show_default=True,
               help="The language of the knowledge base: its example, comments, READMEs, site and messages.")
@@ -141,7 +141,7 @@ def init_command(directory: Path, language: str, site_name: str | None, maintain
     if not chosen:
         click.echo(lang("init.add-maintainers"))
 
-@click.command("new")
+@click.command("new", cls=SpeaksHelp)
 @click.argument("procedure_id", metavar="ID")
 @click.option("--title", required=True, help="The procedure's name, as staff would search for it.")
 @click.option("--department", required=True, help="e.g. Facilities; also the folder under sop/.")
@@ -184,7 +184,7 @@ def _codeowners(kb: KnowledgeBase, root: Path, config_file: Path | None = None) 
     return build_codeowners(kb, root, maintainers, protected, shown)
 
 
-@click.command("codeowners")
+@click.command("codeowners", cls=SpeaksHelp)
 @click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str),
               help="Where to write (default: .github/CODEOWNERS at the repository root; '-' prints it).")
@@ -206,7 +206,7 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
     codeowners = _codeowners(kb, root)
     if any(problem.severity is Severity.ERROR for problem in codeowners.problems):
         report_text(codeowners.problems, sys.stderr)
-        raise SopbookError("CODEOWNERS not written: fix the errors above first")
+        raise SopbookError(_("codeowners.not-written"))
     if codeowners.problems:
         report_text(codeowners.problems, sys.stderr)
     if output == "-":
@@ -227,10 +227,10 @@ def codeowners_command(sop_dir: str | None, output: str | None, check: bool) -> 
 
 # --- import ----------------------------------------------------------------------------------------
 
-@click.command("import")
+@click.command("import", cls=SpeaksHelp)
 @click.argument("spreadsheet", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--map", "mappings", multiple=True, metavar="COLUMN=FIELD",
-              help="Which column holds which field, e.g. --map 作業名=title (fields: id, title, department, "
+              help="Which column holds which field, e.g. --map 'Task name=title' (fields: id, title, department, "
                    "performers, hours_per_month, frequency). Repeat for several.")
 @click.option("--sheet", help="The worksheet to read (default: the first).")
 @click.option("--encoding", help="The CSV file's encoding (default: detect UTF-8 or Shift_JIS).")
@@ -242,9 +242,9 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
                    id_prefix: str, dry_run: bool, sop_dir: str | None) -> None:
     """Merge a task spreadsheet (.xlsx or .csv) into sop/inventory.yaml, with people stubs.
 
-    Columns 業務名, 部署, 担当者, 頻度, 月間工数 (or title, department, performers, frequency,
-    hours_per_month; an id column is optional) are recognised by their header. Existing entries and
-    comments are kept; a row with a problem is reported as file:row:column and nothing is written.
+    Columns title, department, performers, frequency and hours_per_month (or their usual Japanese
+    headers; an id column is optional) are recognised by their header. Existing entries and comments
+    are kept; a row with a problem is reported as file:row:column and nothing is written.
     """
     from ..importer import import_spreadsheet, parse_mapping
     from ..options import find_sop_dir
@@ -278,7 +278,7 @@ def import_command(spreadsheet: Path, mappings: tuple[str, ...], sheet: str | No
 
 # --- spell -----------------------------------------------------------------------------------------
 
-@click.command("spell")
+@click.command("spell", cls=SpeaksHelp)
 @click.argument("sop_dir", required=False, type=click.Path(file_okay=False, path_type=str))
 @click.option("--lang", default="en_US", show_default=True,
               help="aspell dictionary; British spellings are accepted too (en_GB adds US ones).")

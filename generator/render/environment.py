@@ -19,7 +19,7 @@ import markupsafe
 
 from ..errors import SopbookError
 from ..files import Refused, read_text
-from ..i18n import Language
+from ..i18n import Language, _
 from ..load import display_path
 from .escaping import escape
 
@@ -61,7 +61,7 @@ class KnowledgeBaseTemplates(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         found = []
-        for folder, _, names in os.walk(self.folder):
+        for folder, _folders, names in os.walk(self.folder):
             for name in names:
                 found.append(Path(folder, name).relative_to(self.folder).as_posix())
         return sorted(found)
@@ -77,15 +77,15 @@ def template_errors() -> Iterator[None]:
     try:
         yield
     except jinja2.TemplateSyntaxError as error:
-        where = f"{error.filename or error.name or 'template'}:{error.lineno}"
-        raise SopbookError(f"{where}: error template-syntax: {error.message}") from None
+        where = f"{error.filename or error.name or _('template.unnamed')}:{error.lineno}"
+        raise SopbookError(_("template.syntax", where=where, detail=error.message)) from None
     except jinja2.TemplateError as error:
         # A runtime error (an undefined variable, a failed filter): the innermost frame in a template.
-        where = "template"
+        where = _("template.unnamed")
         for frame in traceback.extract_tb(error.__traceback__):
             if frame.filename.endswith(".j2"):
                 where = f"{display_path(Path(frame.filename))}:{frame.lineno}"
-        raise SopbookError(f"{where}: error template: {error.message or error}") from None
+        raise SopbookError(_("template.error", where=where, detail=error.message or error)) from None
 
 
 def environment(templates_dir: Path | None = None, language: Language | None = None) -> jinja2.Environment:

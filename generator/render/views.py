@@ -387,7 +387,7 @@ class Views:
         if latest is not None:
             day = self.lang.date(latest.date)
             shown = kpi.shown(latest.value)
-            value = f"{shown}（{day}）" if self.lang.code == "ja" else f"{shown} ({day})"
+            value = label("kpi.value-on", value=shown, day=day)
         status = []
         met = kpi.met(latest.value) if latest else None
         if met is not None:

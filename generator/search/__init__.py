@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..i18n import _
 from ..validate import list_files
 
 BACKENDS = ("auto", "material", "pagefind")
@@ -41,7 +42,7 @@ def choose_backend(option: str, procedure_count: int) -> str:
 def describe_choice(option: str, backend: str, procedure_count: int) -> str:
     """The log line that says which search a build gets and why."""
     if option != "auto":
-        return f"search: {backend} (set in mkdocs.yml)"
+        return _("search.set", backend=backend)
     comparison = "≥" if backend == "pagefind" else "<"
-    return (f"search: {backend} (auto: {procedure_count} procedures {comparison} "
-            f"{PAGEFIND_FROM_PROCEDURES})")
+    return _("search.auto", backend=backend, n=procedure_count, comparison=comparison,
+             threshold=PAGEFIND_FROM_PROCEDURES)

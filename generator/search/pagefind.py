@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import SopbookError
+from ..i18n import _
 from ..model import Procedure
 from . import titles
 from .titles import TitleEntry
@@ -98,8 +99,7 @@ def executable() -> Path:
     try:
         from pagefind_bin_extended import get_executable
     except ImportError:
-        raise SopbookError("search: pagefind needs the Pagefind binary: "
-                           "pip install 'pagefind[extended]'") from None
+        raise SopbookError(_("pagefind.no-binary")) from None
     return Path(get_executable())
 
 
@@ -231,7 +231,7 @@ class PagefindIndexer:
             if payload["type"] != "AddFile":
                 self._process.stdin.flush()  # type: ignore[union-attr]
         except (BrokenPipeError, OSError):
-            raise SopbookError("Pagefind stopped while indexing the site") from None
+            raise SopbookError(_("pagefind.stopped")) from None
         return self._next_id
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
@@ -241,15 +241,15 @@ class PagefindIndexer:
         try:
             self._process.stdin.flush()  # type: ignore[union-attr]
         except OSError:
-            raise SopbookError("Pagefind stopped while indexing the site") from None
+            raise SopbookError(_("pagefind.stopped")) from None
         with self._answered:
             while message_id not in self._answers:
                 if not self._reader.is_alive():
-                    raise SopbookError("Pagefind stopped while indexing the site")
+                    raise SopbookError(_("pagefind.stopped"))
                 self._answered.wait(timeout=1)
             answer = self._answers.pop(message_id)
         if answer.get("type") == "Error":
-            raise SopbookError(f"Pagefind: {answer.get('message')}")
+            raise SopbookError(_("pagefind.error", detail=answer.get("message")))
         return answer
 
     def _read_answers(self) -> None:
@@ -279,10 +279,9 @@ def check_bundle(bundle: Path) -> None:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         languages = entry["languages"]
     except (OSError, ValueError, KeyError, TypeError):
-        raise SopbookError(f"Pagefind did not finish writing the search index in {bundle}; "
-                           "build again (the previous index is not usable)") from None
+        raise SopbookError(_("pagefind.unfinished", folder=bundle)) from None
     if not languages:
-        raise SopbookError(f"Pagefind wrote an empty search index in {bundle}")
+        raise SopbookError(_("pagefind.empty", folder=bundle))
 
 
 class PagefindSearch:
@@ -336,8 +335,8 @@ class PagefindSearch:
         check_bundle(Path(site_dir) / "pagefind")
         self._written = True
         finished = time.perf_counter()
-        log.info(f"Pagefind indexed {pages} pages in {finished - indexer.started:.1f} s "
-                 f"(the build waited {finished - waited:.1f} s for it)")
+        log.info(_("pagefind.indexed", n=pages, seconds=f"{finished - indexer.started:.1f}",
+                   waited=f"{finished - waited:.1f}"))
 
     def close(self) -> None:
         if self._indexer is not None:
