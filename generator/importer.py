@@ -234,8 +234,10 @@ def table_from_cells(cells: list[list[str]], shown: str, mapping: dict[str, str]
         fields[name] = column
     missing = [name for name in ("title", "department") if name not in fields]
     if missing:
+        # The example names a column of this sheet that no field claimed: most likely the one meant.
         raise UsageError(_("import.missing-columns", where=f"{shown}:{header_index + 1}", fields=active().join(missing),
-                           headers=active().join(h for h in headers if h), field=missing[0]))
+                           headers=active().join(h for h in headers if h), field=missing[0],
+                           example=next(iter(ignored), "COLUMN")))
     rows = []
     for index in range(header_index + 1, len(cells)):
         row = cells[index]
