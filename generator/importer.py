@@ -17,8 +17,10 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +32,7 @@ from .errors import UsageError
 from .files import Refused, read_bytes, read_text
 from .fmt import round_trip_yaml
 from .i18n import _, active
-from .load import MAX_REGISTRY_BYTES, encoding_name, load_text, wide_encoding
+from .load import MAX_REGISTRY_BYTES, encoding_name, wide_encoding
 from .problems import Problem, Severity
 from .schema import id_pattern
 
@@ -276,46 +278,164 @@ def _dump(data: CommentedMap) -> str:
     return stream.getvalue()
 
 
-class _FlowList(list):
-    """A list PyYAML writes as [a, b], as performers are written by hand."""
+def _rewritten(data: CommentedMap, text: str, shown: str, changed: Iterable[str] = ()) -> str:
+    """``data`` written by ruamel.yaml, checked: every entry of ``text`` but the ``changed`` ones reads
+    back with the value it had, and every new entry with the value it has in ``data``.
+
+    The note above the first new entry begins with a blank line, and a blank line after a ``|+`` block
+    (which keeps its final blank lines) becomes part of that block's value: then the note goes without
+    its blank line. A file that still reads differently is left as it is.
+    """
+    before = pyyaml.safe_load(text) if text.strip() else {}
+    before = before if isinstance(before, dict) else {}
+    skip = set(changed)
+    first_new = next((key for key in data if key not in before), None)
+    for attempt in range(2):
+        result = _dump(data)
+        after = pyyaml.safe_load(result)
+        after = after if isinstance(after, dict) else {}
+        kept = (key for key, value in before.items() if key not in skip and after.get(key, ...) != value)
+        new = (key for key, value in data.items() if key not in before and after.get(key) != value)
+        wrong = next(kept, None) or next(new, None)
+        if wrong is None:
+            return result
+        notes = data.ca.items.get(first_new, [None, None])[1] if first_new is not None else None
+        if attempt or not notes:
+            break
+        for token in notes:  # the blank line above the note
+            if not token.value.strip():
+                token.value = ""
+    raise UsageError(_("import.would-change", file=shown, id=wrong))
 
 
-class _AppendDumper(getattr(pyyaml, "CSafeDumper", pyyaml.SafeDumper)):  # type: ignore[misc]
-    pass
+_EMITTER = getattr(pyyaml, "CSafeDumper", pyyaml.SafeDumper)
+_PARSER = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+_TEXT = "tag:yaml.org,2002:str"
+_RESOLVER = pyyaml.resolver.Resolver()
+_REPRESENTER = pyyaml.representer.SafeRepresenter()
 
 
-_AppendDumper.add_representer(_FlowList, lambda dumper, value: dumper.represent_sequence(
-    "tag:yaml.org,2002:seq", value, flow_style=True))
+class _NotAppendable(Exception):
+    """The inventory is not one block mapping that entries can be written below."""
 
 
-def _appended(text: str, inventory: CommentedMap, added: list[str], sheet: str) -> str | None:
+def _scalar(value: str | int | float) -> pyyaml.ScalarEvent:
+    """The event of one value; a text may be written plain only where YAML reads it back as text."""
+    if isinstance(value, str):
+        plain = _RESOLVER.resolve(pyyaml.ScalarNode, value, (True, False)) == _TEXT
+        return pyyaml.ScalarEvent(None, None, (plain, True), value)
+    number = _REPRESENTER.represent_float(value) if isinstance(value, float) else _REPRESENTER.represent_int(value)
+    return pyyaml.ScalarEvent(None, None, (True, False), number.value)
+
+
+class _Events:
+    """The events of new entries: ``id: {key: value, ...}``, a list as a flow sequence ([a, b]).
+
+    Each distinct value's event is made once and reused, in the file written and in the one expected
+    back: a sheet repeats its keys, departments, people and frequencies (200,000 rows: 4.4 million
+    values, 0.4 million distinct).
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[type, str | int | float], pyyaml.ScalarEvent] = {}
+
+    def scalar(self, value: str | int | float) -> pyyaml.ScalarEvent:
+        key = (type(value), value)
+        event = self._made.get(key)
+        if event is None:
+            event = self._made[key] = _scalar(value)
+        return event
+
+    def entries(self, entries: dict[str, dict[str, Any]]) -> Iterator[pyyaml.Event]:
+        scalar = self.scalar
+        for task_id, entry in entries.items():
+            yield scalar(task_id)
+            yield pyyaml.MappingStartEvent(None, None, True, flow_style=False)
+            for key, value in entry.items():
+                yield scalar(key)
+                if isinstance(value, list):
+                    yield pyyaml.SequenceStartEvent(None, None, True, flow_style=True)
+                    yield from map(scalar, value)
+                    yield pyyaml.SequenceEndEvent()
+                else:
+                    yield scalar(value)
+            yield pyyaml.MappingEndEvent()
+
+
+def _appended(text: str, added: dict[str, dict[str, Any]], sheet: str) -> str | None:
     """``text`` with the ``added`` entries written below it, or None when that cannot be done safely.
 
-    ruamel.yaml re-emits a whole file at about 15 ms an entry (a sheet of 200,000 tasks: 13 minutes);
-    when the import only adds, the file is kept as it is and the new entries are written after it by
-    libyaml's emitter. The result is read back and must hold exactly the old entries and the new ones
-    (an inventory written as a flow mapping, say, cannot be appended to: ruamel.yaml does it then).
+    ruamel.yaml re-emits a whole file at about 15 ms an entry (a sheet of 200,000 tasks: 13 minutes),
+    and PyYAML's representer and constructor, in Python, took 30 of the 53 s such an import took. So
+    when the import only adds, the file is kept as it is and the new entries go to libyaml's emitter
+    as events (it picks plain or quoted style for each text). The result is parsed back by libyaml,
+    event by event and without building it, and must be the old file's events, unchanged, followed by
+    the new entries' events, in the one mapping of the one document.
     """
-    entries = {task_id: {key: _FlowList(value) if isinstance(value, list) else value
-                         for key, value in inventory[task_id].items()} for task_id in added}
-    body = pyyaml.dump(entries, Dumper=_AppendDumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                       width=4096, indent=2)
+    events = [pyyaml.StreamStartEvent(), pyyaml.DocumentStartEvent(explicit=False),
+              pyyaml.MappingStartEvent(None, None, True, flow_style=False)]
+    ends = [pyyaml.MappingEndEvent(), pyyaml.DocumentEndEvent(explicit=False), pyyaml.StreamEndEvent()]
+    made = _Events()
+    body = pyyaml.emit(chain(events, made.entries(added), ends), Dumper=_EMITTER, allow_unicode=True, width=4096,
+                       indent=2)
     note = f"# sopbook import: {sheet} ({dt.date.today().isoformat()})\n"
     before = text if not text or text.endswith("\n") else text + "\n"
     result = before + ("\n" if before.strip() else "") + note + body
-    old = load_text(text, "inventory.yaml") if text.strip() else None
-    new = load_text(result, "inventory.yaml")
-    old_data = old.data if old is not None and isinstance(old.data, dict) else {}
-    if new.problems or (old is not None and (old.problems or not isinstance(old.data, (dict, type(None))))):
-        return None
-    if not isinstance(new.data, dict) or list(new.data) != [*old_data, *added]:
-        return None
-    if any(new.data[key] != value for key, value in old_data.items()):
-        return None
-    if any(new.data[task_id] != {key: list(value) if isinstance(value, list) else value
-                                 for key, value in entry.items()} for task_id, entry in entries.items()):
-        return None
-    return result
+    try:
+        pairs = zip_longest(pyyaml.parse(result, Loader=_PARSER), _expected_events(text, made.entries(added)))
+        if all(read is not None and meant is not None and _same(read, *meant) for read, meant in pairs):
+            return result
+    except (pyyaml.YAMLError, _NotAppendable):
+        pass
+    return None
+
+
+def _expected_events(text: str, added: Iterator[pyyaml.Event]) -> Iterator[tuple[pyyaml.Event, bool]]:
+    """What the appended file must read as: (event, whether it is the old file's and must match exactly).
+
+    A generator, so the old file's events are compared as they are parsed and never all held (an
+    inventory of 200,000 entries is 3 million events).
+    """
+    old = pyyaml.parse(text, Loader=_PARSER)
+    yield next(old), True  # StreamStart
+    first = next(old)
+    if isinstance(first, pyyaml.StreamEndEvent):  # no inventory yet, or only comments
+        yield pyyaml.DocumentStartEvent(explicit=False), False
+        yield pyyaml.MappingStartEvent(None, None, True, flow_style=False), False
+        yield from ((event, False) for event in added)
+        yield pyyaml.MappingEndEvent(), False
+        yield pyyaml.DocumentEndEvent(explicit=False), False
+        yield first, False
+        return
+    top = next(old)
+    if not isinstance(top, pyyaml.MappingStartEvent) or top.flow_style:
+        raise _NotAppendable
+    yield first, True
+    yield top, True
+    held: deque[pyyaml.Event] = deque()  # the last three: the ends of the mapping, the document, the stream
+    for event in old:
+        if isinstance(event, pyyaml.DocumentStartEvent):
+            raise _NotAppendable  # a second document
+        held.append(event)
+        if len(held) > 3:
+            yield held.popleft(), True
+    yield from ((event, False) for event in added)
+    yield from ((event, False) for event in held)
+
+
+def _same(read: pyyaml.Event, meant: pyyaml.Event, exactly: bool) -> bool:
+    """Whether the event read back is the one written: the same value, plain only where that was allowed."""
+    if read.__class__ is not meant.__class__:
+        return False
+    if read.__class__ is pyyaml.ScalarEvent:  # 7 events in 10; attributes read directly: 3 million calls
+        if read.value != meant.value or read.tag != meant.tag or read.anchor != meant.anchor:  # type: ignore[attr-defined]
+            return False
+        if exactly:
+            return read.implicit == meant.implicit and read.style == meant.style  # type: ignore[attr-defined]
+        return not read.implicit[0] or meant.implicit[0]  # type: ignore[attr-defined]
+    return getattr(read, "anchor", None) == getattr(meant, "anchor", None) \
+        and getattr(read, "tag", None) == getattr(meant, "tag", None) \
+        and (not exactly or getattr(read, "flow_style", None) == getattr(meant, "flow_style", None))
 
 
 def _flow(items: list[str]) -> CommentedSeq:
@@ -345,8 +465,11 @@ def _set(entry: CommentedMap, key: str, value: Any) -> None:
     entry.ca.items[key] = [None, None, moved, None]
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 class _People:
@@ -398,10 +521,14 @@ class _People:
 
 
 def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix: str) -> tuple[
-        list[str], list[str], list[str], list[Problem]]:
-    """Apply the rows to ``inventory`` and ``people`` in place: (added, updated, people added, problems)."""
+        dict[str, dict[str, Any]], list[str], list[str], list[Problem]]:
+    """Apply the rows to ``inventory`` and ``people``: (new entries, updated ids, people added, problems).
+
+    Existing entries and ``people`` are changed in place; the new entries are returned as plain dicts,
+    for the caller to append to the file's text or, failing that, to add to ``inventory``.
+    """
     problems: list[Problem] = []
-    added: list[str] = []
+    added: dict[str, dict[str, Any]] = {}
     updated: list[str] = []
     resolver = _People(people, Path(table.path).name)
     by_title = {(_squash(str(entry.get("title", ""))), _squash(str(entry.get("department", "")))): str(task_id)
@@ -427,7 +554,8 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
         if task_id and not id_pattern().match(task_id):
             problem(row, "id", _("import.bad-id", id=task_id))
             continue
-        task_id = task_id or by_title.get((_squash(title), _squash(department)), "")
+        task_key = (_squash(title), _squash(department))
+        task_id = task_id or by_title.get(task_key, "")
         if task_id and task_id in seen:
             problem(row, "id" if values.get("id") else "title",
                     _("import.twice", id=task_id, row=seen[task_id]))
@@ -459,7 +587,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             fields["x-frequency"] = values["frequency"]
         if task_id:
             seen[task_id] = row.number
-        elif (task_key := (_squash(title), _squash(department))) in new_tasks:
+        elif task_key in new_tasks:
             # The same task twice in the sheet (a copied row, a second performer on a line of its own):
             # one task, its performers together; differing hours or frequencies cannot both be right.
             first_row, first = new_tasks[task_key]
@@ -481,7 +609,7 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             new_tasks[task_key] = (row, fields)
         planned.append((row, task_id, fields))
     if problems:
-        return [], [], [], problems
+        return {}, [], [], problems
 
     number = 0
     for row, planned_id, fields in planned:
@@ -508,16 +636,19 @@ def merge(table: Table, inventory: CommentedMap, people: CommentedMap, id_prefix
             if dict(entry) != before:
                 updated.append(task_id)
             continue
-        new_entry = CommentedMap()
-        for key in ("title", "department", "performers", "hours_per_month", "x-frequency"):
-            if key in fields:
-                new_entry[key] = _flow(fields[key]) if key == "performers" else fields[key]
-        inventory[task_id] = new_entry
-        added.append(task_id)
+        added[task_id] = {key: fields[key] for key in ("title", "department", "performers", "hours_per_month",
+                                                       "x-frequency") if key in fields}
+    return added, updated, resolver.added, []
+
+
+def _add(inventory: CommentedMap, added: dict[str, dict[str, Any]], sheet: str) -> None:
+    """The new entries into the round-trip mapping, below a note naming the sheet (when appending cannot do)."""
+    for task_id, fields in added.items():
+        inventory[task_id] = CommentedMap(
+            (key, _flow(value) if key == "performers" else value) for key, value in fields.items())
     if added:
         inventory.yaml_set_comment_before_after_key(
-            added[0], before=f"\nsopbook import: {Path(table.path).name} ({dt.date.today().isoformat()})")
-    return added, updated, resolver.added, []
+            next(iter(added)), before=f"\nsopbook import: {sheet} ({dt.date.today().isoformat()})")
 
 
 def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, mapping: dict[str, str] | None = None,
@@ -538,11 +669,14 @@ def import_spreadsheet(path: Path, sop_dir: Path, *, shown: str | None = None, m
                           ignored_columns=table.ignored)
     if problems:
         return result
-    appended = _appended(inventory_text, inventory, added, Path(table.path).name) if added and not updated else None
+    sheet_name = Path(table.path).name
+    appended = _appended(inventory_text, added, sheet_name) if added and not updated else None
+    if appended is None and added:
+        _add(inventory, added, sheet_name)
     result.inventory_after = appended if appended is not None else (
-        _dump(inventory) if added or updated else inventory_text)
-    result.people_after = _dump(people) if people_added else people_text
-    result.added, result.updated, result.people_added = added, updated, people_added
+        _rewritten(inventory, inventory_text, str(inventory_path), updated) if added or updated else inventory_text)
+    result.people_after = _rewritten(people, people_text, str(people_path)) if people_added else people_text
+    result.added, result.updated, result.people_added = list(added), updated, people_added
     result.merged_rows = table.merged
     result.kept = kept - len(updated)
     return result

@@ -520,3 +520,51 @@ def test_import_of_many_rows_appends_and_validates(make_kb, tmp_path: Path) -> N
     assert text.startswith("GA-001:")  # the existing entries, as they were
     assert "performers: [tanaka]" in text
     assert run("validate").exit_code == 0
+
+
+ODD_TITLES = ["yes", "NO", "on", "123", "1:20", "0x1F", "1e3", ".5", "2026-01-01", "null", "~", "a: b", "#c", "x #y",
+              "- x", "? q", "'q'", '"dq"', "[a]", "{b}", "&anchor", "*alias", "!tag", "%p", "@at", "`bt", "|", ">",
+              "x\x7fy", "改\x85行", "a\u2028b", "タブ\tあり", "末尾:"]
+
+
+def test_import_appends_odd_texts_that_read_back_as_the_same_text(make_kb, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from tests.support import INVENTORY
+
+    cells = io.StringIO()
+    writer = csv.writer(cells)
+    writer.writerow(["業務名", "部署", "担当者", "月間工数", "頻度"])
+    for number, title in enumerate(ODD_TITLES):
+        hours = ["0.5", "1e-05", "2", "120000000000000000000"][number % 4]
+        writer.writerow([title, "総務部", "田中 花子", hours, title])
+    result = _import(make_kb, tmp_path, cells.getvalue().encode())
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8")
+    assert text.startswith(INVENTORY)  # appended: the existing file byte for byte
+    inventory = load_text(text, "i").data
+    added = [entry for task_id, entry in inventory.items() if task_id.startswith("TASK-")]
+    assert [entry["title"] for entry in added] == ODD_TITLES
+    assert [entry["x-frequency"] for entry in added] == ODD_TITLES
+    assert [entry["hours_per_month"] for entry in added][:4] == [0.5, 1e-05, 2, 120000000000000000000]
+    assert run("validate").exit_code == 0
+
+
+@pytest.mark.parametrize("inventory", [
+    # a block that keeps its final blank lines: the note's blank line above the new entries would join it
+    "GA-001:\n  title: 最後の業務\n  department: 総務部\n  x-note: |+\n    末尾の空行も値のうち\n\n",
+    "{GA-001: {title: 最後の業務, department: 総務部}}\n",  # a flow mapping cannot be continued below
+    "GA-001:\n  title: 最後の業務\n  department: 総務部\n...\n",  # the document ends before the new lines
+], ids=["keep-chomping", "flow-mapping", "document-end"])
+def test_import_that_cannot_append_rewrites_keeping_every_value(make_kb, tmp_path: Path, inventory: str) -> None:
+    make_kb(inventory=inventory)
+    before = load_text(inventory, "i").data
+    sheet = tmp_path / "tasks.csv"
+    sheet.write_text(f"{HEADER}防災備蓄,総務部,田中 花子,3\n", encoding="utf-8")
+    result = run("import", str(sheet))
+    assert result.exit_code == 0, result.output
+    after = load_text((tmp_path / "sop" / "inventory.yaml").read_text(encoding="utf-8"), "i").data
+    assert after["GA-001"] == before["GA-001"]
+    assert after["TASK-001"] == {"title": "防災備蓄", "department": "総務部", "performers": ["tanaka"],
+                                 "hours_per_month": 3}
