@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from typing import BinaryIO
 
 from .i18n import _
 
@@ -62,14 +63,10 @@ def _kind(mode: int) -> str:
     return _("files.kind.other")
 
 
-def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None, limit: int,
-               timeout: float = READ_SECONDS, what: str = "file") -> bytes:
-    """The content of the regular file ``path``, at most ``limit`` bytes; raises ``Refused``.
-
-    ``root``: the folder the file must stay in once symlinks are resolved (None: the caller named the
-    file itself, e.g. on the command line). ``what`` names the file in messages: one of ``WHATS``
-    ("procedure": "procedure file" in English, 「手順ファイル」 in Japanese) or a file name.
-    """
+def _open_checked(path: str | os.PathLike[str], root: str | os.PathLike[str] | None, limit: int,
+                  what: str) -> tuple[int, os.stat_result]:
+    """An open descriptor of the regular file ``path`` (inside ``root``, at most ``limit`` bytes) and its
+    status; raises ``Refused``. The caller closes the descriptor."""
     # Resolved once: the containment check and the open below use the same path (a file is read on a hot
     # path, 10,000 times in a cold lint, and each realpath is an lstat per path component).
     real = os.path.realpath(path)
@@ -92,6 +89,40 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
             raise Refused("not-a-file", _("files.not-a-file", what=_what(what), kind=_kind(info.st_mode)))
         if info.st_size > limit:
             raise Refused("file-too-large", _too_large(what, info.st_size, limit))
+    except Refused:
+        os.close(handle)
+        raise
+    return handle, info
+
+
+def size_of(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None, limit: int,
+            what: str = "file") -> int:
+    """The size of ``path`` once it passed ``read_bytes``'s checks (regular, inside ``root``, at most
+    ``limit`` bytes), without reading it: for files that are copied, not read (screenshots, attachments)."""
+    handle, info = _open_checked(path, root, limit, what)
+    os.close(handle)
+    return info.st_size
+
+
+def open_binary(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None, limit: int,
+                what: str = "file") -> BinaryIO:
+    """``path`` opened for reading once it passed ``read_bytes``'s checks, for a library that reads only
+    part of it (an image's header); raises ``Refused``."""
+    handle, _info = _open_checked(path, root, limit, what)
+    os.set_blocking(handle, True)  # a regular file: the non-blocking open only guarded against a pipe
+    return os.fdopen(handle, "rb")
+
+
+def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | None, limit: int,
+               timeout: float = READ_SECONDS, what: str = "file") -> bytes:
+    """The content of the regular file ``path``, at most ``limit`` bytes; raises ``Refused``.
+
+    ``root``: the folder the file must stay in once symlinks are resolved (None: the caller named the
+    file itself, e.g. on the command line). ``what`` names the file in messages: one of ``WHATS``
+    ("procedure": "procedure file" in English, 「手順ファイル」 in Japanese) or a file name.
+    """
+    handle, _info = _open_checked(path, root, limit, what)
+    try:
         deadline = time.monotonic() + timeout
         chunks: list[bytes] = []
         total = 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from . import files
 from .i18n import _
 from .load import Source, display_path
 from .problems import Problem, Severity
@@ -22,6 +23,8 @@ from .problems import Problem, Severity
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".svg")
 REFUSED_ATTACHMENT_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".svg", ".js", ".mjs", ".md", ".markdown")
 """Attachments the site would serve as its own pages or scripts (a ``.md`` would even become a page)."""
+MAX_BYTES = 100 * 1024 * 1024
+"""The largest screenshot or attachment accepted at all: GitHub refuses a file over 100 MB."""
 DEFAULT_MAX_MB = 2.0
 """Above this size a media file gets a warning: staff open pages on phones, and Git keeps every version."""
 
@@ -98,27 +101,28 @@ def _findings(reference: MediaReference, sop_dir: Path, max_mb: float) -> Iterat
     if reference.kind == "attachment" and suffix in REFUSED_ATTACHMENT_SUFFIXES:
         yield ("invalid-value", _("media.refused-attachment", file=file, suffix=suffix), error)
         return
+    # Through the one reader's checks: a named pipe would hang the copy into the site, a link to
+    # /dev/zero would never end, a file of gigabytes would be published.
     try:
-        size = target.stat().st_size if target.is_file() else None
-    except OSError:
-        size = None
-    if size is None:
-        hint = _("media.is-folder") if target.is_dir() else ""
-        yield ("missing-file", _("media.missing", file=file, target=target, hint=hint), error)
+        size = files.size_of(target, root=sop_dir, limit=MAX_BYTES, what=f"'{file}'")
+    except files.Refused as refused:
+        if target.is_dir() or not target.exists():
+            hint = _("media.is-folder") if target.is_dir() else ""
+            yield ("missing-file", _("media.missing", file=file, target=target, hint=hint), error)
+        else:
+            yield (refused.code, refused.reason, error)
         return
     if size > max_mb * 1024 * 1024:
         yield ("large-file", _("media.large", file=file, size=f"{size / 1024 / 1024:.1f}", limit=f"{max_mb:g}"),
                Severity.WARNING)
-    if suffix == ".svg" and _SVG_ACTIVE.search(_head(target)):
-        yield ("unsafe-svg", _("media.unsafe-svg", file=file), error)
-
-
-def _head(path: Path, limit: int = 4 * 1024 * 1024) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(limit)
-    except OSError:
-        return b""
+    if suffix == ".svg":
+        try:
+            svg = files.read_bytes(target, root=sop_dir, limit=MAX_BYTES, what=f"'{file}'")
+        except files.Refused as refused:
+            yield (refused.code, refused.reason, error)
+            return
+        if _SVG_ACTIVE.search(svg):
+            yield ("unsafe-svg", _("media.unsafe-svg", file=file), error)
 
 
 def site_name(yaml_path: str | Path, file: str, sop_dir: Path) -> str:
@@ -132,16 +136,17 @@ def site_name(yaml_path: str | Path, file: str, sop_dir: Path) -> str:
     return normal.as_posix()
 
 
-def image_size(path: Path) -> tuple[int, int] | None:
+def image_size(path: Path, sop_dir: Path) -> tuple[int, int] | None:
     """(width, height) in CSS pixels, for ``<img width height>`` so the page does not jump as images load."""
-    if path.suffix.lower() == ".svg":
-        return _svg_size(_head(path, 64 * 1024))
-    try:
-        from PIL import Image
+    from PIL import Image
 
-        with Image.open(path) as image:  # reads the header only
-            return image.size
-    except (OSError, ValueError, Image.DecompressionBombError):
+    try:
+        with files.open_binary(path, root=sop_dir, limit=MAX_BYTES) as handle:
+            if path.suffix.lower() == ".svg":
+                return _svg_size(handle.read(64 * 1024))
+            with Image.open(handle) as image:  # reads the header only
+                return image.size
+    except (files.Refused, OSError, ValueError, Image.DecompressionBombError):
         return None
 
 

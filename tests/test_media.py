@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from PIL import Image
 
@@ -158,6 +161,31 @@ def test_a_path_leaving_sop_is_an_error_even_through_a_symlink(make_kb: Knowledg
     escaping = WITH_MEDIA.replace("media/flow.svg", "../../secret.png")
     make_kb.write("総務部/GA-001.yaml", escaping)
     assert "error media-outside: '../../secret.png'" in run("validate").output
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"), reason="needs a POSIX system")
+def test_a_pipe_a_device_link_or_a_huge_file_is_an_error_at_its_line_not_a_hang(make_kb: KnowledgeBaseFactory) -> None:
+    sop = media_kb(make_kb)
+    folder = sop / "総務部"
+    (folder / "media" / "panel.png").unlink()
+    os.mkfifo(folder / "media" / "panel.png")  # opening it to read would wait for a writer forever
+    (folder / "forms" / "申請書 2026.xlsx").unlink()
+    (folder / "forms" / "申請書 2026.xlsx").symlink_to("/dev/zero")  # endless, and its size says 0
+    with open(folder / "media" / "flow.svg", "r+b") as svg:  # sparse: 101 MB without writing them
+        svg.truncate(101 * 1024 * 1024)
+    for command in ("validate", "build"):
+        result = subprocess.run([sys.executable, "-c", "from generator.cli import main; main()", command],
+                                cwd=make_kb.root, capture_output=True, text=True, timeout=120, check=False,
+                                env={**os.environ, "SOPBOOK_NO_CACHE": "1"})
+        output = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in output, output
+        at = "sop/総務部/GA-001.yaml:{}:15".format
+        assert f"{at(line_of(WITH_MEDIA, 'media/panel.png'))}: error not-a-file: 'media/panel.png' is a named pipe" \
+            in output, output
+        assert f"{at(line_of(WITH_MEDIA, 'media/flow.svg'))}: error file-too-large: 'media/flow.svg' is 101.0 MB" \
+            in output, output
+        assert "error media-outside: 'forms/申請書 2026.xlsx' is outside the knowledge base folder" in output
+    assert not (make_kb.root / "site").exists()
 
 
 def test_svg_with_script_is_refused(make_kb: KnowledgeBaseFactory) -> None:

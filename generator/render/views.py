@@ -343,7 +343,7 @@ class Views:
         return None
 
     def image(self, procedure: Procedure, image: Image) -> ImageView:
-        size = media.image_size(media.resolve(procedure.path, image.file))
+        size = media.image_size(media.resolve(procedure.path, image.file), self.kb.sop_dir)
         width, height = size or (None, None)
         return ImageView(link_target(media_link(procedure, image.file, self.kb.sop_dir)), image.alt, image.caption,
                          width, height)
