@@ -5,9 +5,14 @@ instead of stopping the suite.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -356,6 +361,76 @@ def test_a_kill_between_the_two_renames_leaves_the_old_site_for_the_next_build(t
     (old / "index.html").write_text("old site", encoding="utf-8")
     StagedSite(tmp_path / "site").abandon()
     assert (tmp_path / "site" / "index.html").read_text(encoding="utf-8") == "old site"
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by its relative path (two builds of the same sources are byte-identical)."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()} if folder.is_dir() else {}
+
+
+def _put_tree(folder: Path, tree: dict[str, bytes]) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    for relative, content in tree.items():
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_bytes(content)
+
+
+def _start_build(root: Path) -> subprocess.Popen[bytes]:
+    # A session of its own: the kill reaches the build and any worker it started.
+    return subprocess.Popen([sys.executable, "-c", "from generator.cli import main; main()", "build"], cwd=root,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                            env={**os.environ, "SOPBOOK_NO_CACHE": "1"})
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL") or not hasattr(os, "killpg"), reason="needs POSIX signals")
+def test_a_build_killed_at_any_moment_leaves_the_old_or_the_new_site(demo_copy: Path) -> None:
+    """A real ``sopbook build`` of the demo (about 180 files) killed with SIGKILL while it writes, just
+    before the swap and just after it: ``site/`` is every time the whole old site or the whole new one,
+    and the next build removes what the killed ones left."""
+    site_dir = demo_copy / "site"
+    assert _start_build(demo_copy).wait(timeout=600) == 0
+    old = _tree(site_dir)
+    procedure = demo_copy / "sop" / "総務部" / "GA-001-電子契約.yaml"
+    revised = procedure.read_text(encoding="utf-8").replace("title: 電子契約の締結", "title: 電子契約の締結（改訂）", 1)
+    procedure.write_text(revised, encoding="utf-8")
+    started = time.monotonic()
+    assert _start_build(demo_copy).wait(timeout=600) == 0
+    duration = time.monotonic() - started
+    new = _tree(site_dir)
+    assert old != new and len(new) > 100
+
+    def staging(build: subprocess.Popen[bytes]) -> Path:
+        return demo_copy / f".site.building-{build.pid}"
+
+    def staged_files(build: subprocess.Popen[bytes]) -> int:
+        return sum(len(files) for _, _, files in os.walk(staging(build)))
+
+    moments: dict[str, Callable[[subprocess.Popen[bytes]], bool]] = {
+        "a third of the way": lambda build: time.monotonic() - begun > duration / 3,
+        "while writing pages": lambda build: staged_files(build) > len(new) // 3,
+        "with every page written": lambda build: staged_files(build) >= len(new) - 2,
+        "right after the swap": lambda build: os.stat(site_dir).st_ino != old_inode,
+    }
+    left_behind = 0
+    for moment, due in moments.items():
+        _put_tree(site_dir, old)
+        old_inode = os.stat(site_dir).st_ino
+        build = _start_build(demo_copy)
+        begun = time.monotonic()
+        while build.poll() is None and not due(build):
+            time.sleep(0.001)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)
+        build.wait()
+        after = _tree(site_dir)
+        assert after in (old, new), f"killed {moment}: site/ is neither the old site nor the new one"
+        left_behind += staging(build).exists()
+    assert left_behind, "no kill struck while a build was writing: the test proved nothing"
+    assert _start_build(demo_copy).wait(timeout=600) == 0
+    assert _tree(site_dir) == new
+    assert sorted(path.name for path in demo_copy.iterdir() if path.name.startswith(".site")) == []
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
