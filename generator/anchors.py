@@ -7,6 +7,9 @@ where on the page it is, and a link to a step would move whenever a step above i
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import markupsafe
 
 OVERVIEW = "overview"
@@ -32,3 +35,20 @@ def heading_id(anchor: str) -> markupsafe.Markup:
 TEMPLATE_GLOBALS = {"heading_id": heading_id, "step_anchor": step, "faq_anchor": faq,
                     "approvals_anchor": APPROVALS}
 """What page templates get to write the ids: ``{{ heading_id(step_anchor(step.number)) }}``."""
+
+
+def tags(names: Iterable[str]) -> dict[str, str]:
+    """Each tag's id on the tags page (``tag-月次``, ``tag-month-end``): the tag in lower case with every run of
+    characters other than letters, digits and ``-`` made one ``-``; a second tag that comes out the same gets
+    ``-2``. Explicit for the same reason as the step ids: toc's own would drop a Japanese tag entirely."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        base = "tag-" + (re.sub(r"[^\w-]+", "-", name.lower()).strip("-_") or "_")
+        anchor, number = base, 1
+        while anchor in taken:
+            number += 1
+            anchor = f"{base}-{number}"
+        taken.add(anchor)
+        found[name] = anchor
+    return found

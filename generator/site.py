@@ -308,9 +308,11 @@ _KeepTagsDumper.add_representer(_Tagged, lambda dumper, value: value.node)
 
 def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = "docs",
                       theme: Mapping[str, Any] | None = None, scripts: Iterable[str] = (),
-                      stylesheets: Iterable[str] = ()) -> str:
-    """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin
-    taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet the pages use present."""
+                      stylesheets: Iterable[str] = (), extra: Mapping[str, Any] | None = None,
+                      without: Iterable[str] = ()) -> str:
+    """The project's mkdocs.yml for building generated Markdown without sopbook: the ``sopbook`` plugin and
+    those named in ``without`` taken out, ``docs_dir`` and ``nav`` set, the Markdown extensions and stylesheet
+    the pages use present, ``extra`` added to the theme's ``extra`` settings."""
     config: dict[str, Any] = {}
     if config_file is not None and config_file.is_file():
         try:
@@ -319,7 +321,8 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
             raise SopbookError(f"{config_file}:1:1: {refused.reason}") from None
         config = yaml.load(text, Loader=_KeepTagsLoader) or {}  # noqa: S506 - a SafeLoader
     entries = plugin_entries(config.get("plugins")) if config.get("plugins") else [("search", None)]
-    config["plugins"] = [name if value is None else {name: value} for name, value in entries if name != "sopbook"]
+    left_out = {"sopbook", *without}
+    config["plugins"] = [name if value is None else {name: value} for name, value in entries if name not in left_out]
     config.setdefault("site_name", "sopbook")
     config["docs_dir"] = docs_dir
     config["nav"] = nav
@@ -335,6 +338,9 @@ def standalone_config(config_file: Path | None, nav: list[Any], docs_dir: str = 
     extra_javascript += [path for path in scripts if path not in extra_javascript]
     if not extra_javascript:
         del config["extra_javascript"]
+    if extra:
+        theirs = config.get("extra")
+        config["extra"] = {**(theirs if isinstance(theirs, dict) else {}), **extra}
     return yaml.dump(config, Dumper=_KeepTagsDumper, allow_unicode=True, sort_keys=False)
 
 

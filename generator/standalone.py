@@ -24,20 +24,28 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
-from . import assets, export, site
+from . import anchors, assets, export, site
 from .address import SiteAddress
 from .errors import InvalidKnowledgeBase, SopbookError, UsageError
 from .files import Refused, read_bytes
 from .i18n import _
-from .options import Project
+from .options import MATERIAL_TAGS_PLUGINS, Project
 from .problems import Severity
+from .render import TAGS_INDEX, procedure_path
 
 OVERRIDES = "overrides"
 """The theme's custom_dir in the folder."""
+OWN_MAIN = "sopbook-main.html"
+"""What sopbook's ``overrides/main.html`` extends: the knowledge base's own main.html, else the theme's base."""
 EDIT_URL_KEY = "sopbook_edit_url"
 """Front matter of a procedure page: where its edit button goes (read by ``overrides/partials/actions.html``)."""
+TAGS_KEY = "sopbook_tags"
+"""Front matter of a procedure page: its tags, each with its place on the tags page (``partials/tags.html``)."""
+FEEDS_KEY = "sopbook_feeds"
+"""Front matter of a generated page, and ``extra`` of mkdocs.yml for the others: the Atom feeds the page announces
+in its head (``overrides/main.html``)."""
 MARKER = ".sopbook-generated"
 """Marks a folder as written by ``sopbook generate``, so a later run may clear it."""
 ENGINES = ("mkdocs", "zensical")
@@ -87,9 +95,9 @@ def edit_url(mkdocs_config: Mapping[str, Any], docs_dir: Path, source: Path) -> 
     return urljoin(str(repo_url).rstrip("/") + "/", path)
 
 
-def with_front_matter(markdown: str, key: str, value: str) -> str:
+def with_front_matter(markdown: str, key: str, value: Any) -> str:
     """``markdown`` with ``key: value`` added to its YAML front matter (made when it has none)."""
-    line = f"{key}: {json.dumps(value, ensure_ascii=False)}\n"  # JSON strings are YAML strings
+    line = f"{key}: {json.dumps(value, ensure_ascii=False)}\n"  # JSON is YAML
     if markdown.startswith("---\n"):
         return f"---\n{line}{markdown[4:]}"
     return f"---\n{line}---\n\n{markdown}"
@@ -168,19 +176,31 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     mkdocs_config = project.mkdocs
     site_address = SiteAddress(mkdocs_config.get("site_url") or None, mkdocs_config.get("repo_url") or None,
                                bool(mkdocs_config.get("use_directory_urls", True)))
-    generated = site.generate(replace(project.options, site=site_address), today=today)
+    # The tags page is sopbook's own list, not Material's tags plugin (taken out of the folder's mkdocs.yml):
+    # Zensical 0.0.73's memory grows with the square of the pages when that plugin lists the tags
+    # (1.4 GB at 1,000 procedures; docs/site.md), and linearly with sopbook's list and its own tag chips.
+    chips = project.options.material_tags
+    generated = site.generate(replace(project.options, site=site_address, material_tags=False), today=today)
     _prepare(out_dir)
     docs, overrides = out_dir / "docs", out_dir / OVERRIDES
     docs_dir = project.root / str(mkdocs_config.get("docs_dir", "docs"))
     skipped: list[tuple[Path, Refused]] = []
     hand_written = _copy_tree(docs_dir, docs, skipped) if docs_dir.is_dir() else []
+    address = export.SiteAddress.from_mkdocs(mkdocs_config)
+    site_name = str(mkdocs_config.get("site_name") or "sopbook")
+    tags_of = _tag_chips(generated, address) if chips else {}
     pages = []
     for page in generated.pages:
         if page.path in hand_written:
             continue
+        markdown = with_front_matter(page.markdown, FEEDS_KEY, _feeds(generated.feeds_of(page.path, site_name)))
         # page.source is the YAML file as shown to the user: relative to the working directory, as the plugin reads it.
         url = edit_url(mkdocs_config, docs_dir, Path(page.source)) if page.kind == "procedure" and page.source else None
-        pages.append(replace(page, markdown=with_front_matter(page.markdown, EDIT_URL_KEY, url)) if url else page)
+        if url:
+            markdown = with_front_matter(markdown, EDIT_URL_KEY, url)
+        if tags_of.get(page.path):
+            markdown = with_front_matter(markdown, TAGS_KEY, tags_of[page.path])
+        pages.append(replace(page, markdown=markdown))
     count = site.write_pages(pages, docs, generated.files)
     scripts, stylesheets = _offline_lightbox(pages, docs)
     scripts = [assets.SCRIPT, *scripts]
@@ -189,6 +209,9 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
     custom_dir = theme.get("custom_dir")
     own = set(_copy_tree(project.root / str(custom_dir), overrides, skipped)) if custom_dir else set()
+    if "main.html" in own:  # sopbook's main.html (feeds in the head) extends the knowledge base's own
+        os.replace(overrides / "main.html", overrides / OWN_MAIN)
+        own = (own - {"main.html"}) | {OWN_MAIN}
     _copy_tree(_sopbook_overrides(), overrides, skip=own)  # the knowledge base's own override of a file wins
     assistant = generated.assistant_files(mkdocs_config)
     # Engines build every .md of the docs folder into a page; from custom_dir they copy files as they are.
@@ -196,10 +219,9 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     site.write_files({path: text for path, text in assistant.items()
                       if not path.endswith(".md") and path not in hand_written}, docs)
     # The Atom feeds of recent changes, as the plugin publishes them (static files: both engines copy them).
-    address = export.SiteAddress.from_mkdocs(mkdocs_config)
     paths = {page.path for page in pages}
     feeds = generated.feeds(lambda path: address.page_url(path) if path in paths else None,
-                            address.site_url, str(mkdocs_config.get("site_name") or "sopbook"))
+                            address.site_url, site_name)
     for path, feed in feeds.items():
         if path not in hand_written:
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
@@ -210,10 +232,29 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     # company network must fetch nothing from the internet (a knowledge base that names a font keeps it).
     theme.setdefault("font", False)
     navigation = site.navigation(pages, generated.language, [path for path in hand_written if path.endswith(".md")])
+    # Pages written by hand announce the site's feed (their front matter is theirs): from mkdocs.yml's extra.
+    extra = {FEEDS_KEY: _feeds(generated.feeds_of("", site_name))}
     (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation, theme=theme,
-                                                               scripts=scripts, stylesheets=stylesheets),
+                                                               scripts=scripts, stylesheets=stylesheets,
+                                                               extra=extra, without=MATERIAL_TAGS_PLUGINS),
                                         encoding="utf-8")
     return Folder(out_dir, count, generated, skipped)
+
+
+def _feeds(feeds: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The feeds a page announces, for ``overrides/main.html``: each file's path in the site (percent-encoded;
+    the theme's ``url`` filter makes it relative to the page) and its title."""
+    return [{"href": quote(path), "title": title} for path, title in feeds]
+
+
+def _tag_chips(generated: site.Generated, address: export.SiteAddress) -> dict[str, list[dict[str, str]]]:
+    """Procedure page → its tags, each linked to its heading on sopbook's tags page (``partials/tags.html``)."""
+    tags_page = address.page_url(TAGS_INDEX)
+    kb = generated.kb
+    ids = anchors.tags(sorted({tag for procedure in kb.procedures.values() for tag in procedure.tags}))
+    return {procedure_path(procedure): [{"name": tag, "url": f"{tags_page}#{quote(ids[tag])}"}
+                                        for tag in sorted(set(procedure.tags))]  # sorted, as the plugin does
+            for procedure in kb.procedures.values() if procedure.tags}
 
 
 def zensical_build(project: Project, site_dir: Path, *, strict: bool = False, verbose: bool = False,

@@ -156,3 +156,11 @@ def test_people_who_left_are_marked_wherever_a_procedure_names_them(make_kb: Kno
     assert f"山田 太郎 {mark}</span>" in markdown  # the approval flow
     assert "[田中 花子](../../people/tanaka.md) (" not in markdown and f"[田中 花子](../../people/tanaka.md) {mark}" \
         not in markdown  # an active person is not marked
+
+
+def test_tag_ids_keep_japanese_and_are_unique() -> None:
+    from generator import anchors
+
+    assert anchors.tags(["月次", "Month End", "month-end", "#", "締め/月次"]) == {
+        "月次": "tag-月次", "Month End": "tag-month-end", "month-end": "tag-month-end-2", "#": "tag-_",
+        "締め/月次": "tag-締め-月次"}

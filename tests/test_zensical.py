@@ -43,6 +43,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".sopbook-cache"))
     # The demo's own site_url gives way to this one (a YAML mapping keeps the last of two equal keys).
     config = re.sub(r"^site_url: .*\n", "", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    # A theme override of the knowledge base's own, as many sites have: its head block must stay on both engines.
+    config = config.replace("theme:\n  name: material\n", "theme:\n  name: material\n  custom_dir: overrides\n")
+    (root / "overrides").mkdir()
+    (root / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block extrahead %}<meta name="kb-own-head" content="1">{% endblock %}\n',
+        encoding="utf-8")
     (root / "mkdocs.yml").write_text(f"site_url: {SITE_URL}\n{config}", encoding="utf-8")
     run(["build"], root)
     output = run(["build", "--engine", "zensical", "--site-dir", "site-zensical"], root)
@@ -108,6 +114,67 @@ def test_the_feeds_of_recent_changes_are_published_too(demo: Path) -> None:
         assert not theirs.bozo, path
         assert theirs.entries or path != "feed.xml"  # the demo has recent changes
         assert [entry.link for entry in theirs.entries] == [entry.link for entry in ours.entries], path
+
+
+def feeds_announced(site: Path, page: str) -> list[tuple[str, str]]:
+    """(title, feed file relative to the site) of each Atom feed ``<link>`` in the page's head."""
+    html = (site / page).read_text(encoding="utf-8")
+    head = html[:html.index("</head>")]
+    found = []
+    for link in re.findall(r'<link rel="alternate" type="application/atom\+xml"[^>]*>', head):
+        (title,) = re.findall(r'title="([^"]*)"', link)
+        (href,) = re.findall(r'href="([^"]*)"', link)
+        target = (site / page).parent / unquote(href)
+        assert target.is_file(), (page, href)
+        found.append((title, target.resolve().relative_to(site.resolve()).as_posix()))
+    return found
+
+
+def test_every_page_announces_the_same_feeds_as_on_mkdocs(demo: Path) -> None:
+    checked = 0
+    for page in sorted(pages(demo / "site-zensical")):
+        ours, theirs = feeds_announced(demo / "site", page), feeds_announced(demo / "site-zensical", page)
+        assert ours == theirs, page
+        assert ("業務手順ナレッジベース：手順の変更", "feed.xml") in theirs, page
+        checked += 1
+    assert checked > 80
+    procedure = feeds_announced(demo / "site-zensical", "procedures/総務部/契約/GA-001/index.html")
+    assert ("業務手順ナレッジベース：総務部の手順の変更", "feeds/総務部.xml") in procedure
+
+
+def test_the_knowledge_bases_own_head_block_stays(demo: Path) -> None:
+    for site in ("site", "site-zensical"):
+        html = (demo / site / "procedures/総務部/契約/GA-001/index.html").read_text(encoding="utf-8")
+        assert '<meta name="kb-own-head" content="1">' in html[:html.index("</head>")], site
+
+
+def test_tags_without_materials_tags_plugin(demo: Path) -> None:
+    """The folder leaves Material's tags plugin out (its memory on Zensical): sopbook's own tags page lists each
+    tag's procedures, and each procedure's tag chips link to its tag there, as the plugin's do on MkDocs."""
+    import yaml
+
+    run(["generate", "--out", "gen"], demo)
+    assert "\n  - tags\n" in (demo / "mkdocs.yml").read_text(encoding="utf-8")
+    config = yaml.safe_load((demo / "gen" / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "tags" not in [next(iter(entry)) if isinstance(entry, dict) else entry for entry in config["plugins"]]
+    site = demo / "site-zensical"
+    tags_page = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    headings = dict(re.findall(r'<h2 id="([^"]+)"[^>]*>(.*?)<', tags_page))
+    chip = r'<a href="([^"]*)" class="md-tag[^"]*">([^<]*)</a>'
+    for page in sorted(pages(demo / "site")):
+        if not re.search(r"/[A-Z]+-\d+/index\.html$", page):
+            continue
+        mkdocs_page = (demo / "site" / page).read_text(encoding="utf-8")
+        on_mkdocs = [name.strip() for _href, name in re.findall(chip, mkdocs_page)]
+        chips = re.findall(chip, (site / page).read_text(encoding="utf-8"))
+        assert [name for _href, name in chips] == on_mkdocs, page
+        for href, name in chips:
+            target, _, anchor = href.partition("#")
+            assert ((site / page).parent / unquote(target)).resolve() == (site / "tags").resolve(), href
+            assert headings[unquote(anchor)].strip() == name, (page, href)
+    assert "契約" in headings.values() and len(headings) > 20
+    ga001 = tags_page.split('id="tag-契約"', 1)[1].split("<h2", 1)[0]
+    assert "GA-001" in ga001
 
 
 def test_the_folder_references_nothing_on_the_internet(demo: Path) -> None:

@@ -175,7 +175,8 @@ class Renderer(Views):
         tags = [(tag, [self.procedure_link(procedure.id, TAGS_INDEX) for procedure in
                        sorted(self.index.tags[tag], key=lambda p: p.id)])
                 for tag in sorted(self.index.tags)]
-        return Page(TAGS_INDEX, self.render("tags.md.j2", tags=tags, material_tags=self.options.material_tags),
+        return Page(TAGS_INDEX, self.render("tags.md.j2", tags=tags, material_tags=self.options.material_tags,
+                                            tag_anchors=anchors.tags(sorted(self.index.tags))),
                     None, self.lang.label("tags"), "tags")
 
     def home_page(self, department_rows: list[list[Any]]) -> Page:
