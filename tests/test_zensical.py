@@ -240,9 +240,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(demo: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(demo / "site-zensical"))
+LOCAL = "http://127.0.0.1:"
+
+
+def serve(site: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -251,8 +253,27 @@ def served(demo: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def served(demo: Path) -> Iterator[str]:
+    yield from serve(demo / "site-zensical")
+
+
+@pytest.fixture(scope="module")
+def served_in_english(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo (Japanese procedures) as an English-language site (`language: en`), built by Zensical."""
+    root = tmp_path_factory.mktemp("demo-en")
+    for name in ("sop", "templates", "docs"):
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns(".sopbook-cache"))
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert config.count("  language: ja\n") == 2  # the theme's and the plugin's
+    (root / "mkdocs.yml").write_text(config.replace("  language: ja\n", "  language: en\n"), encoding="utf-8")
+    run(["build", "--engine", "zensical"], root)
+    assert '<html lang="en"' in (root / "site" / "index.html").read_text(encoding="utf-8")
+    yield from serve(root / "site")
+
+
+@pytest.fixture(scope="module")
 def page(served: str) -> Iterator[Any]:
-    """A Chromium page that may load only the site itself: every other request is refused and recorded."""
+    """A Chromium page that may load only the sites served here: every other request is refused and recorded."""
     sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright Python package")
     if not has_executable(CHROMIUM):
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
@@ -262,7 +283,7 @@ def page(served: str) -> Iterator[Any]:
         outside: list[str] = []
 
         def only_the_site(route: Any) -> None:
-            if route.request.url.startswith(served):
+            if route.request.url.startswith(LOCAL):
                 route.continue_()
             else:
                 outside.append(route.request.url)
@@ -301,6 +322,26 @@ def zensical_search(page: Any, site_url: str, query: str) -> list[str]:
 @pytest.mark.parametrize(("query", "expected"), DEMO_SEARCHES, ids=[query for query, _ in DEMO_SEARCHES])
 def test_zensical_search_finds_the_procedure(page: Any, served: str, query: str, expected: str) -> None:
     titles = zensical_search(page, served, query)
+    assert expected in titles, f"{query!r} found {titles}"
+
+
+ENGLISH_SITE_SEARCHES = [
+    *DEMO_SEARCHES,
+    # Words only inside Japanese sentences of GA-002 (no title, heading or tag): found only when the search
+    # splits Japanese text into words.
+    ("レターパック", "GA-002 社用印の押印申請"),
+    ("袋とじ", "GA-002 社用印の押印申請"),
+    ("暗証番号", "GA-002 社用印の押印申請"),
+]
+
+
+@browser
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "expected"), ENGLISH_SITE_SEARCHES,
+                         ids=[query for query, _ in ENGLISH_SITE_SEARCHES])
+def test_japanese_words_are_found_on_an_english_site(page: Any, served_in_english: str, query: str,
+                                                     expected: str) -> None:
+    titles = zensical_search(page, served_in_english, query)
     assert expected in titles, f"{query!r} found {titles}"
 
 
