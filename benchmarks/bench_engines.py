@@ -8,11 +8,11 @@ search the demo uses), then times, each a fresh process (median of --runs):
 
 * mkdocs:   `sopbook build` (validate, lint, render and MkDocs' build, in one process);
 * generate: `sopbook generate --out gen` (validate, lint, render, write the folder);
-* zensical: `zensical build` of that folder (after `--clean`: no cache from an earlier run);
-* zensical without tags: the same folder without Material's `tags` plugin in its mkdocs.yml (sopbook then
-  writes its own tag index page). Zensical 0.0.73's memory grows with the square of the pages with the
-  tags plugin and about linearly without it: the experiment behind docs/site.md's memory rows. (Without
-  `nav:`, or with search off, it used as much memory as with them.)
+* zensical: `zensical build` of that folder (after `--clean`: no cache from an earlier run).
+
+The knowledge base's mkdocs.yml has Material's `tags` plugin, as the demo's; the folder leaves it out and
+carries sopbook's own tags page and tag chips, because Zensical 0.0.73's memory grows with the square of the
+pages when that plugin lists the tags (docs/site.md, "Memory and time of the two engines").
 
 Peak memory is the largest resident set of the process and the children it waited for (getrusage's
 ru_maxrss), as `/usr/bin/time -v` reports it.
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -36,8 +35,9 @@ from synthetic import mkdocs_yml, write_knowledge_base
 BIN = Path(sys.executable).parent
 
 
-def measured(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Seconds and peak resident megabytes of ``command``, run to completion in ``cwd``."""
+def measured(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Seconds, CPU seconds (user + system, with the children it waited for) and peak resident megabytes of
+    ``command``, run to completion in ``cwd``."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOPBOOK_NO_CACHE": "1"}
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -47,22 +47,15 @@ def measured(command: list[str], cwd: Path) -> tuple[float, float]:
     if process.returncode != 0:
         error = process.stderr.read().decode(errors="replace") if process.stderr else ""
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{error[-2000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def without_tags(root: Path) -> None:
-    """The knowledge base's mkdocs.yml without Material's tags plugin."""
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(re.sub(r"^  - (material/)?tags\n", "", text, flags=re.M), encoding="utf-8")
-
-
-def measure(root: Path, count: int, runs: int, zensical_only: bool) -> dict[str, tuple[float, float]]:
+def measure(root: Path, count: int, runs: int, zensical_only: bool) -> dict[str, tuple[float, float, float]]:
     write_knowledge_base(root, count)
     (root / "mkdocs.yml").write_text(mkdocs_yml("Synthetic"), encoding="utf-8")
-    rows: dict[str, list[tuple[float, float]]] = {}
+    rows: dict[str, list[tuple[float, float, float]]] = {}
 
-    def record(name: str, result: tuple[float, float]) -> None:
+    def record(name: str, result: tuple[float, float, float]) -> None:
         rows.setdefault(name, []).append(result)
 
     for _ in range(runs):
@@ -72,15 +65,8 @@ def measure(root: Path, count: int, runs: int, zensical_only: bool) -> dict[str,
         shutil.rmtree(root / "gen", ignore_errors=True)
         record("sopbook generate", measured([str(BIN / "sopbook"), "generate", "--out", "gen"], root))
         record("zensical build", measured([str(BIN / "zensical"), "build", "--clean"], root / "gen"))
-    original = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    without_tags(root)
-    assert (root / "mkdocs.yml").read_text(encoding="utf-8") != original, "no tags plugin to take out"
-    for _ in range(runs):
-        shutil.rmtree(root / "gen", ignore_errors=True)
-        measured([str(BIN / "sopbook"), "generate", "--out", "gen"], root)
-        record("zensical build, without tags plugin", measured([str(BIN / "zensical"), "build", "--clean"],
-                                                               root / "gen"))
-    return {name: (statistics.median(s for s, _ in results), max(mb for _, mb in results))
+    return {name: (statistics.median(s for s, _, _ in results), statistics.median(cpu for _, cpu, _ in results),
+                   max(mb for _, _, mb in results))
             for name, results in rows.items()}
 
 
@@ -95,12 +81,13 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix=f"sopbook-engines-{count}-") as folder:
             results[count] = measure(Path(folder), count, args.runs, args.zensical_only)
         print(f"measured {count:,} procedures", file=sys.stderr, flush=True)
-    print("| procedures | step | seconds | peak MB |")
-    print("|---:|---|---:|---:|")
+    print("| procedures | step | seconds | CPU seconds | peak MB |")
+    print("|---:|---|---:|---:|---:|")
     for count, rows in results.items():
-        for name, (seconds, megabytes) in rows.items():
-            print(f"| {count:,} | {name} | {seconds:.1f} | {megabytes:,.0f} |")
-    print(f"\nruns per figure: {args.runs}; seconds are the median, memory the largest")
+        for name, (seconds, cpu, megabytes) in rows.items():
+            print(f"| {count:,} | {name} | {seconds:.1f} | {cpu:.1f} | {megabytes:,.0f} |")
+    print(f"\nruns per figure: {args.runs}; seconds are the median, memory the largest; load average "
+          f"{os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
