@@ -155,8 +155,7 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
     root = prepare(work, size, generator)
     result = Measures(size, generator)
     values = result.values
-    result.notes.append(f"Load average when {generator} {size:,} started: {os.getloadavg()[0]:.1f} "
-                        "(2 cores, shared).")
+    result.notes.append(f"Load average when {generator} {size:,} started: {load_average()} (2 cores, shared).")
     if browser:
         result.notes.append("Search typed once the page had loaded (network idle)." if loaded == "networkidle"
                             else "Search typed at the page's load event.")
@@ -167,6 +166,7 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
                 continue
             run([MKDOCS, "build", "-q", "-f", f"mkdocs-{backend}.yml", "-d", str(root / f"site-{backend}")], root)
         measure_search(root, size, runs, result, say, loaded, backends)
+        result.notes.append(f"Load average when {generator} {size:,} finished: {load_average()}.")
         return result
 
     cold = median_run([SOPBOOK, "validate", "sop"], root, runs, before=lambda: clear_cache(root))
@@ -205,7 +205,13 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
 
     if browser:
         measure_search(root, size, runs, result, say, loaded)
+    result.notes.append(f"Load average when {generator} {size:,} finished: {load_average()}.")
     return result
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as `uptime` prints them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def measure_search(root: Path, size: int, runs: int, result: Measures, say: object, loaded: str = "networkidle",
