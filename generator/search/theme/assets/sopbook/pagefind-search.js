@@ -18,7 +18,14 @@
  * generator/search/pagefind.py); each search runs first on those pages alone, whose best matches are
  * shown at once when no title matches are (a filtered search scores a page as an unfiltered one does),
  * then as Pagefind's ordinary search, whose results replace them: the full list is exactly Pagefind's.
- * While the box waits for the typing to pause, the query's index chunks are already fetched.
+ *
+ * Typing: the box searches 50 ms after a keystroke (Pagefind's default pause is 150 ms, a third of the
+ * time to the first result of a rare word), and the query's index chunks are fetched at the keystroke
+ * itself. A sample search is cheap enough to run for every word typed so far, but the whole index's
+ * search of a word on thousands of pages takes most of a second in Pagefind's worker, where it cannot be
+ * stopped, and the next word's search would wait behind it; that search therefore waits until the
+ * typing has paused for 300 ms (the sample's results are in view meanwhile). A word on fewer pages
+ * (CHEAP_MATCHES, known from the sample's search) is searched at once.
  *
  * Warm-up: Chromium runs WebAssembly first with its baseline compiler and uses optimised code only
  * from the next call on, so the first search of a visit ranked at half speed. As soon as the search
@@ -42,6 +49,9 @@
   var WARMUP_WORD = "sopbookwarmupzq";
   var LEAD_FILTER = "sopbook_lead";
   var MAX_RESULTS = 10;
+  var SEARCH_DELAY = 50;         // ms from a keystroke to the box's search (see "Typing" above)
+  var FULL_SEARCH_PAUSE = 300;   // ms of no typing before the whole index is searched for a broad word
+  var CHEAP_MATCHES = 2000;      // pages: below this, ranking every match takes a few tens of ms
   var RESULT_TEMPLATE =
     '<a class="pf-searchbox-result" id="{{ aria.result_id }}" href="{{ meta.url | default(url) | safeUrl }}"' +
     ' role="option" aria-selected="false" aria-labelledby="{{ aria.title_id }}"' +
@@ -57,6 +67,7 @@
   // Set by hook(): shows the lead sample's results (resolves once shown), and the query in the box.
   var showEarlyResults = function () { return Promise.resolve(); };
   var typedQuery = function () { return ""; };
+  var lastKeystroke = 0;  // performance.now() of the last input in the box
 
   // --- the title-and-id index --------------------------------------------------------------------
 
@@ -261,11 +272,13 @@
     // this listener, on an ancestor, runs right after it in the same task, so nothing empty is drawn.
     box.parentNode.addEventListener("input", showTitleMatches);
     box.parentNode.addEventListener("input", preloadQuery);
+    box.parentNode.addEventListener("input", function () { lastKeystroke = performance.now(); });
     loadTitles().then(function () { if (query().trim()) showTitleMatches(); });
   }
 
   // Fetches the index chunks of the query typed so far while the box waits for the typing to pause
-  // (150 ms), so that its search starts with them loaded; chunks are kept, by their hash, for the search.
+  // (SEARCH_DELAY), so that its search finds them loaded or on their way (Pagefind keeps a chunk's
+  // download, by its hash, for every search that needs it).
   function preloadQuery(event) {
     var box = event.target.closest && event.target.closest("pagefind-searchbox");
     var pagefind = box && box.instance && box.instance.__pagefind__;
@@ -293,11 +306,24 @@
       var typed = typedQuery();
       return search(term, Object.assign({}, options, { filters: lead })).then(function (sample) {
         return sample && showEarlyResults(term, sample).then(function () {
+          return typingPaused(sample.unfilteredResultCount > CHEAP_MATCHES ? FULL_SEARCH_PAUSE : 0);
+        }).then(function () {
           if (typedQuery() !== typed) return null;  // typed on: the box drops this search's results anyway
           return search(term, options);
         });
       });
     };
+  }
+
+  // Resolves once no key has been typed in the box for ``pause`` ms.
+  function typingPaused(pause) {
+    return new Promise(function (resolve) {
+      (function check() {
+        var waited = performance.now() - lastKeystroke;
+        if (waited >= pause) resolve();
+        else setTimeout(check, pause - waited);
+      })();
+    });
   }
 
   function warmUp() {
@@ -334,6 +360,7 @@
     config.setAttribute("base-url", root.pathname);
     var box = document.createElement("pagefind-searchbox");
     box.setAttribute("max-results", String(MAX_RESULTS));
+    box.setAttribute("debounce", String(SEARCH_DELAY));
     var template = document.createElement("script");
     template.type = "text/pagefind-template";
     template.textContent = RESULT_TEMPLATE;
