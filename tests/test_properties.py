@@ -12,9 +12,11 @@ can ask for hundreds). A failure Hypothesis finds goes into tests/examples/inval
 """
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
+from generator.fmt import _comments as comments
 from generator.load import load_bytes
 from generator.reports import REPORTS
 from generator.reports.writers import WRITERS
@@ -60,6 +63,8 @@ def procedure(draw: Any) -> str:
     if draw(st.booleans()):
         data["version"] = draw(st.sampled_from(["1.0", 1.10, "1"]))
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=draw(st.booleans()))
+    if draw(st.booleans()):  # a comment above every list item, at a column fmt must move it from
+        text = text.replace("\n- ", f"\n{' ' * draw(st.integers(0, 3))}# 説明\n- ")
     # What a person types that a dumper never writes: keys YAML 1.1 reads as booleans, anchors, comments.
     extra = draw(st.lists(st.sampled_from([
         "on: push\n", "yes: 1\n", "1: x\n", "null: y\n", "x-note: &n [1, 2]\nx-again: *n\n",
@@ -84,7 +89,14 @@ def knowledge_base(draw: Any) -> dict[str, Any]:
         "people": yaml.safe_dump(people, allow_unicode=True),
         "tools": draw(st.sampled_from(["kintone:\n  name: kintone\n", "index:\n  name: 目次\n", "{}\n"])),
         "roles": draw(st.sampled_from(["{}\n", "legal:\n  name: 法務\n  members: [tanaka]\n"])),
-        "inventory": draw(st.sampled_from(["{}\n", "T-1:\n  title: t\n  department: 総務部\n"])),
+        "inventory": draw(st.sampled_from([
+            "{}\n", "T-1:\n  title: t\n  department: 総務部\n", "{T-1: {title: t, department: 総務部}}\n",
+            # the last value keeps its final blank lines: a blank line written after it would join it
+            "T-1:\n  title: t\n  department: 総務部\n  x-note: |+\n    keep\n\n"])),
+        "sheet": draw(st.lists(st.tuples(ODD_TEXT, st.sampled_from(["総務部", "経理部", " ", "営業/東京"]),
+                                         st.sampled_from(["田中", "suzuki、田中", "", "Yamada Taro"]),
+                                         st.sampled_from(["3", "0.5", "1e-05", "nan", "1e309", "", "-1"])),
+                               max_size=6)),
         "files": files,
         "options": options,
     }
@@ -103,8 +115,10 @@ def write(root: Path, kb: dict[str, Any]) -> None:
     plugin = {"sopbook": kb["options"]}
     (root / "mkdocs.yml").write_text(yaml.safe_dump({"site_name": "t", "plugins": ["search", plugin]},
                                                     allow_unicode=True), encoding="utf-8")
-    (root / "tasks.csv").write_text("業務名,部署,担当者,月間工数\n防災,総務部,田中,nan\n防災,総務部,鈴木,3\n"
-                                    "x,総務部,,1e309\n", encoding="utf-8")
+    with (root / "tasks.csv").open("w", encoding="utf-8", newline="") as sheet:
+        writer = csv.writer(sheet)
+        writer.writerow(["業務名", "部署", "担当者", "月間工数"])
+        writer.writerows(kb["sheet"])
 
 
 def run(*args: str) -> Any:
@@ -166,12 +180,24 @@ def test_every_command_over_odd_knowledge_bases(tmp_path: Path, monkeypatch: pyt
             for data in procedures:
                 assert data["id"] in names or f"{data['id']}-procedure" in names, data["id"]
         shutil.rmtree(tmp_path / "out", ignore_errors=True)
-        before = {path: data_of(path) for path in (root / "sop").rglob("*.y*ml") if path.is_file()}
+        before = {path: (data_of(path), path.read_text(encoding="utf-8", errors="replace"))
+                  for path in (root / "sop").rglob("*.y*ml") if path.is_file()}
         run("fmt", "--check")
         run("fmt")
-        for path, data in before.items():  # fmt keeps every value (or leaves the file alone)
+        for path, (data, text) in before.items():  # fmt keeps every value and comment (or leaves the file alone)
             assert same_values(data, data_of(path)), path
+            assert Counter(comments(text)) == Counter(comments(path.read_text(encoding="utf-8", errors="replace")))
         run("import", "tasks.csv", "--dry-run")
+        inventory = root / "sop" / "inventory.yaml"
+        old = data_of(inventory)
+        if run("import", "tasks.csv").exit_code == 0:  # every task of the sheet, every old entry as it was
+            new = data_of(inventory)
+            assert isinstance(new, dict), inventory.read_text(encoding="utf-8")
+            titles = {entry.get("title") for entry in new.values() if isinstance(entry, dict)}
+            assert {title.strip() for title, *_ in kb["sheet"] if title.strip()} <= titles
+            for task_id, entry in (old or {}).items():
+                assert {key: new[task_id].get(key) for key in ("title", "department", "x-note")} == \
+                    {key: entry.get(key) for key in ("title", "department", "x-note")}, task_id
 
     check()
 
