@@ -49,6 +49,12 @@ in its head (``overrides/main.html``)."""
 MARKER = ".sopbook-generated"
 """Marks a folder as written by ``sopbook generate``, so a later run may clear it."""
 ENGINES = ("mkdocs", "zensical")
+NOT_SEARCHED = frozenset({"department", "category", "index", "person", "tool", "tags", "faq", "changes", "report"})
+"""Kinds of generated page left out of the folder's search index (``search: {exclude: true}``): the listings
+whose tables grow with the knowledge base. Zensical 0.0.73 stops the build when one section of a page holds
+more words than its index can place, a limit that falls as the site grows (at 10,000 procedures, 130,424
+sections: 8,192 words; the recent-changes page had 18,366). They repeat what the procedure pages say, and
+those, the home page, the rule pages and pages written by hand stay searchable."""
 
 
 @dataclass
@@ -194,6 +200,8 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
         if page.path in hand_written:
             continue
         markdown = with_front_matter(page.markdown, FEEDS_KEY, _feeds(generated.feeds_of(page.path, site_name)))
+        if page.kind in NOT_SEARCHED:
+            markdown = with_front_matter(markdown, "search", {"exclude": True})
         # page.source is the YAML file as shown to the user: relative to the working directory, as the plugin reads it.
         url = edit_url(mkdocs_config, docs_dir, Path(page.source)) if page.kind == "procedure" and page.source else None
         if url:

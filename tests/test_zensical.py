@@ -177,6 +177,22 @@ def test_tags_without_materials_tags_plugin(demo: Path) -> None:
     assert "GA-001" in ga001
 
 
+def test_listings_are_left_out_of_the_search_index(demo: Path) -> None:
+    """Zensical stops the build when a section holds more words than its index can place (the recent-changes
+    page at 10,000 procedures): the listings are left out of its index, the procedures stay in."""
+    import json
+
+    index = json.loads((demo / "site-zensical" / "search.json").read_text(encoding="utf-8"))
+    pages_searched = {unquote(item["location"]).split("#", 1)[0] for item in index["items"]}
+    procedures = {page.removesuffix("index.html") for page in pages(demo / "site-zensical")
+                  if re.search(r"/[A-Z]+-\d+/index\.html$", page)}
+    assert procedures <= pages_searched
+    assert "" in pages_searched and "rules/single-owner/" in pages_searched  # the home page, a rule's page
+    for listing in ("changes/", "tags/", "faq/", "people/", "procedures/", "procedures/総務部/", "reports/findings/"):
+        assert (demo / "site-zensical" / listing / "index.html").is_file(), listing
+        assert listing not in pages_searched, listing
+
+
 def test_the_folder_references_nothing_on_the_internet(demo: Path) -> None:
     """Scripts, styles and fonts all come from the site itself (links to other sites are fine)."""
     for page in (demo / "site-zensical").rglob("*.html"):
