@@ -88,7 +88,7 @@ def _open_checked(path: str | os.PathLike[str], root: str | os.PathLike[str] | N
         if not stat.S_ISREG(info.st_mode):
             raise Refused("not-a-file", _("files.not-a-file", what=_what(what), kind=_kind(info.st_mode)))
         if info.st_size > limit:
-            raise Refused("file-too-large", _too_large(what, info.st_size, limit))
+            raise Refused("file-too-large", too_large(what, info.st_size, limit))
     except Refused:
         os.close(handle)
         raise
@@ -140,7 +140,7 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
                 chunks.append(chunk)
                 total += len(chunk)
                 if total > limit:  # it grew while being read
-                    raise Refused("file-too-large", _too_large(what, total, limit))
+                    raise Refused("file-too-large", too_large(what, total, limit))
             elif time.monotonic() < deadline:
                 time.sleep(0.01)
             if time.monotonic() > deadline:
@@ -161,7 +161,8 @@ def read_text(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | No
         raise Refused("encoding", _("files.not-utf8", what=_what(what), line=line)) from None
 
 
-def _too_large(what: str, size: int, limit: int) -> str:
+def too_large(what: str, size: int, limit: int) -> str:
+    """The sentence for a file of ``size`` bytes over its ``limit``, naming it as ``what`` (see ``WHATS``)."""
     return _("files.too-large", what=_what(what), size=_megabytes(size), limit=_megabytes(limit))
 
 

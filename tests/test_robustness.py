@@ -643,3 +643,16 @@ def test_import_that_cannot_append_rewrites_keeping_every_value(make_kb, tmp_pat
     assert after["GA-001"] == before["GA-001"]
     assert after["TASK-001"] == {"title": "防災備蓄", "department": "総務部", "performers": ["tanaka"],
                                  "hours_per_month": 3}
+
+
+def test_an_inventory_over_the_registry_limit_is_named_as_a_registry_not_a_procedure(make_kb, tmp_path: Path) -> None:
+    from generator.load import MAX_REGISTRY_BYTES
+
+    make_kb()
+    with open(tmp_path / "sop" / "inventory.yaml", "ab") as inventory:
+        inventory.write(b"# " + b"x" * (MAX_REGISTRY_BYTES + 1) + b"\n")
+    result = run("validate")
+    assert result.exit_code == 1
+    assert "sop/inventory.yaml:1:1: error file-too-large: registry file is 64.0 MB; at most 64.0 MB is read" \
+        in result.output
+    assert "procedure" not in result.output
