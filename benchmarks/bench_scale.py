@@ -1,5 +1,10 @@
 """The scale benchmark: synthetic knowledge bases of 1,000 and 10,000 procedures, one table.
 
+At 30,000 procedures (a build of most of an hour on a shared 2-core machine, several GB), run it on
+its own and search the site it leaves:
+
+    python benchmarks/bench_scale.py --sizes 30000 --search-only --backends pagefind --generators synthetic
+
     python benchmarks/bench_scale.py [--sizes 1000,10000] [--runs 3] [--work DIR] [--no-browser]
                                      [--generators synthetic,office]
     python benchmarks/bench_scale.py --serve-loop 1000      # the edit–preview loop of `mkdocs serve`
