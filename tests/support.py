@@ -5,6 +5,7 @@ Imported as ``from tests.support import ...``; the fixtures that use them are in
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -140,3 +141,25 @@ def sopbook_in(cwd: Path, arguments: list[str]) -> Result:
         os.chdir(old)
     assert result.exit_code == 0, result.output
     return result
+
+
+def long_procedure(steps: int = 24) -> str:
+    """PROCEDURE with ``steps`` steps of uneven length, so that printed, its step headings fall at many
+    places on the A4 pages; each step's text starts with ``本文{n}``, to find it in the printed text."""
+    lines = [PROCEDURE.split("steps:\n")[0] + "steps:"]
+    for number in range(1, steps + 1):
+        sentence = f"この段落は手順{number}の説明で、書類を確認して記録し、次の担当者に渡すまでを述べる。"
+        first = f"本文{number}。" + sentence * (number * 7 % 11 + 1)
+        lines += [f"  - title: 見出し{number}", "    actor: legal", "    details: |",
+                  f"      {first}", "", f"      {sentence * (number * 5 % 7 + 1)}"]
+    return "\n".join(lines) + "\n"
+
+
+def steps_split_from_their_text(pages: list[str], steps: int = 24) -> list[int]:
+    """The steps of ``long_procedure`` whose heading is printed on another page than the start of its text
+    (``pages``: the text of each page, e.g. pdftotext's output split at form feeds)."""
+    def page_of(pattern: str) -> int:
+        return next(index for index, text in enumerate(pages) if re.search(pattern, text))
+
+    return [number for number in range(1, steps + 1)
+            if page_of(rf"{number}\. 見出し{number}\b") != page_of(rf"本文{number}。")]

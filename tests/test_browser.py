@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.support import DEMO_SEARCHES, ROOT, has_executable
+from tests.support import DEMO_SEARCHES, ROOT, has_executable, long_procedure, steps_split_from_their_text
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tmp" / "artifacts"
@@ -212,6 +212,30 @@ def test_printing_gives_a4_pages_with_id_version_and_notice(page: Any, site_url:
     assert "この手順について質問する" not in text, "buttons are not printed"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "GA-001-printed.pdf")
+
+
+def test_printed_step_headings_stay_with_their_text(page: Any, make_kb: Any, tmp_path: Path) -> None:
+    """No heading (nor heading and actor line) left alone at the bottom of an A4 page: 24 steps of uneven
+    length put headings everywhere on the pages; each must be printed on the page where its text starts."""
+    if not has_executable("pdftotext"):
+        pytest.skip("needs pdftotext (Debian poppler-utils)")
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+
+    make_kb({"総務部/GA-001.yaml": long_procedure()})
+    (make_kb.root / "docs").mkdir()
+    (make_kb.root / "mkdocs.yml").write_text("site_name: Test\ntheme:\n  name: material\nplugins:\n  - sopbook:\n"
+                                             "      language: ja\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--strict"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    page.goto((make_kb.root / "site" / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").as_uri())
+    pdf = tmp_path / "long.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    assert len(pages) > 5
+    assert steps_split_from_their_text(pages) == []
 
 
 def test_qr_code_decodes_to_the_page_address(page: Any, site_url: str, tmp_path: Path) -> None:

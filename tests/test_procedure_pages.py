@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from generator.address import SiteAddress
 from generator.cli import cli
 from generator.render.escaping import link_procedure_ids
-from tests.support import PROCEDURE, KnowledgeBaseFactory, has_executable
+from tests.support import PROCEDURE, KnowledgeBaseFactory, has_executable, long_procedure, steps_split_from_their_text
 
 MKDOCS_YML = """\
 site_name: Test
@@ -221,6 +221,20 @@ def test_pdf_book_of_one_department(make_kb: KnowledgeBaseFactory) -> None:
     assert "この印刷物は管理対象外の写しです" in text and "2026年11月25日" in text
     assert re.search(r"GA-001 電子契約の締結 \.+ ?3", text), "the contents give the chapter's page number"
     assert re.search(r"\n3 ?/ ?3\n", text), "pages are numbered"
+
+
+def test_pdf_book_keeps_step_headings_with_their_text(make_kb: KnowledgeBaseFactory) -> None:
+    root = kb(make_kb)
+    make_kb.write("総務部/GA-001.yaml", long_procedure())
+    result = run("pdf", "--department", "総務部", "-o", "book.pdf", "--today", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    if not has_executable("pdftotext"):
+        pytest.skip("needs pdftotext (Debian poppler-utils) to read the PDF back")
+    text = subprocess.run(["pdftotext", "-layout", str(root / "book.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    assert len(pages) > 5
+    assert steps_split_from_their_text(pages) == []
 
 
 def test_pdf_unknown_department_lists_the_known_ones(make_kb: KnowledgeBaseFactory) -> None:
