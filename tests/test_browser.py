@@ -261,7 +261,9 @@ def test_links_in_step_text_are_underlined(page: Any, site_url: str) -> None:
 AXE_PAGES = {
     "home": "", "procedure": PROCEDURE_PAGE, "department": "procedures/総務部/", "category": "procedures/総務部/契約/",
     "person": "people/tanaka/", "tool": "tools/kintone/", "people": "people/", "tags": "tags/", "faq": "faq/",
-    "report": "reports/",
+    "reports": "reports/", "report": "reports/single-owner/", "findings": "reports/findings/",
+    "training": "reports/training/", "undocumented": "reports/undocumented/", "procedures": "procedures/",
+    "tools": "tools/", "rules": "rules/", "rule": "rules/single-owner/", "changes": "changes/",
 }
 
 
@@ -273,7 +275,8 @@ def axe_baseline(page: Any, site_url: str) -> set[str]:
 
 def _axe(page: Any, url: str) -> set[str]:
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="needs axe-playwright-python")
-    page.goto(url)
+    response = page.goto(url)
+    assert response is not None and response.ok, url
     page.wait_for_load_state("networkidle")
     results = axe_module.Axe().run(page)
     return {violation["id"] for violation in results.response["violations"]}

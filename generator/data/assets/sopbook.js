@@ -1,4 +1,5 @@
-// sopbook: the print button of procedure pages, and the print date on the printed copy.
+// sopbook: the print button of procedure pages, the print date on the printed copy, and wide tables
+// that scroll from the keyboard.
 // Without JavaScript the button is not shown (sopbook.css; the browser's own Print still uses the print layout).
 (function () {
   "use strict";
@@ -11,6 +12,17 @@
     });
   }
 
+  // Material wraps each table in a box that scrolls sideways; a wide table with no link in it could then
+  // not be scrolled from the keyboard (axe: scrollable-region-focusable, on the wide report tables).
+  function focusableScrollBoxes() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex") &&
+          !box.querySelector("a[href], button, input, select, textarea, [tabindex]")) {
+        box.tabIndex = 0;
+      }
+    });
+  }
+
   function setUp() {
     document.querySelectorAll(".sopbook-print-button").forEach(function (button) {
       if (button.dataset.sopbookReady) return;
@@ -18,6 +30,7 @@
       button.addEventListener("click", function () { window.print(); });
     });
     stampPrintDate();
+    focusableScrollBoxes();
   }
 
   window.addEventListener("beforeprint", stampPrintDate);
