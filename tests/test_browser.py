@@ -162,6 +162,7 @@ def test_approval_flow_is_drawn_with_javascript_off(page: Any, site_url: str) ->
         assert boxes[1]["x"] > boxes[0]["x"] + boxes[0]["width"], "boxes are side by side, left to right"
         arrow = page.evaluate("el => getComputedStyle(el, '::before').borderTopStyle", nodes.nth(1).element_handle())
         assert arrow == "solid"
+        assert not page.locator(".sopbook-print-button").is_visible(), "no print button that could not print"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         flow.screenshot(path=str(ARTIFACTS / "approval-flow-no-js.png"))
     finally:
@@ -210,6 +211,13 @@ def test_printing_gives_a4_pages_with_id_version_and_notice(page: Any, site_url:
     assert re.search(r"手順ID\s+GA-001", first) and re.search(r"版\s+1\.2", first), first[:800]
     assert re.search(r"印刷日\s+\d{4}年\d{1,2}月\d{1,2}日", first), "the print date is filled in when printing"
     assert "この手順について質問する" not in text, "buttons are not printed"
+    if has_executable("zbarimg") and has_executable("pdftoppm"):  # the printed QR code leads back to the page
+        subprocess.run(["pdftoppm", "-r", "150", "-f", "1", "-l", "1", "-png", str(pdf), str(tmp_path / "p")],
+                       check=True)
+        first_page = next(tmp_path.glob("p*.png"))
+        decoded = subprocess.run(["zbarimg", "--raw", "-q", str(first_page)], capture_output=True, text=True,
+                                 check=False)
+        assert decoded.stdout.strip() == DEMO_SITE_URL + quote(PROCEDURE_PAGE), decoded
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(pdf, ARTIFACTS / "GA-001-printed.pdf")
 
