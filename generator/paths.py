@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .i18n import _
@@ -77,13 +78,27 @@ def site_key(page: str) -> str:
 
 @dataclass(frozen=True)
 class Claim:
-    """One page a file asks for: ``what`` in words ("department '総務部'"), ``where`` the file:line it comes from."""
+    """One page a file asks for: what for (``kind``, a word of the catalogue's ``paths.what.<kind>``, with
+    its ``values``: "department '総務部'") and the file that asks (``path``, ``place`` its line and column).
+
+    Put into words and located only when it collides: 10,000 procedures make 30,000 claims, and wording
+    and locating every one took a tenth of a second of each validation.
+    """
 
     page: str
-    what: str
+    kind: str
+    values: tuple[tuple[str, str], ...]
     path: str
-    line: int
-    column: int
+    place: Callable[[], tuple[int, int]]
+
+    @property
+    def what(self) -> str:
+        return _(f"paths.what.{self.kind}", **dict(self.values))
+
+    def where(self) -> str:
+        """``sop/a.yaml:3:5``."""
+        line, column = self.place()
+        return f"{self.path}:{line}:{column}"
 
 
 @dataclass(frozen=True)
@@ -105,15 +120,16 @@ def too_long(page: str) -> str | None:
 def collisions(claims: list[Claim]) -> list[Collision]:
     """Claims that cannot all have their page: two on one place, one on a fixed page, or a name too long.
 
-    A claim repeated with the same ``what`` (two procedures of one department both claim its page) is
+    A claim repeated for the same thing (two procedures of one department both claim its page) is
     one claim, not a collision.
     """
     found: list[Collision] = []
     taken: dict[str, Claim] = {}
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, tuple[tuple[str, str], ...]]] = set()
     long_names: set[str] = set()
+    fixed_pages = {site_key(page): label for page, label in FIXED_PAGES.items()}
     for claim in claims:
-        identity = (claim.page, claim.what)
+        identity = (claim.page, claim.kind, claim.values)
         if identity in seen:
             continue
         seen.add(identity)
@@ -127,17 +143,15 @@ def collisions(claims: list[Claim]) -> list[Collision]:
                                                   limit=MAX_NAME_BYTES - LONGEST_SUFFIX)))
             continue
         key = site_key(claim.page)
-        for fixed, label in FIXED_PAGES.items():
-            if site_key(fixed) == key:
-                found.append(Collision(claim, None, _("paths.fixed-page", what=claim.what, page=claim.page,
-                                                      label=_(f"paths.page.{label}"))))
-                break
+        label = fixed_pages.get(key)
+        if label is not None:
+            found.append(Collision(claim, None, _("paths.fixed-page", what=claim.what, page=claim.page,
+                                                  label=_(f"paths.page.{label}"))))
         else:
             other = taken.get(key)
             if other is None:
                 taken[key] = claim
-            elif other.what != claim.what:
+            elif (other.kind, other.values) != (claim.kind, claim.values):
                 found.append(Collision(claim, other, _("paths.same-page", what=claim.what, other=other.what,
-                                                       where=f"{other.path}:{other.line}:{other.column}",
-                                                       page=claim.page)))
+                                                       where=other.where(), page=claim.page)))
     return found

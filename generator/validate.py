@@ -12,6 +12,7 @@ import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -386,6 +387,15 @@ def _entry_ok(entry: Any) -> bool:
 
 
 
+Label = tuple[str, dict[str, Any]]
+"""Where a reference stands, as a catalogue key and its values (``("where.step-actor", {"n": 3})``); put into
+words only for a problem: wording every reference of 10,000 procedures, nearly all of them fine, took 0.15 s."""
+
+
+def _worded(label: Label) -> str:
+    return _(label[0], **label[1])
+
+
 def _is_id(value: Any) -> bool:
     """Only well-formed ids are looked up: a malformed one already has its schema error."""
     return isinstance(value, str) and id_pattern().match(value) is not None
@@ -403,6 +413,11 @@ class _Resolver:
                       if isinstance(k, str) and isinstance(v, dict) and isinstance(v.get("name"), str)}
         self.roles = {k for k, v in _mapping(self.roles_source).items() if isinstance(k, str)}
         self.tools = {k for k, v in _mapping(self.tools_source).items() if isinstance(k, str)}
+        # The references that are fine (nearly all) are found in these without matching the id pattern
+        # again: 170,000 matches at 10,000 procedures.
+        self.fine_people = {k for k in self.people if _is_id(k)}
+        self.fine_actors = self.fine_people | {k for k in self.roles if _is_id(k)}
+        self.fine_tools = {k for k in self.tools if _is_id(k)}
         # When a registry is missing or unreadable its own error says so; checking references
         # against it would bury that one error under hundreds of "unknown" ones.
         self.people_known = self.people_source is not None and self.people_source.data is not None
@@ -428,21 +443,24 @@ class _Resolver:
         source = {"people": self.people_source, "roles": self.roles_source, "tools": self.tools_source}[name]
         return source.path if source is not None else display_path(self.sop_dir / f"{name}.yaml")
 
-    def person(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+    def person(self, source: Source, value: Any, label: Label, path: tuple[Any, ...],
                procedure: str | None) -> Problem | None:
+        if isinstance(value, str) and value in self.fine_people:
+            return None
         if not _is_id(value):
             return self.name_instead_of_id(source, value, label, path, procedure)
         if not self.people_known or value in self.people:
             return None
         if value in self.roles:
-            return source.problem("not-a-person", _("validate.not-a-person", label=label, value=value,
+            return source.problem("not-a-person", _("validate.not-a-person", label=_worded(label), value=value,
                                                     registry=self._registry("people")),
                                   *path, procedure=procedure)
         return source.problem("unknown-person",
-                              _("validate.unknown-person", label=label, value=value, registry=self._registry("people"),
-                                hint=self._hint("person", value)), *path, procedure=procedure)
+                              _("validate.unknown-person", label=_worded(label), value=value,
+                                registry=self._registry("people"), hint=self._hint("person", value)),
+                              *path, procedure=procedure)
 
-    def name_instead_of_id(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+    def name_instead_of_id(self, source: Source, value: Any, label: Label, path: tuple[Any, ...],
                            procedure: str | None) -> Problem | None:
         """``owner: Chris Lee``: a person's name where their id belongs (the schema says it is no id;
         this says whose id to write, and replaces that problem in ``validate``)."""
@@ -451,11 +469,13 @@ class _Resolver:
         person = closest(value, self.people, cutoff=1.0, names=self.names)
         if person is None:
             return None
-        return source.problem("unknown-person", _("validate.person-name", label=label, value=value, id=person,
+        return source.problem("unknown-person", _("validate.person-name", label=_worded(label), value=value, id=person,
                                                   registry=self._registry("people")), *path, procedure=procedure)
 
-    def actor(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+    def actor(self, source: Source, value: Any, label: Label, path: tuple[Any, ...],
               procedure: str | None) -> Problem | None:
+        if isinstance(value, str) and value in self.fine_actors:
+            return None
         if not _is_id(value):
             return self.name_instead_of_id(source, value, label, path, procedure)
         if value in self.people or value in self.roles:
@@ -463,18 +483,20 @@ class _Resolver:
         if not (self.people_known and self.roles_known):
             return None
         return source.problem("unknown-person",
-                              _("validate.unknown-actor", label=label, value=value, people=self._registry("people"),
-                                roles=self._registry("roles"),
+                              _("validate.unknown-actor", label=_worded(label), value=value,
+                                people=self._registry("people"), roles=self._registry("roles"),
                                 hint=self._hint("actor", value)),
                               *path, procedure=procedure)
 
-    def tool(self, source: Source, value: Any, label: str, path: tuple[Any, ...],
+    def tool(self, source: Source, value: Any, label: Label, path: tuple[Any, ...],
              procedure: str | None) -> Problem | None:
+        if isinstance(value, str) and value in self.fine_tools:
+            return None
         if not _is_id(value) or not self.tools_known or value in self.tools:
             return None
         return source.problem("unknown-tool",
-                              _("validate.unknown-tool", label=label, value=value, registry=self._registry("tools"),
-                                hint=self._hint("tool", value)),
+                              _("validate.unknown-tool", label=_worded(label), value=value,
+                                registry=self._registry("tools"), hint=self._hint("tool", value)),
                               *path, procedure=procedure)
 
 
@@ -486,31 +508,36 @@ def _items(data: dict[str, Any], key: str) -> list[tuple[int, Any]]:
 def page_collisions(sources: Sources) -> list[Problem]:
     """Ids and names whose pages would land on one place of the site, or whose names are too long."""
     claims: list[paths.Claim] = []
+    owners: list[tuple[Source, tuple[str | int, ...], bool]] = []
 
-    def claim(source: Source, page: str, what: str, *where: str | int, key: bool = False) -> None:
-        line, column = source.where(*where, key=key)
-        claims.append(paths.Claim(page, what, source.path, line, column))
+    def claim(source: Source, page: str, kind: str, values: dict[str, str], *where: str | int,
+              key: bool = False) -> None:
+        claims.append(paths.Claim(page, kind, tuple(values.items()), source.path,
+                                  partial(source.where, *where, key=key)))
         owners.append((source, where, key))
 
-    owners: list[tuple[Source, tuple[str | int, ...], bool]] = []
     for name, kind, make in (("people", "person", paths.person_path), ("tools", "tool", paths.tool_path)):
         source = sources.registries.get(name)
         for entry_id in _mapping(source):
             if source is not None and _is_id(entry_id):
-                claim(source, make(entry_id), _(f"paths.what.{kind}", id=entry_id), entry_id, key=True)
+                claim(source, make(entry_id), kind, {"id": entry_id}, entry_id, key=True)
+    # A department's or category's page is claimed by its first procedure; the others ask for the same.
+    folders: set[tuple[str, str | None]] = set()
     for source in sources.procedures:
         data = source.data
         if not isinstance(data, dict) or not _is_id(data.get("id")) or not isinstance(data.get("department"), str):
             continue
         department = data["department"]
         category = data.get("category") if isinstance(data.get("category"), str) else None
-        claim(source, f"{paths.department_folder(department)}/index.md",
-              _("paths.what.department", name=department), "department")
-        if category:
-            claim(source, f"{paths.category_folder(department, category)}/index.md",
-                  _("paths.what.category", name=category, department=department), "category")
-        claim(source, paths.procedure_path(data["id"], department, category),
-              _("paths.what.procedure", id=data["id"]), "id")
+        if (department, None) not in folders:
+            folders.add((department, None))
+            claim(source, f"{paths.department_folder(department)}/index.md", "department", {"name": department},
+                  "department")
+        if category and (department, category) not in folders:
+            folders.add((department, category))
+            claim(source, f"{paths.category_folder(department, category)}/index.md", "category",
+                  {"name": category, "department": department}, "category")
+        claim(source, paths.procedure_path(data["id"], department, category), "procedure", {"id": data["id"]}, "id")
     problems = []
     index = {id(claim): owner for claim, owner in zip(claims, owners, strict=True)}
     for collision in paths.collisions(claims):
@@ -539,20 +566,20 @@ def cross_check(sources: Sources) -> list[Problem]:
         for role_id, role in _mapping(roles_source).items():
             if _entry_ok(role):
                 for index, member in _items(role, "members"):
-                    add(resolve.person(roles_source, member, _("where.role-member", role=role_id),
+                    add(resolve.person(roles_source, member, ("where.role-member", {"role": role_id}),
                                        (role_id, "members", index), None))
     tools_source = sources.registries.get("tools")
     if tools_source is not None:
         for tool_id, tool in _mapping(tools_source).items():
             if _entry_ok(tool) and "owner" in tool:
-                add(resolve.person(tools_source, tool["owner"], _("where.tool-owner", tool=tool_id),
+                add(resolve.person(tools_source, tool["owner"], ("where.tool-owner", {"tool": tool_id}),
                                    (tool_id, "owner"), None))
     inventory_source = sources.registries.get("inventory")
     if inventory_source is not None:
         for task_id, task in _mapping(inventory_source).items():
             if _entry_ok(task):
                 for index, performer in _items(task, "performers"):
-                    add(resolve.person(inventory_source, performer, _("where.task-performer", task=task_id),
+                    add(resolve.person(inventory_source, performer, ("where.task-performer", {"task": task_id}),
                                        (task_id, "performers", index), None))
 
     # Procedure ids are unique; remember where each was first seen.
@@ -577,27 +604,27 @@ def cross_check(sources: Sources) -> list[Problem]:
             continue
         procedure_id = data.get("id") if isinstance(data.get("id"), str) else None
         if "owner" in data:
-            add(resolve.person(source, data["owner"], _("where.owner"), ("owner",), procedure_id))
+            add(resolve.person(source, data["owner"], ("where.owner", {}), ("owner",), procedure_id))
         for index, backup in _items(data, "backups"):
-            add(resolve.person(source, backup, _("where.backup"), ("backups", index), procedure_id))
+            add(resolve.person(source, backup, ("where.backup", {}), ("backups", index), procedure_id))
         for index, tool in _items(data, "tools"):
-            add(resolve.tool(source, tool, _("where.tool"), ("tools", index), procedure_id))
+            add(resolve.tool(source, tool, ("where.tool", {}), ("tools", index), procedure_id))
         for index, step in _items(data, "steps"):
             if not isinstance(step, dict):
                 continue
             if "actor" in step:
-                add(resolve.actor(source, step["actor"], _("where.step-actor", n=index + 1),
+                add(resolve.actor(source, step["actor"], ("where.step-actor", {"n": index + 1}),
                                   ("steps", index, "actor"), procedure_id))
             if "tool" in step:
-                add(resolve.tool(source, step["tool"], _("where.step-tool", n=index + 1),
+                add(resolve.tool(source, step["tool"], ("where.step-tool", {"n": index + 1}),
                                  ("steps", index, "tool"), procedure_id))
         for index, approval in _items(data, "approvals"):
             if isinstance(approval, dict) and "approver" in approval:
-                add(resolve.actor(source, approval["approver"], _("where.approval-approver", n=index + 1),
+                add(resolve.actor(source, approval["approver"], ("where.approval-approver", {"n": index + 1}),
                                   ("approvals", index, "approver"), procedure_id))
         for index, entry in _items(data, "history"):
             if isinstance(entry, dict) and "author" in entry:
-                add(resolve.person(source, entry["author"], _("where.history-author"),
+                add(resolve.person(source, entry["author"], ("where.history-author", {}),
                                    ("history", index, "author"), procedure_id))
         for index, related in _items(data, "related"):
             if not _is_id(related) or related in first:
@@ -638,8 +665,8 @@ def _check_training(sources: Sources, resolve: _Resolver, procedures: dict[str, 
             if not isinstance(record, dict):
                 continue
             if "trainer" in record:
-                found = resolve.person(training, record["trainer"], _("validate.trainer"), (person, index, "trainer"),
-                                       None)
+                found = resolve.person(training, record["trainer"], ("validate.trainer", {}),
+                                       (person, index, "trainer"), None)
                 if found is not None:
                     problems.append(found)
             procedure_id = record.get("procedure")

@@ -2,19 +2,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import example as case
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import i18n
 from generator.errors import ConfigError
 from generator.model import load_knowledge_base
 from generator.problems import Severity
-from generator.rules import RULES, parse_lint_config, run
+from generator.rules import RULES, paper_step, parse_lint_config, placeholder, run
 from generator.rules.approval_wait import target_days
-from generator.rules.base import word_pattern
+from generator.rules.base import FOLDED_BEYOND_LOWER, word_pattern
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 TODAY = dt.date(2026, 11, 25)
@@ -223,6 +227,31 @@ def test_lead_time_targets_are_read_in_days(text: str, days: float | None) -> No
 def test_placeholder_words_are_bounded_for_latin_only(text: str, found: str | None) -> None:
     match = word_pattern(["TODO", "xxx", "要確認"]).search(text)
     assert (match.group(0) if match else None) == found
+
+
+PAPER_AND_PLACEHOLDERS = word_pattern([*paper_step.OPTIONS["words"], *placeholder.OPTIONS["words"], "Straße", "ΟΔΟΣ"],
+                                      inflections=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "print out", "PRINT", " Out", "FAX", "fAxed", "TODO", "todo", "xxx", "ſ", "ı", "İ", "K", "Σ", "ς", "οδος",
+    "STRASSE", "straße", "ẞ", "印刷", "要確認", "a", "_", "by po", "t", "pr", "nt out", " ", "\n", "-", "ed", "s",
+]), max_size=12))
+@case(["by po", "ſ", "t"])
+@case(["pr", "ı", "nt out"])
+def test_words_found_in_lowered_text_are_those_the_case_insensitive_pattern_finds(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert PAPER_AND_PLACEHOLDERS.pattern is not None
+    expected = [(match.start(), match.group(0)) for match in PAPER_AND_PLACEHOLDERS.pattern.finditer(text)]
+    assert [(match.start(), match.group(0)) for match in PAPER_AND_PLACEHOLDERS.finditer(text)] == expected
+
+
+def test_the_letters_re_folds_beyond_their_lower_case_are_those_of_this_python() -> None:
+    # The table re.IGNORECASE uses: private (and without type stubs), hence this check on every Python upgrade.
+    casefix = importlib.import_module("re._casefix")
+    letters = {chr(code) for code, others in casefix._EXTRA_CASES.items() for code in (code, *others)}
+    assert {letter for letter in letters if not letter.isascii()} == set(FOLDED_BEYOND_LOWER)
 
 
 def test_rules_check_only_active_procedures(make_kb) -> None:

@@ -53,7 +53,8 @@ JAPANESE = [
 _NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:-san)?(?:\s+[A-Z][a-z]+)?"
 _THEN = (r"(?=\s*(?:$|[.,;:!?)])|\s+(?:before|first|about|if|whether|when|how|what|which|where|who|for|"
          r"to|and|or|on|in)\b)")
-# Each pattern starts with a literal letter, the look-behind after it, so the search skips ahead (5x faster).
+# Each pattern starts with a literal letter (or a set of them), the look-behind after it, so the search skips
+# ahead (5x faster); "who knows" starting with a group of words made the whole search 40% slower.
 ENGLISH = [
     rf"[Aa](?<![A-Za-z].)sk\s+{_NAME}{_THEN}",
     rf"[Cc](?<![A-Za-z].)(?:heck|onfirm)\s+with\s+{_NAME}{_THEN}",
@@ -62,7 +63,7 @@ ENGLISH = [
     r"[Cc](?<![A-Za-z].)ontact\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+",
     r"[Aa](?<![A-Za-z].)sk\s+(?:someone|somebody|anyone|anybody|whoever|the person in charge|the previous owner|"
     r"the person who (?:knows|did it))\b",
-    r"(?:[Ss]omeone|[Ss]omebody|[Tt]he person|[Aa] colleague) who knows\b",
+    r"[SsTtAa](?:(?<=[Ss])ome(?:one|body)|(?<=[Tt])he person|(?<=[Aa]) colleague) who knows\b",
     r"[Oo](?<![A-Za-z].)nly\s+[A-Z][a-z]+\s+knows\b",
 ]
 OPTIONS: dict[str, Any] = {"patterns": [*JAPANESE, *ENGLISH]}

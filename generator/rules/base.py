@@ -15,6 +15,10 @@ from ..i18n import _
 from ..model import KnowledgeBase, Procedure
 
 _ASCII_WORD = re.compile(r"[A-Za-z0-9 _.-]+\Z")
+FOLDED_BEYOND_LOWER = "µıſ\u0345ΐΰβεθικμπρςσφϐϑϕϖϰϱϵвдостъѣᲀᲁᲂᲃᲄᲅᲆᲇᲈṡẛιΐΰꙋﬅﬆ"
+"""The letters (not ASCII) that ``re.IGNORECASE`` matches with others beyond their lower case: ſ with s,
+ı with i, Greek and old Cyrillic variants (Python's ``re._casefix``; a test keeps the two in step)."""
+_FOLDED_BEYOND_LOWER = re.compile(f"[{FOLDED_BEYOND_LOWER}]")
 
 
 @dataclass
@@ -69,19 +73,38 @@ class Words:
     """A compiled word list: a cheap substring test to skip most texts, and the exact pattern."""
 
     pattern: re.Pattern[str] | None
+    """The words, case-insensitive: what a match is (its text as written comes from here)."""
     literals: tuple[str, ...]
     """Lower-cased pieces of which every match contains one."""
     prefilter: re.Pattern[str] | None = None
     """The literals as one pattern: 5x faster than testing each with ``in`` (measured on 10,000 procedures)."""
+    lowered: re.Pattern[str] | None = None
+    """``pattern`` for lower-cased text, without ``re.IGNORECASE``. A case-insensitive alternation gives
+    Python's re no first character to skip ahead to, so it tries every branch at every position; this one
+    starts each branch with a literal. Measured on the steps of 10,000 procedures: 0.50 s → 0.035 s."""
 
     def possible(self, lowered: str) -> bool:
         return self.prefilter is not None and self.prefilter.search(lowered) is not None
 
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.pattern is not None else None
+        return next(self.finditer(text), None)
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text) if self.pattern is not None else iter(())
+        """Every match of ``pattern`` in ``text``, found in ``text.lower()`` by ``lowered`` where that is exact."""
+        if self.pattern is None:
+            return
+        lowered = text.lower()
+        # A letter lowered to two (İ) would shift the offsets; a letter re folds beyond its lower case
+        # (ſ is an s to re.IGNORECASE) would be missed.
+        if self.lowered is None or len(lowered) != len(text) or _FOLDED_BEYOND_LOWER.search(text):
+            yield from self.pattern.finditer(text)
+            return
+        for found in self.lowered.finditer(lowered):
+            match = self.pattern.match(text, found.start())  # the same words, as written
+            if match is None or match.end() != found.end():  # not expected: let the exact pattern go on
+                yield from self.pattern.finditer(text, found.start())
+                return
+            yield match
 
 
 def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
@@ -92,10 +115,19 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
     words match anywhere, as Japanese has no spaces. With ``inflections``, ``print`` also matches
     ``printed``, ``printing`` and ``prints`` (not ``printer``: a machine).
     """
+    ordered_words = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    literals = {max(word.lower().split(), key=len) for word in ordered_words}
+    pattern = _alternation(ordered_words, inflections, re.IGNORECASE)
+    folded_oddly = any(_FOLDED_BEYOND_LOWER.search(word) for word in ordered_words)
+    lowered = None if folded_oddly else _alternation([word.lower() for word in ordered_words], inflections, 0)
+    ordered = tuple(sorted(literals))
+    prefilter = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+    return Words(pattern, ordered, prefilter, lowered)
+
+
+def _alternation(words: list[str], inflections: bool, flags: int) -> re.Pattern[str] | None:
     parts: list[str] = []
-    literals: set[str] = set()
-    for word in sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True):
-        literals.add(max(word.lower().split(), key=len))
+    for word in words:
         escaped = re.escape(word).replace(r"\ ", r"\s+")
         if _ASCII_WORD.match(word):
             # Not -er: a "printer" or a "stamper" is a machine, not a step done on paper.
@@ -106,10 +138,7 @@ def word_pattern(words: Iterable[str], inflections: bool = False) -> Words:
             parts.append(rf"{first}(?<![A-Za-z0-9_].){rest}{suffix}(?![A-Za-z0-9_])")
         else:
             parts.append(escaped)
-    pattern = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-    ordered = tuple(sorted(literals))
-    prefilter = re.compile("|".join(map(re.escape, ordered))) if ordered else None
-    return Words(pattern, ordered, prefilter)
+    return re.compile("|".join(parts), flags) if parts else None
 
 
 def procedure_texts(procedure: Procedure) -> Iterator[tuple[tuple[str | int, ...], str]]:

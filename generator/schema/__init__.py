@@ -99,6 +99,7 @@ def _full_validator(kind: str) -> Any:
     return jsonschema.Draft7Validator(schema(kind), format_checker=checker)
 
 
+@cache
 def id_pattern() -> re.Pattern[str]:
     """The pattern of an id, as the schemas publish it (one definition for the code and for editors).
 
