@@ -43,6 +43,19 @@ def _within(real: str, top: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
+class Folder(str):
+    """A folder's path with every symlink resolved, once: the ``root`` of the many files read below it.
+
+    ``read_bytes`` resolves a plain ``root`` on every call; validating 10,000 files below one folder
+    resolved it 10,000 times (an ``lstat`` per path component each time, 0.07 s in all).
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, path: str | os.PathLike[str]) -> Folder:
+        return super().__new__(cls, os.path.realpath(path))
+
+
 WHATS = ("file", "procedure", "registry", "template", "spreadsheet", "wordlist")
 """The kinds of file ``what`` may name (each a word in the catalogue); anything else is a file name."""
 
@@ -71,7 +84,7 @@ def _open_checked(path: str | os.PathLike[str], root: str | os.PathLike[str] | N
     # path, 10,000 times in a cold lint, and each realpath is an lstat per path component).
     real = os.path.realpath(path)
     if root is not None:
-        top = os.path.realpath(root)
+        top = root if isinstance(root, Folder) else os.path.realpath(root)
         if not _within(real, top):
             folder = os.path.basename(top) or str(root)
             raise Refused("outside-link", _("files.outside-link", what=_what(what), folder=folder))
@@ -118,8 +131,9 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
     """The content of the regular file ``path``, at most ``limit`` bytes; raises ``Refused``.
 
     ``root``: the folder the file must stay in once symlinks are resolved (None: the caller named the
-    file itself, e.g. on the command line). ``what`` names the file in messages: one of ``WHATS``
-    ("procedure": "procedure file" in English, 「手順ファイル」 in Japanese) or a file name.
+    file itself, e.g. on the command line); a ``Folder`` is resolved already. ``what`` names the file
+    in messages: one of ``WHATS`` ("procedure": "procedure file" in English, 「手順ファイル」 in
+    Japanese) or a file name.
     """
     handle, _info = _open_checked(path, root, limit, what)
     try:

@@ -187,7 +187,8 @@ def display_path(path: Path) -> str:
 
 
 def load_file(path: Path, display: str | None = None, size: int | None = None, *,
-              root: Path | None = None, limit: int = MAX_FILE_BYTES, what: str = "procedure") -> Source:
+              root: str | os.PathLike[str] | None = None, limit: int = MAX_FILE_BYTES,
+              what: str = "procedure") -> Source:
     """Read one file through ``files.read_bytes``. Any failure becomes a problem on the returned source.
 
     ``root``: the knowledge base folder the file must not leave through a symlink. ``size``, when the

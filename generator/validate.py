@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from . import media, paths, schema
 from .cache import Cache, code_stamp, digest, racy, stamp
+from .files import Folder
 from .i18n import _
 from .load import MAX_FILE_BYTES, MAX_REGISTRY_BYTES, Source, display_path, load_bytes, load_file, walk_yaml_files
 from .problems import Problem, Severity, cap_per_file, closest, did_you_mean
@@ -132,7 +133,8 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
     shown_root = display_path(sop_dir)
     root = str(sop_dir)
     prefix = len(str(sop_dir)) + 1
-    wanted: list[tuple[str, str, str, str]] = []  # (path, shown, kind) in report order
+    folder = Folder(sop_dir)  # what no file may leave through a symlink, resolved once
+    wanted: list[tuple[str, str, str, str]] = []  # (path, shown, kind, folder) in report order
     for name in REGISTRIES:
         registry = registry_files.get(name)
         if registry is None:
@@ -141,10 +143,10 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
                 shown, 1, 1, "missing-registry", Severity.ERROR,
                 _("validate.missing-registry", path=shown, files=", ".join(n + ".yaml" for n in REGISTRIES))))
             continue
-        wanted.append((str(registry), display_path(registry), name, root))
+        wanted.append((str(registry), display_path(registry), name, folder))
     for name in OPTIONAL_REGISTRIES:
         if name in registry_files:
-            wanted.append((str(registry_files[name]), display_path(registry_files[name]), name, root))
+            wanted.append((str(registry_files[name]), display_path(registry_files[name]), name, folder))
     for procedure_file in procedure_files:
         # Resolving each of 10,000 paths costs a second; they all lie below sop_dir (which, when it is
         # ".", is not written in front of them).
@@ -152,10 +154,10 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         inner = text[prefix:] if text.startswith(root + os.sep) else str(procedure_file.relative_to(sop_dir))
         unsafe = UNSAFE_IN_FILE_NAME.search(inner)
         if unsafe is None:
-            wanted.append((text, os.path.join(shown_root, inner), "procedure", root))
+            wanted.append((text, os.path.join(shown_root, inner), "procedure", folder))
             continue
         shown = os.path.join(shown_root, printable_path(inner))
-        wanted.append((text, shown, "procedure", root))
+        wanted.append((text, shown, "procedure", folder))
         sources.problems.append(Problem(
             shown, 1, 1, "unsafe-file-name", Severity.ERROR,
             _("validate.unsafe-file-name", character=_describe_character(unsafe.group()))))
@@ -168,11 +170,11 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
         try:
             info = os.stat(path)
         except OSError:
-            to_parse.append((path, shown, kind, root))
+            to_parse.append((path, shown, kind, folder))
             continue
         hit = previous.get(shown)
         if hit is None or hit[0] != info.st_size or hit[1] != info.st_mtime_ns:
-            to_parse.append((path, shown, kind, root))
+            to_parse.append((path, shown, kind, folder))
         elif hit[2] is None:
             loaded[shown] = hit[3]
             current[shown] = hit
@@ -182,7 +184,7 @@ def read_sources(sop_dir: Path, cache: Cache | None = None, jobs: int | None = N
             current[shown] = hit if racy(info.st_mtime_ns, now) else (hit[0], hit[1], None, hit[3])
             changed = changed or current[shown] is not hit
         else:
-            to_parse.append((path, shown, kind, root))
+            to_parse.append((path, shown, kind, folder))
     for (_path, shown, _kind, _root), (entry, source) in zip(to_parse, _parse_all(to_parse, jobs), strict=True):
         loaded[shown] = source
         if entry is not None:
@@ -213,12 +215,12 @@ def _parse_one(task: tuple[str, str, str, str]) -> tuple[FileStamp | None, Sourc
     try:
         info = os.stat(path)
     except OSError:
-        return None, _checked(load_file(Path(path), shown, root=Path(root), limit=limit, what=what), kind)
+        return None, _checked(load_file(Path(path), shown, root=root, limit=limit, what=what), kind)
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
     # The digest is taken before the file is parsed: were it written in between, the digest would
     # be of the older content, and the next run would parse again rather than trust the new one.
     content = _content_digest(path, info) if racy(info.st_mtime_ns, read_at) else None
-    source = load_file(Path(path), shown, size, root=Path(root), limit=limit, what=what)
+    source = load_file(Path(path), shown, size, root=root, limit=limit, what=what)
     return (info.st_size, info.st_mtime_ns, content), _checked(source, kind)
 
 

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.files import Refused, read_bytes
+from generator.files import Folder, Refused, read_bytes
 from generator.fmt import format_text
 from generator.load import load_bytes, load_text
 from generator.problems import MAX_PER_FILE, Omitted, summarize
@@ -83,6 +83,23 @@ def test_a_link_inside_the_knowledge_base_is_read(make_kb, tmp_path: Path) -> No
     (sop / "総務部").mkdir()
     (sop / "総務部" / "GA-001.yaml").symlink_to(shared)
     assert [p for p in validate(sop).problems if p.severity.name == "ERROR"] == []
+
+
+def test_a_folder_resolved_once_keeps_files_in_it(tmp_path: Path) -> None:
+    """``Folder``: the root reached through a symlink is resolved once; links out of it are still refused."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.yaml").write_text("id: GA-001\n", encoding="utf-8")
+    (tmp_path / "secret.yaml").write_text("token: x\n", encoding="utf-8")
+    (real / "out.yaml").symlink_to(tmp_path / "secret.yaml")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    folder = Folder(tmp_path / "linked")
+    assert folder == str(real.resolve())
+    assert read_bytes(tmp_path / "linked" / "a.yaml", root=folder, limit=100) == b"id: GA-001\n"
+    for root in (folder, tmp_path / "linked"):
+        with pytest.raises(Refused) as refused:
+            read_bytes(tmp_path / "linked" / "out.yaml", root=root, limit=100)
+        assert refused.value.code == "outside-link"
 
 
 def test_reader_refuses_folders_and_large_files(tmp_path: Path) -> None:
