@@ -128,7 +128,6 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         assert self.options is not None
         self.options = replace(self.options, material_tags=any(name in config.plugins
                                                                for name in MATERIAL_TAGS_PLUGINS))
-        self.root = self.options.root
         config.theme["language"] = self.options.language.code
         _ensure_markdown_extensions(config)
         if assets.STYLESHEET not in config.extra_css:
@@ -278,7 +277,8 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
     def _problem_pages(self, files: Files, config: Any, error: SopbookError) -> Files:
         """The problems page at the home page and at every page the site had, so the page in the browser
         shows them when it reloads; hand-written pages stay as they are."""
-        markdown = site.problems_page(error, dict(self.config), self.root)
+        assert self.options is not None
+        markdown = site.problems_page(error, self.options)
         for path in sorted({site.HOME, *self._served}):
             if files.get_file_from_path(path) is None:
                 files.append(File.generated(config, path, content=markdown))

@@ -27,7 +27,6 @@ from .errors import InvalidKnowledgeBase, SopbookError
 from .files import Refused, read_text
 from .history import Repository
 from .i18n import Language, _, activate
-from .i18n import language as language_for
 from .load import display_path
 from .model import KnowledgeBase, add_months, load_knowledge_base
 from .options import CONFIG_BYTES, Options, parse_options, plugin_entries
@@ -174,18 +173,17 @@ def _trend(sop_dir: Path, config: LintConfig, today: dt.date, months: int) -> li
     return found
 
 
-def problems_page(error: SopbookError, options: Mapping[str, Any], root: Path) -> str:
+def problems_page(error: SopbookError, options: Options) -> str:
     """The page ``sopbook serve`` shows in place of the site while the knowledge base has errors:
-    each problem as ``validate`` prints it (file:line: severity code: message)."""
+    each problem as ``validate`` prints it (file:line: severity code: message), in the site's language,
+    through the knowledge base's ``problems.md.j2`` when it has one."""
     problems = getattr(error, "problems", None)
     if problems:
         lines = [str(problem) for problem in problems if problem.severity is Severity.ERROR]
     else:
         lines = [line for line in error.message.splitlines() if line.strip()]
-    lang = language_for(options.get("language"))
-    templates_dir = Path(str(options.get("templates_dir") or "templates"))
-    if not templates_dir.is_absolute():
-        templates_dir = root / templates_dir
+    lang = options.language
+    templates_dir = options.templates_dir
     try:
         with template_errors():
             env = environment(templates_dir)

@@ -205,6 +205,7 @@ def test_every_command_over_odd_knowledge_bases(tmp_path: Path, monkeypatch: pyt
 def test_serves_error_page_over_odd_problems() -> None:
     """The page ``sopbook serve`` shows while the knowledge base has errors is made for any problem text."""
     from generator.errors import InvalidKnowledgeBase as BuildStopped
+    from generator.options import parse_options
     from generator.problems import Problem, Severity
     from generator.site import problems_page
 
@@ -213,7 +214,7 @@ def test_serves_error_page_over_odd_problems() -> None:
     def check(problems: list[tuple[str, str]], language: str) -> None:
         error = BuildStopped([Problem(path or "x.yaml", 1, 1, "code", Severity.ERROR, message)
                               for path, message in problems])
-        page = problems_page(error, {"language": language}, Path("."))
+        page = problems_page(error, parse_options({"language": language}, Path(".")))
         assert page.startswith("# ")
         assert page.count("\n- ") == len(problems)
 

@@ -22,7 +22,7 @@ from generator.cli import cli
 from generator.files import Folder, Refused, read_bytes
 from generator.fmt import format_text
 from generator.load import load_bytes, load_text
-from generator.problems import MAX_PER_FILE, Omitted, summarize
+from generator.problems import MAX_PER_FILE, Omitted, Problem, Severity, summarize
 from generator.validate import validate
 from tests.support import PROCEDURE
 
@@ -526,6 +526,23 @@ def test_serve_shows_the_problems_and_recovers(make_kb, tmp_path: Path, flags: l
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_problems_page_follows_the_one_options_value(tmp_path: Path) -> None:
+    """serve's problems page takes the language and the templates folder (relative to mkdocs.yml) from
+    the validated options, as every other page does."""
+    from generator.errors import InvalidKnowledgeBase
+    from generator.options import parse_options
+    from generator.site import problems_page
+
+    error = InvalidKnowledgeBase([Problem("sop/a.yaml", 3, 5, "unknown-person", Severity.ERROR, "owner 'x'")])
+    english, japanese = (problems_page(error, parse_options({"language": code}, tmp_path)) for code in ("en", "ja"))
+    assert english != japanese and "sop/a.yaml:3:5" in english and "sop/a.yaml:3:5" in japanese
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "problems.md.j2").write_text(
+        "# Fix these first\n{% for line in problems %}- {{ line }}\n{% endfor %}", encoding="utf-8")
+    page = problems_page(error, parse_options({"templates_dir": "overrides", "language": "en"}, tmp_path))
+    assert page.startswith("# Fix these first\n- sop/a.yaml:3:5")
 
 
 # --- small ones -------------------------------------------------------------------------------------

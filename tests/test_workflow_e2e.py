@@ -156,6 +156,7 @@ def test_every_command_of_an_english_knowledge_base_speaks_english(tmp_path: Pat
     from click.testing import CliRunner
 
     from generator.errors import InvalidKnowledgeBase
+    from generator.options import load_project
     from generator.reports import REPORTS
     from generator.site import problems_page
     from generator.validate import validate
@@ -217,7 +218,7 @@ def test_every_command_of_an_english_knowledge_base_speaks_english(tmp_path: Pat
     sopbook("build", codes=(1,))
     sopbook("fmt", "--check", codes=(0, 1))
     said.append(("serve's problems page", problems_page(InvalidKnowledgeBase(validate(Path("sop")).problems),
-                                                         {"language": "en"}, kb)))
+                                                         load_project(kb / "mkdocs.yml").options)))
     (kb / "mkdocs.yml").write_text((kb / "mkdocs.yml").read_text(encoding="utf-8").replace(
         "      language: en\n", "      language: en\n      trend_months: -1\n      todya: 2026-01-01\n"),
         encoding="utf-8")
