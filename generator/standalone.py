@@ -40,7 +40,8 @@ OVERRIDES = "overrides"
 OWN_MAIN = "sopbook-main.html"
 """What sopbook's ``overrides/main.html`` extends: the knowledge base's own main.html, else the theme's base."""
 EDIT_URL_KEY = "sopbook_edit_url"
-"""Front matter of a procedure page: where its edit button goes (read by ``overrides/partials/actions.html``)."""
+"""Front matter of a generated page: where its edit button goes (read by ``overrides/partials/actions.html``):
+a procedure's YAML file, or nowhere ("")."""
 TAGS_KEY = "sopbook_tags"
 """Front matter of a procedure page: its tags, each with its place on the tags page (``partials/tags.html``)."""
 FEEDS_KEY = "sopbook_feeds"
@@ -204,8 +205,8 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
             markdown = with_front_matter(markdown, "search", {"exclude": True})
         # page.source is the YAML file as shown to the user: relative to the working directory, as the plugin reads it.
         url = edit_url(mkdocs_config, docs_dir, Path(page.source)) if page.kind == "procedure" and page.source else None
-        if url:
-            markdown = with_front_matter(markdown, EDIT_URL_KEY, url)
+        # Other generated pages have no file to edit (the plugin gives MkDocs' generated files no edit link).
+        markdown = with_front_matter(markdown, EDIT_URL_KEY, url or "")
         if tags_of.get(page.path):
             markdown = with_front_matter(markdown, TAGS_KEY, tags_of[page.path])
         pages.append(replace(page, markdown=markdown))

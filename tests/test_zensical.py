@@ -82,6 +82,20 @@ def test_edit_buttons_open_the_yaml_file(demo: Path) -> None:
     assert edit == "https://github.com/example-co/sopbook/edit/main/sop/総務部/GA-001-電子契約.yaml"
 
 
+def test_every_page_has_the_same_edit_button_as_on_mkdocs(demo: Path) -> None:
+    """Procedures open their YAML file, pages written by hand their Markdown file; generated lists and reports
+    have no file to edit, so no button (not one to a generated Markdown file that is not in the repository)."""
+    def edit_links(site: str, page: str) -> list[str]:
+        return re.findall(r'<a href="([^"]*)"[^>]*rel="edit"', (demo / site / page).read_text(encoding="utf-8"))
+
+    kinds = set()
+    for page in sorted(pages(demo / "site-zensical")):
+        ours = edit_links("site", page)
+        assert edit_links("site-zensical", page) == ours, page
+        kinds.add(ours[0].rsplit(".", 1)[-1] if ours else None)
+    assert kinds == {"yaml", "md", None}
+
+
 def test_reports_and_dashboard_are_built(demo: Path) -> None:
     site = demo / "site-zensical"
     home = (site / "index.html").read_text(encoding="utf-8")
