@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 import click
 
 from .. import __version__
-from ..i18n import active, catalogue
 
 T = TypeVar("T")
 
@@ -69,6 +68,8 @@ def in_language(english: str | None) -> str | None:
     missing translation the tests find, not a stale one."""
     if not english:
         return english
+    from ..i18n import active, catalogue  # only when help is shown: not a cost of every command
+
     english = inspect.cleandoc(english)
     # As written, not str.format()ted: help texts show braces ({rules: {...}}) and fill in nothing.
     return catalogue(active().code).get(f"help: {english}", english)
