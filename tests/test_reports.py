@@ -261,3 +261,13 @@ def test_a_knowledge_base_overrides_the_report_rule_and_dashboard_templates(demo
     assert written["rules/placeholder.md"] == "custom rule placeholder\n"
     assert "custom dashboard 3" in written["reports/index.md"]
     assert written["rules/index.md"].startswith("# Lint rules")  # not overridden: sopbook's own
+
+
+def test_xlsx_shows_control_characters_the_format_cannot_hold() -> None:
+    """A name pasted with U+001F in it: the workbook is written (openpyxl refused it), the character escaped."""
+    from generator.reports.base import Column, Report
+
+    report = Report("people", {"en": "People"}, {"en": ""}, [Column("name", "column.name")],
+                    rows=[{"name": "Chris\x1fLee"}, {"name": "=1+1"}])
+    sheet = load_workbook(io.BytesIO(write(report, "xlsx", "en"))).worksheets[0]
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Chris\\u001fLee", "=1+1"]

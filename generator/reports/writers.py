@@ -133,7 +133,7 @@ def write_xlsx(report: Report, language: str) -> bytes:
 
         info = workbook.create_sheet(_sheet_title(language_for(language).label("provenance"), used))
         for label, value in meta:
-            info.append([label, value])
+            info.append([label, _storable(value)])
         _text_cells_as_text(info)  # a branch or tag name is as free as a title
         for row in info.iter_rows(min_col=1, max_col=1):
             row[0].font = Font(bold=True)
@@ -142,6 +142,16 @@ def write_xlsx(report: Report, language: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _storable(value: Any) -> Any:
+    """A control character (a name pasted with U+001F in it) shown as its escape: the XLSX format cannot
+    hold it, and openpyxl refuses the whole workbook."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub(lambda match: f"\\u{ord(match.group()):04x}", value)
 
 
 def _text_cells_as_text(sheet: Any) -> None:
@@ -175,7 +185,7 @@ def _fill_sheet(sheet: Any, title: str, rows: list[dict[str, Any]], report: Repo
     sheet.title = title[:31]
     sheet.append([column.label(language) for column in report.columns])
     for row in rows:
-        sheet.append([cell(row.get(column.key)) for column in report.columns])
+        sheet.append([_storable(cell(row.get(column.key))) for column in report.columns])
     _text_cells_as_text(sheet)
     header_fill = PatternFill("solid", fgColor="DDE7F0")
     for position in range(1, len(report.columns) + 1):
