@@ -6,7 +6,7 @@ a symlink to ``~/.config/...`` (whose content would end up quoted in an error me
 the site), a named pipe (``open`` waits forever for a writer), ``/dev/zero`` (endless, and its size
 says 0), or a 5 GB export. ``read_bytes`` therefore opens only regular files, refuses a path that
 leaves its ``root`` through a symlink, reads at most ``limit`` bytes and gives up after ``timeout``
-seconds. Every refusal is a ``Refused`` with a code and a sentence that never quotes the target of a
+seconds without progress. Every refusal is a ``Refused`` with a code and a sentence that never quotes the target of a
 link (it may be a secret's path).
 """
 from __future__ import annotations
@@ -155,10 +155,15 @@ def read_bytes(path: str | os.PathLike[str], *, root: str | os.PathLike[str] | N
                 total += len(chunk)
                 if total > limit:  # it grew while being read
                     raise Refused("file-too-large", too_large(what, total, limit))
-            elif time.monotonic() < deadline:
-                time.sleep(0.01)
+                # The deadline is for a read that makes no progress (a stuck network drive). A read that
+                # returned bytes restarts it: a build starved of CPU (nice 19 on a loaded runner) may be
+                # descheduled for seconds between two reads of a healthy file, and must not refuse it;
+                # the size limit still bounds a file that trickles.
+                deadline = time.monotonic() + timeout
+                continue
             if time.monotonic() > deadline:
                 raise Refused("unreadable", _("files.too-slow", what=_what(what), seconds=f"{timeout:g}"))
+            time.sleep(0.01)
         return b"".join(chunks)
     finally:
         os.close(handle)

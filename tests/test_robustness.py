@@ -114,6 +114,33 @@ def test_reader_refuses_folders_and_large_files(tmp_path: Path) -> None:
     assert read_bytes(big, root=tmp_path, limit=101) == b"x" * 101
 
 
+def test_a_reader_starved_of_cpu_still_reads_a_healthy_file(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build at nice 19 on a loaded runner can be descheduled for longer than the deadline between two
+    reads of a healthy multi-megabyte file: the clock jumps, the bytes keep coming, nothing is refused.
+    Only a read that makes no progress for the whole deadline is "too slow"."""
+    import generator.files as files
+
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"x" * (3 * files._CHUNK))  # three reads, the clock jumping 11 s before each
+    clock = iter(range(0, 10_000, 11))
+    monkeypatch.setattr(files.time, "monotonic", lambda: float(next(clock)))
+    assert read_bytes(big, root=tmp_path, limit=10 * files.MB, timeout=10) == big.read_bytes()
+
+    stuck = iter([b"x", None, None, None])  # one byte, then "try again" for ever
+
+    def read(handle: int, size: int) -> bytes:
+        chunk = next(stuck, None)
+        if chunk is None:
+            raise BlockingIOError
+        return chunk
+    monkeypatch.setattr(files.os, "read", read)
+    monkeypatch.setattr(files.time, "sleep", lambda seconds: None)
+    with pytest.raises(Refused) as refused:
+        read_bytes(big, root=tmp_path, limit=10 * files.MB, timeout=10)
+    assert refused.value.code == "unreadable"
+
+
 # --- keys that are not text, dates past the calendar ------------------------------------------------
 
 NON_TEXT_KEYS = PROCEDURE.replace("status: active\n", "status: active\non: push\nyes: 1\n1: x\nnull: y\n")
