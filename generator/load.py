@@ -188,17 +188,18 @@ def display_path(path: Path) -> str:
 
 def load_file(path: Path, display: str | None = None, size: int | None = None, *,
               root: str | os.PathLike[str] | None = None, limit: int = MAX_FILE_BYTES,
-              what: str = "procedure") -> Source:
+              what: str = "procedure", walked: bool = False) -> Source:
     """Read one file through ``files.read_bytes``. Any failure becomes a problem on the returned source.
 
-    ``root``: the knowledge base folder the file must not leave through a symlink. ``size``, when the
-    caller has just looked, lets a too-large file be refused without opening it.
+    ``root``: the knowledge base folder the file must not leave through a symlink (``walked``: the path
+    was found below it by ``os.walk``, see ``files.read_bytes``). ``size``, when the caller has just
+    looked, lets a too-large file be refused without opening it.
     """
     shown = display if display is not None else display_path(path)
     try:
         if size is not None and size > limit:
             raise Refused("file-too-large", "")
-        raw = read_bytes(path, root=root, limit=limit, what=what)
+        raw = read_bytes(path, root=root, limit=limit, what=what, walked=walked)
     except Refused as refused:
         source = Source(shown)
         reason = refused.reason
@@ -537,7 +538,9 @@ def _key_message(value: Any, text: str) -> str:
 def walk_yaml_files(root: Path) -> Iterator[Path]:
     """Every ``*.yaml``/``*.yml`` below ``root``, sorted, skipping hidden files and folders."""
     found: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root):
+    # Links to folders are not followed (os.walk's default): validate reads these paths as ``walked``
+    # (files.read_bytes), so that only a file that is a link itself needs resolving.
+    for folder, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             if name.startswith("."):

@@ -212,15 +212,16 @@ def _parse_one(task: tuple[str, str, str, str]) -> tuple[FileStamp | None, Sourc
         limit, what = MAX_FILE_BYTES, "procedure"
     else:
         limit, what = MAX_REGISTRY_BYTES, "registry"
+    # Every path here is a registry directly in the knowledge base folder or a file its walk found.
     try:
         info = os.stat(path)
     except OSError:
-        return None, _checked(load_file(Path(path), shown, root=root, limit=limit, what=what), kind)
+        return None, _checked(load_file(Path(path), shown, root=root, limit=limit, what=what, walked=True), kind)
     size = info.st_size if stat.S_ISREG(info.st_mode) else None
     # The digest is taken before the file is parsed: were it written in between, the digest would
     # be of the older content, and the next run would parse again rather than trust the new one.
     content = _content_digest(path, info) if racy(info.st_mtime_ns, read_at) else None
-    source = load_file(Path(path), shown, size, root=root, limit=limit, what=what)
+    source = load_file(Path(path), shown, size, root=root, limit=limit, what=what, walked=True)
     return (info.st_size, info.st_mtime_ns, content), _checked(source, kind)
 
 

@@ -102,6 +102,55 @@ def test_a_folder_resolved_once_keeps_files_in_it(tmp_path: Path) -> None:
         assert refused.value.code == "outside-link"
 
 
+def test_a_walked_file_is_resolved_only_when_it_is_a_link(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``walked``: a regular file found by the walk is opened without resolving its path (no folder on the
+    way is a link); a link, in or out, a pipe and a missing file get the same answers as without it."""
+    import generator.files as files
+
+    sop = tmp_path / "sop"
+    (sop / "総務部").mkdir(parents=True)
+    (sop / "総務部" / "GA-001.yaml").write_text("id: GA-001\n", encoding="utf-8")
+    (tmp_path / "secret.yaml").write_text("token: x\n", encoding="utf-8")
+    (sop / "総務部" / "out.yaml").symlink_to(tmp_path / "secret.yaml")
+    (sop / "総務部" / "in.yaml").symlink_to(sop / "総務部" / "GA-001.yaml")
+    os.mkfifo(sop / "総務部" / "pipe.yaml")
+    folder = Folder(sop)
+    resolved: list[str] = []
+    real_realpath = os.path.realpath
+
+    def realpath(path: str) -> str:
+        resolved.append(str(path))
+        return real_realpath(path)
+
+    monkeypatch.setattr(files.os.path, "realpath", realpath)
+
+    assert read_bytes(sop / "総務部" / "GA-001.yaml", root=folder, limit=100, walked=True) == b"id: GA-001\n"
+    assert resolved == []
+    assert read_bytes(sop / "総務部" / "GA-001.yaml", root=folder, limit=100) == b"id: GA-001\n"
+    assert len(resolved) == 1  # without the promise, every path is resolved
+    assert read_bytes(sop / "総務部" / "in.yaml", root=folder, limit=100, walked=True) == b"id: GA-001\n"
+    for name, code in (("out.yaml", "outside-link"), ("pipe.yaml", "not-a-file"), ("gone.yaml", "unreadable")):
+        answers = []
+        for walked in (True, False):
+            with pytest.raises(Refused) as refused:
+                read_bytes(sop / "総務部" / name, root=folder, limit=100, walked=walked)
+            answers.append((refused.value.code, refused.value.reason))
+        assert answers[0] == answers[1] and answers[0][0] == code, name
+
+
+def test_a_linked_folder_in_the_knowledge_base_is_not_walked(make_kb, tmp_path: Path) -> None:
+    """The walk does not follow a link to a folder, which is what lets validate read its files as ``walked``:
+    a procedure reached only through such a link is neither read nor quoted."""
+    sop = make_kb()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "GA-900.yaml").write_text("token: SECRET-VALUE-123\nid: [unclosed\n", encoding="utf-8")
+    (sop / "総務部" / "linked").symlink_to(outside, target_is_directory=True)
+    validation = validate(sop)
+    assert all("GA-900" not in problem.path and "SECRET" not in problem.message for problem in validation.problems)
+    assert all("GA-900" not in source.path for source in validation.sources.procedures)
+
+
 def test_reader_refuses_folders_and_large_files(tmp_path: Path) -> None:
     with pytest.raises(Refused) as refused:
         read_bytes(tmp_path, root=None, limit=100)
