@@ -30,3 +30,22 @@ def stylesheet() -> StaticFile:
 
 def script() -> StaticFile:
     return StaticFile(SCRIPT, Path(str(resources.files("generator").joinpath("data/assets/sopbook.js"))))
+
+
+def _override(name: str) -> Path:
+    return Path(str(resources.files("generator").joinpath(f"data/overrides/{name}")))
+
+
+SEARCH_LATER = "partials/sopbook-search-later.html"
+"""The script that holds back the search index's download until the page has loaded (see the file): one file
+for both doors, put into every page's head by the plugin and included by ``sopbook generate``'s main.html."""
+
+
+def search_later_script() -> str:
+    return _override(SEARCH_LATER).read_text(encoding="utf-8")
+
+
+def in_head(html: str, snippet: str) -> str:
+    """``html`` with ``snippet`` at the end of its ``<head>`` (unchanged without one)."""
+    head = html.find("</head>")
+    return html if head < 0 else html[:head] + snippet + html[head:]

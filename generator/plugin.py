@@ -98,6 +98,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
         self._hand_written: set[str] = set()
+        self._search_later = assets.search_later_script()
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         """MkDocs' validation, then sopbook's own, which says where in mkdocs.yml a bad value is."""
@@ -223,7 +224,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
     @event_priority(-100)  # after glightbox has added its script tags
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         if page.file.src_uri in self._lightbox_pages:
-            output = _defer_lightbox(output)
+            output = _lightbox_on_demand(output)
         self._built_pages += 1
         if self.progress is not None:
             self.progress(self._built_pages, self._total_pages)
@@ -231,7 +232,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.pagefind.add_page(page.url, output)
         if self.generated is not None:
             output = head_links(output, page.url, self.generated.feeds_of(page.file.src_uri, config.site_name))
-        return output
+        return assets.in_head(output, self._search_later)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         assert self.options is not None
@@ -311,23 +312,27 @@ def _url(files: Files, path: str) -> str | None:
     return file.url if file is not None else None
 
 
-_LIGHTBOX_SCRIPT = re.compile(r'(<script src="[^"]*assets/javascripts/glightbox\.min\.js")>')
-_LIGHTBOX_INIT = re.compile(r'(<script id="init-glightbox">)(.*?)(</script>)', re.DOTALL)
-_LIGHTBOX_STYLESHEET = re.compile(r'<link (href="[^"]*assets/stylesheets/glightbox\.min\.css") rel="stylesheet">')
+_LIGHTBOX_SCRIPT = re.compile(r'<script src="([^"]*assets/javascripts/glightbox\.min\.js)"[^>]*></script>')
+_LIGHTBOX_STYLESHEET = re.compile(r'<link href="([^"]*assets/stylesheets/glightbox\.min\.css)" rel="stylesheet">')
+_LIGHTBOX_INIT = re.compile(r'<script id="init-glightbox">.*?GLightbox\((\{.*?\})\);.*?</script>', re.DOTALL)
 
 
-def _defer_lightbox(html: str) -> str:
-    """glightbox loads its 55 KB script and 14 KB stylesheet in <head>, where both hold up the first paint,
-    though neither is needed before a screenshot is clicked. Deferred, the script runs after the page is
-    parsed, and its set-up code waits for it (deferred scripts run before DOMContentLoaded); the stylesheet
-    is fetched as one for print (which does not block the screen) and switched to all media once loaded."""
-    if not _LIGHTBOX_SCRIPT.search(html) or not _LIGHTBOX_INIT.search(html):
+def _lightbox_on_demand(html: str) -> str:
+    """glightbox puts its 55 KB script and 14 KB stylesheet into <head> and sets the lightbox up when the
+    page is ready, though neither is needed before a screenshot is clicked: on Lighthouse's mobile run the
+    script's set-up was blocking time and the stylesheet held up the first paint. Both are left out of the
+    page; glightbox's options and files go into a JSON element, from which sopbook.js fetches them when the
+    reader reaches for a screenshot (pointer, focus, touch) and opens the lightbox on the click. Without
+    JavaScript the link opens the full-size image itself."""
+    script, stylesheet, init = (_LIGHTBOX_SCRIPT.search(html), _LIGHTBOX_STYLESHEET.search(html),
+                                _LIGHTBOX_INIT.search(html))
+    if not (script and stylesheet and init):
         return html
-    html = _LIGHTBOX_SCRIPT.sub(r"\1 defer>", html, count=1)
-    html = _LIGHTBOX_STYLESHEET.sub(r"""<link \1 rel="stylesheet" media="print" onload="this.media='all'">""",
-                                    html, count=1)
-    return _LIGHTBOX_INIT.sub(lambda match: f'{match.group(1)}document.addEventListener("DOMContentLoaded", '
-                                            f"function () {{{match.group(2)}}});{match.group(3)}", html, count=1)
+    config = (f'<script type="application/json" id="sopbook-lightbox" data-script="{script.group(1)}" '
+              f'data-stylesheet="{stylesheet.group(1)}">{init.group(1)}</script>')
+    html = html[:init.start()] + config + html[init.end():]
+    html = _LIGHTBOX_SCRIPT.sub("", html, count=1)
+    return _LIGHTBOX_STYLESHEET.sub("", html, count=1)
 
 
 def _log_problems(problems: list[Any]) -> None:

@@ -44,6 +44,9 @@ EDIT_URL_KEY = "sopbook_edit_url"
 a procedure's YAML file, or nowhere ("")."""
 TAGS_KEY = "sopbook_tags"
 """Front matter of a procedure page: its tags, each with its place on the tags page (``partials/tags.html``)."""
+LIGHTBOX_KEY = "sopbook_lightbox"
+"""Front matter of a page with screenshots: the lightbox's stylesheet, which ``overrides/main.html`` loads without
+holding up the first paint (as ``extra_css`` it blocked the first paint of every page)."""
 FEEDS_KEY = "sopbook_feeds"
 """Front matter of a generated page, and ``extra`` of mkdocs.yml for the others: the Atom feeds the page announces
 in its head (``overrides/main.html``)."""
@@ -159,7 +162,7 @@ def _sopbook_overrides() -> Path:
 LIGHTBOX = "assets/sopbook/glightbox"
 
 
-def _offline_lightbox(pages: list[site.Page], docs: Path) -> tuple[list[str], list[str]]:
+def _offline_lightbox(pages: list[site.Page], docs: Path) -> list[str]:
     """GLightbox from the mkdocs-glightbox package, for pages with screenshot links (class ``glightbox``).
 
     Zensical's script opens those links in a lightbox and, unless a page has already loaded GLightbox,
@@ -167,15 +170,19 @@ def _offline_lightbox(pages: list[site.Page], docs: Path) -> tuple[list[str], li
     ready, when that script looks), the lightbox works offline. The same files the MkDocs plugin
     ``glightbox`` puts in a MkDocs site.
     """
-    if not any(".glightbox" in page.markdown for page in pages):
-        return [], []
+    if not any(_has_screenshots(page) for page in pages):
+        return []
     package = Path(str(resources.files("mkdocs_glightbox").joinpath("glightbox")))
     (docs / LIGHTBOX).mkdir(parents=True, exist_ok=True)
     for name in ("glightbox.min.js", "glightbox.min.css"):
         shutil.copyfile(package / name, docs / LIGHTBOX / name)
     # MIT: the licence goes with the files; named without .md, which the engines would build into a page.
     shutil.copyfile(package / "LICENSE.md", docs / LIGHTBOX / "LICENSE")
-    return [f"{LIGHTBOX}/glightbox.min.js"], [f"{LIGHTBOX}/glightbox.min.css"]
+    return [f"{LIGHTBOX}/glightbox.min.js"]  # its stylesheet: LIGHTBOX_KEY
+
+
+def _has_screenshots(page: site.Page) -> bool:
+    return ".glightbox" in page.markdown
 
 
 def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Folder:
@@ -209,10 +216,11 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
         markdown = with_front_matter(markdown, EDIT_URL_KEY, url or "")
         if tags_of.get(page.path):
             markdown = with_front_matter(markdown, TAGS_KEY, tags_of[page.path])
+        if _has_screenshots(page):
+            markdown = with_front_matter(markdown, LIGHTBOX_KEY, f"{LIGHTBOX}/glightbox.min.css")
         pages.append(replace(page, markdown=markdown))
     count = site.write_pages(pages, docs, generated.files)
-    scripts, stylesheets = _offline_lightbox(pages, docs)
-    scripts = [assets.SCRIPT, *scripts]
+    scripts = [assets.SCRIPT, *_offline_lightbox(pages, docs)]
 
     theme = mkdocs_config.get("theme")
     theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
@@ -244,7 +252,7 @@ def write(project: Project, out_dir: Path, today: dt.date | None = None) -> Fold
     # Pages written by hand announce the site's feed (their front matter is theirs): from mkdocs.yml's extra.
     extra = {FEEDS_KEY: _feeds(generated.feeds_of("", site_name))}
     (out_dir / "mkdocs.yml").write_text(site.standalone_config(project.config_file, navigation, theme=theme,
-                                                               scripts=scripts, stylesheets=stylesheets,
+                                                               scripts=scripts,
                                                                extra=extra, without=MATERIAL_TAGS_PLUGINS),
                                         encoding="utf-8")
     return Folder(out_dir, count, generated, skipped)

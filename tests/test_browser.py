@@ -186,8 +186,34 @@ def test_screenshots_load_with_alt_text_and_open_full_size(page: Any, site_url: 
     full_size = first.locator("xpath=..").get_attribute("href")
     assert full_size == first.get_attribute("src")
     assert page.request.get(page.url + full_size).ok
-    first.click()  # the lightbox shows the full-size image over the page
-    page.locator(".glightbox-container .gslide-image img").first.wait_for(timeout=10_000)
+    # The lightbox's script and stylesheet come with the first click (sopbook.js), and open the image clicked.
+    assert page.evaluate("typeof window.GLightbox") == "undefined"
+    second = images.nth(1)
+    second.click()
+    shown = page.locator(".glightbox-container .gslide.current .gslide-image img")
+    shown.wait_for(timeout=10_000)
+    assert (shown.get_attribute("src") or "").endswith(second.get_attribute("src") or "?")
+    assert page.url.endswith("/GA-001/"), "the lightbox opened in place of following the link"
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached", timeout=10_000)
+    first.click()  # from now on glightbox handles the clicks itself
+    shown.wait_for(timeout=10_000)
+    assert (shown.get_attribute("src") or "").endswith(first.get_attribute("src") or "?")
+
+
+def test_search_index_is_fetched_after_the_page_has_loaded(page: Any, site_url: str) -> None:
+    """Material would download the search index while the page is drawn; sopbook holds the request back
+    until the page has loaded and the browser is idle (partials/sopbook-search-later.html)."""
+    page.goto(site_url + "procedures/総務部/契約/GA-001/")
+    timing = page.wait_for_function(
+        """() => {
+             const index = performance.getEntriesByType("resource")
+               .find(entry => entry.name.endsWith("/search/search_index.json"));
+             const navigation = performance.getEntriesByType("navigation")[0];
+             return index && navigation.loadEventEnd > 0 && [index.startTime, navigation.loadEventEnd];
+           }""", timeout=10_000).json_value()
+    started, loaded = timing
+    assert started >= loaded, f"search index requested at {started:.0f} ms, page loaded at {loaded:.0f} ms"
 
 
 PROCEDURE_PAGE = "procedures/総務部/契約/GA-001/"

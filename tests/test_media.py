@@ -1,6 +1,7 @@
 """Screenshots, video links and attachments: validated at their `file:` line, copied next to their page."""
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -88,18 +89,25 @@ def test_images_and_attachments_are_copied_next_to_their_page(make_kb: Knowledge
     assert '<a href="https://example.com/form">申請フォーム（Google フォーム）</a>' in html
 
 
-def test_lightbox_loads_only_where_there_are_screenshots_and_never_blocks_the_first_paint(
+def test_lightbox_is_fetched_on_demand_and_only_where_there_are_screenshots(
         make_kb: KnowledgeBaseFactory) -> None:
     media_kb(make_kb, extra="  - glightbox\n")
     result = run("build", "--strict")
     assert result.exit_code == 0, result.output
     site = make_kb.root / "site"
     html = (site / "procedures" / "総務部" / "契約" / "GA-001" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'<script src="[./]*assets/javascripts/glightbox\.min\.js" defer>', html)
-    assert re.search(r'<link href="[./]*assets/stylesheets/glightbox\.min\.css" rel="stylesheet" media="print" '
-                     r'onload="this.media=\'all\'">', html)
-    assert 'glightbox.min.css" rel="stylesheet">' not in html, "no render-blocking lightbox stylesheet"
-    assert 'document.addEventListener("DOMContentLoaded", function () {const lightbox = GLightbox(' in html
+    # glightbox's script and stylesheet are not in the page: sopbook.js fetches them from the files named
+    # here when a reader reaches for a screenshot (tests/test_browser.py clicks one).
+    config = re.search(r'<script type="application/json" id="sopbook-lightbox" '
+                       r'data-script="([./]*assets/javascripts/glightbox\.min\.js)" '
+                       r'data-stylesheet="([./]*assets/stylesheets/glightbox\.min\.css)">(\{.*?\})</script>', html)
+    assert config is not None
+    assert json.loads(config.group(3))["touchNavigation"] is True  # glightbox's own options, as configured
+    page = site / "procedures" / "総務部" / "契約" / "GA-001"
+    assert (page / config.group(1)).resolve().is_file() and (page / config.group(2)).resolve().is_file()
+    assert "glightbox.min.js\"" not in html.replace(config.group(0), ""), "no lightbox script loaded with the page"
+    assert 'glightbox.min.css" rel="stylesheet"' not in html, "no render-blocking lightbox stylesheet"
+    assert "GLightbox(" not in html
     home = (site / "index.html").read_text(encoding="utf-8")
     assert "glightbox" not in home, "a page without screenshots loads no lightbox"
 
@@ -109,7 +117,14 @@ def test_generate_copies_the_media_too(make_kb: KnowledgeBaseFactory) -> None:
     assert run("generate", "--out", "out").exit_code == 0
     folder = make_kb.root / "out" / "docs" / "procedures" / "総務部" / "契約"
     assert (folder / "GA-001" / "media" / "panel.png").is_file()
-    assert "](GA-001/media/panel.png)" in (folder / "GA-001.md").read_text(encoding="utf-8")
+    markdown = (folder / "GA-001.md").read_text(encoding="utf-8")
+    assert "](GA-001/media/panel.png)" in markdown
+    # The lightbox's stylesheet: not in extra_css, where it held up every page's first paint, but named by
+    # the pages with screenshots, whose head loads it as a print stylesheet switched to all (main.html).
+    out = make_kb.root / "out"
+    assert "glightbox.min.css" not in (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (out / "docs" / "assets" / "sopbook" / "glightbox" / "glightbox.min.css").is_file()
+    assert 'sopbook_lightbox: "assets/sopbook/glightbox/glightbox.min.css"' in markdown
 
 
 def test_missing_file_is_an_error_at_its_file_line_and_stops_the_build(make_kb: KnowledgeBaseFactory) -> None:

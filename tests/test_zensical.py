@@ -383,6 +383,10 @@ def test_pages_draw_and_fetch_nothing_from_the_internet(page: Any, served: str) 
     assert flow.is_visible() and "総務課長" in flow.inner_text()
     if page.locator("a.glightbox").count():  # screenshots: the lightbox loaded from the site itself
         assert page.evaluate("typeof GLightbox") == "function"
+        # its stylesheet came as a print stylesheet (not holding up the first paint), switched to all on load
+        stylesheet = page.locator("link[href$='glightbox.min.css']")
+        assert stylesheet.count() == 1
+        page.wait_for_function("link => link.media === 'all'", arg=stylesheet.element_handle(), timeout=10_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "zensical-procedure.png"), full_page=True)
     zensical_search(page, served, "押印")
