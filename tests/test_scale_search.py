@@ -22,7 +22,7 @@ from generator.search.pagefind import WARMUP_PAGES, WARMUP_WORD, PagefindIndexer
 from tests.support import ROOT, has_executable
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from browser import CHROMIUM, chromium, serve_site, time_search
+from browser import CHROMIUM, ENTRIES, chromium, serve_site, time_search
 from synthetic import mkdocs_yml, write_knowledge_base
 
 PROCEDURES = 2000
@@ -141,10 +141,12 @@ def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.browser
 @needs_chromium
 @pytest.mark.parametrize("query", [JAPANESE_TITLE[:5], ENGLISH_WORD])
-def test_pagefind_finds_the_procedure(large_site: Path, query: str) -> None:
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_pagefind_finds_the_procedure(large_site: Path, query: str, entry: str) -> None:
+    """Whether the query is filled in at once (the benchmark's protocol) or typed key by key."""
     with serve_site(large_site) as url, chromium() as browser:
-        found = time_search(browser, url, "pagefind", query)
-    print(f"\n{PROCEDURES:,} procedures, Pagefind, {query!r}: first result after {found.seconds:.2f} s; "
+        found = time_search(browser, url, "pagefind", query, entry=entry)
+    print(f"\n{PROCEDURES:,} procedures, Pagefind, {query!r} {entry}: first result after {found.seconds:.2f} s; "
           f"{len(found.hrefs)} shown, first {found.titles[:1]}")
     assert any(href.endswith(f"/{TARGET}/") for href in found.hrefs), found.titles
     assert found.seconds < SANITY_SECONDS

@@ -92,16 +92,20 @@ def browser_and_url(site: Path) -> Iterator[tuple[object, str]]:
         yield browser, url
 
 
-def _search(browser: object, url: str, query: str) -> list[dict[str, str]]:
-    """Type ``query`` into the header's search box; each result row's title, id, department and link,
-    once the list has settled (Pagefind's results arrive after the title matches)."""
+def _search(browser: object, url: str, query: str, filled: bool = False) -> list[dict[str, str]]:
+    """Type ``query`` into the header's search box (``filled``: put it in at once, one input event, as a
+    paste or a Japanese IME's commit does); each result row's title, id, department and link, once the
+    list has settled (Pagefind's results arrive after the title matches)."""
     context = browser.new_context()  # type: ignore[attr-defined]
     try:
         page = context.new_page()
         page.goto(url, wait_until="networkidle")
         box = page.locator("pagefind-searchbox input")
         box.click()
-        box.press_sequentially(query)
+        if filled:
+            box.fill(query)
+        else:
+            box.press_sequentially(query)
         page.locator("a.pf-searchbox-result").first.wait_for(state="visible", timeout=30_000)
         # Settled: Pagefind's results have joined the title matches (the box drops aria-busy then).
         page.locator(".pf-searchbox-results:not([aria-busy])").wait_for(state="attached", timeout=30_000)
@@ -145,6 +149,19 @@ def test_a_title_match_comes_before_a_page_that_only_mentions_the_word(
     hrefs = [result["href"] for result in results]
     assert sum(href.endswith(f"/{MENTIONS}/") for href in hrefs) == 1, hrefs
     assert len(set(hrefs)) == len(hrefs), hrefs
+
+
+@pytest.mark.browser
+@needs_chromium
+@pytest.mark.parametrize("query", [WORD, "kintone"])
+def test_a_query_put_in_at_once_lists_what_typing_it_lists(browser_and_url: tuple[object, str], query: str) -> None:
+    """The box searches on the input event, not on key presses: a query pasted or committed by an IME in
+    one go (Japanese, and an English word that is in no title) lists the same results, in the same
+    order, as the query typed key by key."""
+    browser, url = browser_and_url
+    filled = _search(browser, url, query, filled=True)
+    assert len(filled) >= 2, filled
+    assert filled == _search(browser, url, query)
 
 
 @pytest.mark.browser

@@ -71,6 +71,14 @@
   var typedQuery = function () { return ""; };
   var lastKeystroke = 0;  // performance.now() of the last input in the box
 
+  // Marks on the browser's performance timeline (the Performance panel of the developer tools shows
+  // them; benchmarks/browser.py reads them back), so the time to a first result can be split into
+  // its steps on a real site: input, title matches drawn, search started, sample ranked, whole index
+  // ranked, results handed to the box, first result drawn.
+  function mark(step) {
+    if (window.performance && performance.mark) performance.mark("sopbook:" + step);
+  }
+
   // --- the title-and-id index --------------------------------------------------------------------
 
   function normalize(text) {
@@ -231,6 +239,7 @@
       if (titled) {
         showResults.call(box, { results: matches.map(asResult) });
         stillSearching();
+        mark("titles-shown");
       }
     }
 
@@ -241,6 +250,7 @@
     };
 
     box.handleResults = function (searchResult) {
+      mark("results");
       var searched = box.instance ? box.instance.searchTerm : query();
       if (searched !== query()) {
         // Pagefind answered a query the visitor has since changed: keep the newer title matches.
@@ -272,6 +282,7 @@
 
     // The box handles the keystroke first (it empties the list and waits for the typing to pause);
     // this listener, on an ancestor, runs right after it in the same task, so nothing empty is drawn.
+    box.parentNode.addEventListener("input", function () { mark("input"); });
     box.parentNode.addEventListener("input", showTitleMatches);
     box.parentNode.addEventListener("input", preloadQuery);
     box.parentNode.addEventListener("input", function () { lastKeystroke = performance.now(); });
@@ -306,12 +317,18 @@
       // The whole index is searched once the sample's results are in view: their data comes from
       // Pagefind's worker, which would otherwise be busy ranking every page.
       var typed = typedQuery();
+      mark("search");
       return search(term, Object.assign({}, options, { filters: lead })).then(function (sample) {
+        mark("sample-ranked");
         return sample && showEarlyResults(term, sample).then(function () {
           return typingPaused(sample.unfilteredResultCount > CHEAP_MATCHES ? FULL_SEARCH_PAUSE : 0);
         }).then(function () {
           if (typedQuery() !== typed) return null;  // typed on: the box drops this search's results anyway
-          return search(term, options);
+          mark("whole-index");
+          return search(term, options).then(function (all) {
+            mark("whole-index-ranked");
+            return all;
+          });
         });
       });
     };
