@@ -211,22 +211,34 @@
       return box.inputEl ? box.inputEl.value : "";
     }
 
+    // Hands results to the box and draws those in view at once. The box draws a result when an
+    // IntersectionObserver reports its placeholder visible, which waits for the next rendering frame,
+    // and on a busy machine the frames come late: the sample's results, loaded, waited 0.3 s for one
+    // while the whole index was being ranked (synthetic 10,000, load 8). Resolves once they are drawn.
+    function show(searchResult) {
+      showResults.call(box, searchResult);
+      var mine = generation;
+      var drawing = (box.results || []).slice(0, MAX_RESULTS).map(function (result) {
+        return result && typeof result.load === "function" ? result.load() : null;
+      });
+      if (drawing[0]) {
+        drawing[0].then(function () { if (mine === generation) mark("first-drawn"); });
+      }
+      return Promise.all(drawing);
+    }
+
     // The list is aria-busy while more results are still to come under those in view.
     function stillSearching() {
       if (box.resultsEl) box.resultsEl.setAttribute("aria-busy", "true");
     }
 
     // Shows the title matches and Pagefind's results once the data of those in view has loaded: the
-    // box would otherwise draw skeletons over the early results while it loads them.
-    function showLoaded(searchResult, matches, searched, isEarly) {
+    // box would otherwise draw skeletons over the results already in the list while it loads them.
+    function showLoaded(searchResult, matches, searched) {
       var mine = generation;
       return merge(matches, searchResult.results || []).then(function (results) {
-        if (mine !== generation || query() !== searched || (isEarly && answered === searched)) return;
-        showResults.call(box, Object.assign({}, searchResult, { results: results }));
-        if (isEarly) {
-          early = searched;
-          stillSearching();
-        }
+        if (mine !== generation || query() !== searched) return;
+        return show(Object.assign({}, searchResult, { results: results }));
       });
     }
 
@@ -237,7 +249,7 @@
       titled = matches.length > 0;
       early = titled ? query() : null;
       if (titled) {
-        showResults.call(box, { results: matches.map(asResult) });
+        show({ results: matches.map(asResult) });
         stillSearching();
         mark("titles-shown");
       }
@@ -254,25 +266,32 @@
       var searched = box.instance ? box.instance.searchTerm : query();
       if (searched !== query()) {
         // Pagefind answered a query the visitor has since changed: keep the newer title matches.
-        if (early === null) showResults.call(box, searchResult);
+        if (early === null) show(searchResult);
         return;
       }
       answered = searched;
       var matches = titleMatches(searched);
       if (!matches.length && early !== searched) {
-        showResults.call(box, searchResult);
+        show(searchResult);
         return;
       }
-      showLoaded(searchResult, matches, searched, false).catch(function () {
-        showResults.call(box, searchResult);
+      showLoaded(searchResult, matches, searched).catch(function () {
+        show(searchResult);
       });
     };
 
     // The lead sample's results, while the whole index is searched: shown when no title matches
     // are (those come first anyway) and the query is still the one typed.
+    // Each is drawn as soon as its own data has come (the first one after one fragment's download,
+    // not after all ten). Resolves once all are drawn.
     showEarlyResults = function (term, searchResult) {
-      if (titled || term !== query() || !searchResult.results.length) return Promise.resolve();
-      return showLoaded(searchResult, [], term, true).catch(function () { /* the full results follow */ });
+      if (titled || term !== query() || !searchResult.results.length || answered === term) {
+        return Promise.resolve();
+      }
+      early = term;
+      var drawn = show(searchResult);
+      stillSearching();
+      return drawn;
     };
     typedQuery = query;
 
@@ -314,8 +333,8 @@
       if (term === null || term === WARMUP_WORD || filtered || options.preload) return search(term, options);
       var lead = {};
       lead[LEAD_FILTER] = "1";
-      // The whole index is searched once the sample's results are in view: their data comes from
-      // Pagefind's worker, which would otherwise be busy ranking every page.
+      // The whole index is searched once the sample's results are drawn, so that drawing them does
+      // not compete for the machine with ranking every page.
       var typed = typedQuery();
       mark("search");
       return search(term, Object.assign({}, options, { filters: lead })).then(function (sample) {
