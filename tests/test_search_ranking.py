@@ -27,6 +27,7 @@ from synthetic import mkdocs_yml, write_knowledge_base
 WORD = "棚卸"
 TITLED = "P00003"      # 棚卸 in its title, once
 MENTIONS = "P00004"    # 棚卸 many times in its summary and steps, not in its title
+WORD_IN_NO_TITLE = "照合"  # in a step of every synthetic procedure
 
 
 def test_the_title_index_names_each_folder_once() -> None:
@@ -235,3 +236,54 @@ def test_the_search_box_finds_and_ranks_exactly_what_one_search_does(browser_and
     assert boxed == single
     assert 0 < len(sample) < len(single) / 3
     assert set(map(tuple, sample)) <= set(map(tuple, single))
+
+
+def test_the_bundle_maps_each_procedure_page_to_its_id(site: Path) -> None:
+    """sopbook-pages.json: every procedure page's Pagefind hash (its fragment's name) and id, so the box
+    can draw a result before the fragment has downloaded."""
+    pages = json.loads((site / "pagefind" / pagefind.PAGES_FILE).read_text(encoding="utf-8"))
+    assert pages["version"] == 1
+    assert sorted(pages["pages"].values()) == [f"P{number:05d}" for number in range(30)]
+    for page_hash in pages["pages"]:
+        assert (site / "pagefind" / "fragment" / f"{page_hash}.pf_fragment").is_file()
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_result_is_drawn_from_the_title_index_before_its_fragment_arrives(
+        browser_and_url: tuple[object, str]) -> None:
+    """A word in no title (in a step of every procedure): with every fragment download held back, the
+    procedures Pagefind finds first are still listed, in Pagefind's order, with their ids and departments."""
+    browser, url = browser_and_url
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:  # Pagefind's own order, in a context of its own (so no fragment is in the box's page already)
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        expected = page.evaluate("""async word => {
+            const pagefind = await import('/pagefind/pagefind.js');
+            const found = await pagefind.search(word);
+            return Promise.all(found.results.slice(0, 5).map(async result => (await result.data()).meta.id));
+        }""", WORD_IN_NO_TITLE)
+        index = page.evaluate("() => fetch('/assets/sopbook/titles.json').then(response => response.json())")
+    finally:
+        context.close()
+    procedures = [procedure_id for procedure_id in expected if procedure_id][:3]
+    assert len(procedures) == 3, expected
+    assert not any(WORD_IN_NO_TITLE in entry[1] for entry in index["procedures"])
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        context.route("**/*.pf_fragment", lambda route: route.abort())
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        box = page.locator("pagefind-searchbox input")
+        box.click()
+        box.fill(WORD_IN_NO_TITLE)
+        page.locator("a.pf-searchbox-result .sopbook-result-id").first.wait_for(state="visible", timeout=30_000)
+        # The whole index's results, not the lead sample's: the list is no longer busy.
+        page.locator(".pf-searchbox-results:not([aria-busy])").wait_for(state="attached", timeout=30_000)
+        ids = page.locator("a.pf-searchbox-result .sopbook-result-id").all_inner_texts()
+        departments = page.locator("a.pf-searchbox-result .sopbook-result-department").all_inner_texts()
+    finally:
+        context.close()
+    assert ids[:3] == procedures, (ids, expected)
+    assert all(departments), departments

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import html as html_text
 import io
 import json
@@ -284,6 +285,39 @@ def check_bundle(bundle: Path) -> None:
         raise SopbookError(_("pagefind.empty", folder=bundle))
 
 
+PAGES_FILE = "sopbook-pages.json"
+"""In the bundle: each procedure page's Pagefind hash and procedure id (see ``write_page_ids``)."""
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def write_page_ids(bundle: Path) -> int:
+    """Write ``bundle/PAGES_FILE``: ``{"version": 1, "pages": {"ja_0118241": "P03933", ...}}``, the
+    procedure id of every page Pagefind indexed with one; returns how many.
+
+    A Pagefind result names its page only by this hash until its fragment (title, address, text) has
+    been downloaded. With the map, the search box draws a procedure's result at once from the title
+    index, which the page already holds, and adds the excerpt when the fragment arrives: one download
+    less before the first result, for the queries the title index cannot answer (a word in no title:
+    synthetic 10,000, 50-190 ms of a 0.15-0.5 s first result on a busy machine). The hashes exist only
+    once Pagefind has written the bundle, so they are read back from its fragments (10,000 pages:
+    about a second).
+    """
+    pages = {}
+    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        try:
+            data = gzip.decompress(fragment.read_bytes())
+            if data.startswith(_FRAGMENT_SIGNATURE):
+                data = data[len(_FRAGMENT_SIGNATURE):]
+            meta = json.loads(data).get("meta") or {}
+        except (OSError, ValueError, AttributeError):
+            continue  # the box then downloads this page's fragment, as Pagefind's own UI does
+        if isinstance(meta.get("id"), str):
+            pages[fragment.name.removesuffix(".pf_fragment")] = meta["id"]
+    (bundle / PAGES_FILE).write_text(json.dumps({"version": 1, "pages": pages}, ensure_ascii=False,
+                                                separators=(",", ":")), encoding="utf-8")
+    return len(pages)
+
+
 class PagefindSearch:
     """Pagefind for a site's builds; the plugin calls it from ``on_config``, ``on_post_page`` and ``on_post_build``."""
 
@@ -333,6 +367,7 @@ class PagefindSearch:
         waited = time.perf_counter()
         pages = indexer.write(Path(site_dir))
         check_bundle(Path(site_dir) / "pagefind")
+        write_page_ids(Path(site_dir) / "pagefind")
         self._written = True
         finished = time.perf_counter()
         log.info(_("pagefind.indexed", n=pages, seconds=f"{finished - indexer.started:.1f}",

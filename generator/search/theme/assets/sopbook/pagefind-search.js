@@ -13,6 +13,12 @@
  * them (those already listed left out), so a title match always comes before a page that only
  * mentions the word, and nothing Pagefind finds is lost. Each result shows its id and department.
  *
+ * Results before their fragments: Pagefind names a result by its page's hash until the result's
+ * fragment (title, address, text) has downloaded. sopbook-pages.json, in the bundle
+ * (generator/search/pagefind.py: write_page_ids), maps each procedure page's hash to its id, so a
+ * procedure Pagefind finds is drawn at once from the title index, with its id and department, and
+ * gets its excerpt when the fragment arrives.
+ *
  * The lead sample: Pagefind's ranking time grows with the square of the pages a query matches. On a
  * large site the build marks about 200 pages spread over the whole site with a filter (LEAD_FILTER in
  * generator/search/pagefind.py); each search runs first on those pages alone, whose best matches are
@@ -48,6 +54,7 @@
   var root = new URL("../../", script.src);
   var bundle = new URL("pagefind/", root);
   var titlesAddress = new URL("titles.json", script.src);
+  var pagesAddress = new URL("sopbook-pages.json", bundle);  // generator/search/pagefind.py: PAGES_FILE
   var WARMUP_WORD = "sopbookwarmupzq";
   var LEAD_FILTER = "sopbook_lead";
   var MAX_RESULTS = 10;
@@ -66,6 +73,7 @@
   var warming = null;
   var titles = null;
   var titlesLoading = null;
+  var procedureOfPage = {};  // Pagefind's page hash -> the procedure's entry in the title index
   // Set by hook(): shows the lead sample's results (resolves once shown), and the query in the box.
   var showEarlyResults = function () { return Promise.resolve(); };
   var typedQuery = function () { return ""; };
@@ -91,10 +99,14 @@
     return normalize(text).replace(/[\s\-_.\/]/g, "");
   }
 
+  function fetchJson(address) {
+    return fetch(address.href).then(function (response) { return response.ok ? response.json() : null; });
+  }
+
   function loadTitles() {
     if (!titlesLoading) {
-      titlesLoading = fetch(titlesAddress.href)
-        .then(function (response) { return response.ok ? response.json() : null; })
+      var pages = fetchJson(pagesAddress).catch(function () { return null; });
+      titlesLoading = fetchJson(titlesAddress)
         .then(function (index) {
           if (!index || index.version !== 1) return;
           titles = index.procedures.map(function (entry) {
@@ -104,10 +116,31 @@
               idKey: compactId(entry[0]), idText: normalize(entry[0]), titleKey: normalize(entry[1]),
             };
           });
+          return pages;
+        })
+        .then(function (map) {
+          if (!map || map.version !== 1 || !titles) return;
+          var byId = {};
+          titles.forEach(function (entry) { byId[entry.id] = entry; });
+          Object.keys(map.pages).forEach(function (hash) {
+            if (byId[map.pages[hash]]) procedureOfPage[hash] = byId[map.pages[hash]];
+          });
         })
         .catch(function () { /* without the index, the search shows Pagefind's results alone */ });
     }
     return titlesLoading;
+  }
+
+  // Pagefind's first results, those that are procedures drawn from the title index before their
+  // fragments have downloaded; the others (the FAQ, a tool's page) keep their place and are drawn by
+  // the box when their fragment is in. Empty when none of them is a procedure.
+  function knownResults(results) {
+    var first = results.slice(0, MAX_RESULTS);
+    var known = first.map(function (result) {
+      var entry = procedureOfPage[result.id];
+      return entry ? asResult(entry) : result;
+    });
+    return first.some(function (result) { return procedureOfPage[result.id]; }) ? known : [];
   }
 
   var ASCII_WORD = /^[a-z0-9]+$/;
@@ -234,12 +267,27 @@
 
     // Shows the title matches and Pagefind's results once the data of those in view has loaded: the
     // box would otherwise draw skeletons over the results already in the list while it loads them.
-    function showLoaded(searchResult, matches, searched) {
+    function showLoaded(searchResult, matches, searched, isEarly) {
       var mine = generation;
       return merge(matches, searchResult.results || []).then(function (results) {
-        if (mine !== generation || query() !== searched) return;
-        return show(Object.assign({}, searchResult, { results: results }));
+        if (mine !== generation || query() !== searched || (isEarly && answered === searched)) return;
+        var drawn = show(Object.assign({}, searchResult, { results: results }));
+        if (isEarly) stillSearching();
+        return drawn;
       });
+    }
+
+    // Pagefind's results without title matches: the procedures among the first drawn at once from
+    // the title index, then all of them with their excerpts once their fragments are in. Resolves
+    // once the first are drawn.
+    function showPagefindResults(searchResult, searched, isEarly) {
+      var known = knownResults(searchResult.results || []);
+      var drawn = known.length ? show(Object.assign({}, searchResult, { results: known })) : null;
+      if (known.length && isEarly) stillSearching();
+      var loaded = showLoaded(searchResult, [], searched, isEarly).catch(function () {
+        if (!isEarly && !known.length) show(searchResult);  // the box retries each fragment itself
+      });
+      return drawn || loaded;
     }
 
     function showTitleMatches() {
@@ -272,26 +320,26 @@
       answered = searched;
       var matches = titleMatches(searched);
       if (!matches.length && early !== searched) {
-        show(searchResult);
+        showPagefindResults(searchResult, searched, false);
         return;
       }
-      showLoaded(searchResult, matches, searched).catch(function () {
-        show(searchResult);
+      // Over title matches or the sample's results: drawn once loaded, so that no excerpt in view
+      // disappears and comes back.
+      showLoaded(searchResult, matches, searched, false).catch(function () {
+        var known = matches.length ? [] : knownResults(searchResult.results || []);
+        show(known.length ? Object.assign({}, searchResult, { results: known }) : searchResult);
       });
     };
 
     // The lead sample's results, while the whole index is searched: shown when no title matches
     // are (those come first anyway) and the query is still the one typed.
-    // Each is drawn as soon as its own data has come (the first one after one fragment's download,
-    // not after all ten). Resolves once all are drawn.
+    // Resolves once the first are drawn.
     showEarlyResults = function (term, searchResult) {
       if (titled || term !== query() || !searchResult.results.length || answered === term) {
         return Promise.resolve();
       }
       early = term;
-      var drawn = show(searchResult);
-      stillSearching();
-      return drawn;
+      return showPagefindResults(searchResult, term, true);
     };
     typedQuery = query;
 
