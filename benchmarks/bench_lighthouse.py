@@ -9,6 +9,7 @@ ways (``--serve plain``, ``gzip`` or ``both``), runs Lighthouse on the same page
 range of the score and of the timings, with the load average before the runs.
 
     python benchmarks/bench_lighthouse.py [--runs 5] [--serve both] [--reference] [LABEL=SITE_DIR ...]
+    python benchmarks/bench_lighthouse.py --summarize REPORTS_DIR [REPORTS_DIR ...]
 
 Without a LABEL=SITE_DIR the demo's site is built into a temporary folder. ``--page`` is the page's path
 in the site (default: the demo's GA-001, a procedure with an approval flow, two screenshots and a QR
@@ -106,6 +107,10 @@ def lighthouse(url: str, report: Path) -> dict[str, float]:
     result = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not report.is_file():
         raise SystemExit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")
+    return read_report(report)
+
+
+def read_report(report: Path) -> dict[str, float]:
     data = json.loads(report.read_text(encoding="utf-8"))
     audits = data["audits"]
     row = {"score": round(data["categories"]["performance"]["score"] * 100)}
@@ -143,7 +148,19 @@ def main() -> None:
     parser.add_argument("--serve", choices=("plain", "gzip", "both"), default="both")
     parser.add_argument("--reference", action="store_true")
     parser.add_argument("--reports", type=Path, help="keep each run's Lighthouse report (JSON) in this folder")
+    parser.add_argument("--summarize", type=Path, nargs="+", metavar="REPORTS",
+                        help="print the table of the reports kept in these folders (e.g. two halves of a "
+                             "measurement, each run within a time limit) instead of running Lighthouse")
     args = parser.parse_args()
+    if args.summarize:
+        kept: dict[str, list[dict[str, float]]] = {}
+        for folder in args.summarize:
+            for report in sorted(folder.glob("*.json"), key=lambda path: int(path.name.split("-", 1)[0])):
+                name = report.stem.split("-", 1)[1].rsplit("-", 1)
+                kept.setdefault(f"{name[0].replace('_', ' ')}, {name[1]}", []).append(read_report(report))
+        print(f"Lighthouse 12.2.3 mobile, reports of {', '.join(str(folder) for folder in args.summarize)}")
+        print_table(kept)
+        return
     with tempfile.TemporaryDirectory() as folder:
         temporary = Path(folder)
         sites = [(label, Path(path), args.page) for label, _, path in (site.partition("=") for site in args.sites)]
@@ -172,21 +189,26 @@ def main() -> None:
                         report = args.reports / f"{len(results.get(name, [])) + 1}-{slug}.json"
                     row = lighthouse(url, report)
                     results.setdefault(name, []).append(row)
-                    print(f"run {run + 1} {name}: {row['score']}", file=sys.stderr, flush=True)
+                    print(f"run {run + 1} {name}: {row['score']} (load average {os.getloadavg()[0]:.2f})",
+                          file=sys.stderr, flush=True)
         after = os.getloadavg()
-    columns = ["score", *METRICS.values(), "KiB", "CPU index"]
     print(f"Lighthouse 12.2.3 mobile, {args.runs} alternating runs; page {args.page}; "
           f"load average {load[0]:.2f} before, {after[0]:.2f} after")
-    print("| site, served | " + " | ".join(f"{column}: median (range)" for column in columns) + " |")
-    print("|---|" + "---:|" * len(columns))
+    print_table(results)
+    shutil.rmtree(temporary, ignore_errors=True)
+
+
+def print_table(results: dict[str, list[dict[str, float]]]) -> None:
+    columns = ["score", *METRICS.values(), "KiB", "CPU index"]
+    print("| site, served | runs | " + " | ".join(f"{column}: median (range)" for column in columns) + " |")
+    print("|---|---:|" + "---:|" * len(columns))
     for name, rows in results.items():
-        cells = []
+        cells = [str(len(rows))]
         for column in columns:
             values = [row[column] for row in rows]
             digits = 0 if column in ("score", "TBT ms", "CPU index", "KiB") else 3 if column == "CLS" else 2
             cells.append(f"{statistics.median(values):.{digits}f} ({min(values):.{digits}f}–{max(values):.{digits}f})")
         print(f"| {name} | " + " | ".join(cells) + " |")
-    shutil.rmtree(temporary, ignore_errors=True)
 
 
 if __name__ == "__main__":
