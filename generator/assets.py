@@ -36,13 +36,14 @@ def _override(name: str) -> Path:
     return Path(str(resources.files("generator").joinpath(f"data/overrides/{name}")))
 
 
-SEARCH_LATER = "partials/sopbook-search-later.html"
-"""The script that holds back the search index's download until the page has loaded (see the file): one file
-for both doors, put into every page's head by the plugin and included by ``sopbook generate``'s main.html."""
+FETCH_LATER = "partials/sopbook-fetch-later.html"
+"""The script that holds back the downloads a page does not need to be drawn (search index, sitemap, repository
+facts) until it has loaded (see the file): one file for both doors, put into every page's head by the plugin and
+included by ``sopbook generate``'s main.html."""
 
 
-def search_later_script() -> str:
-    return _override(SEARCH_LATER).read_text(encoding="utf-8")
+def fetch_later_script() -> str:
+    return _override(FETCH_LATER).read_text(encoding="utf-8")
 
 
 def in_head(html: str, snippet: str) -> str:

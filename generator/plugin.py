@@ -98,7 +98,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
         self.preview: PreviewPages | None = None
         """Set during ``mkdocs serve --dirty``: pages as files, so an edit rebuilds only what it changed."""
         self._hand_written: set[str] = set()
-        self._search_later = assets.search_later_script()
+        self._fetch_later = assets.fetch_later_script()
 
     def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
         """MkDocs' validation, then sopbook's own, which says where in mkdocs.yml a bad value is."""
@@ -232,7 +232,7 @@ class SopbookPlugin(BasePlugin[SopbookConfig]):  # type: ignore[valid-type]
             self.pagefind.add_page(page.url, output)
         if self.generated is not None:
             output = head_links(output, page.url, self.generated.feeds_of(page.file.src_uri, config.site_name))
-        return assets.in_head(output, self._search_later)
+        return assets.in_head(output, self._fetch_later)
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         assert self.options is not None

@@ -201,19 +201,21 @@ def test_screenshots_load_with_alt_text_and_open_full_size(page: Any, site_url: 
     assert (shown.get_attribute("src") or "").endswith(first.get_attribute("src") or "?")
 
 
-def test_search_index_is_fetched_after_the_page_has_loaded(page: Any, site_url: str) -> None:
-    """Material would download the search index while the page is drawn; sopbook holds the request back
-    until the page has loaded and the browser is idle (partials/sopbook-search-later.html)."""
+def test_search_index_and_sitemap_are_fetched_after_the_page_has_loaded(page: Any, site_url: str) -> None:
+    """Material would download the search index and the sitemap while the page is drawn; sopbook holds the
+    requests back until the page has loaded and the browser is idle (partials/sopbook-fetch-later.html)."""
     page.goto(site_url + "procedures/総務部/契約/GA-001/")
-    timing = page.wait_for_function(
-        """() => {
-             const index = performance.getEntriesByType("resource")
-               .find(entry => entry.name.endsWith("/search/search_index.json"));
-             const navigation = performance.getEntriesByType("navigation")[0];
-             return index && navigation.loadEventEnd > 0 && [index.startTime, navigation.loadEventEnd];
-           }""", timeout=10_000).json_value()
-    started, loaded = timing
-    assert started >= loaded, f"search index requested at {started:.0f} ms, page loaded at {loaded:.0f} ms"
+    for name in ("/search/search_index.json", "/sitemap.xml"):
+        timing = page.wait_for_function(
+            """name => {
+                 const request = performance.getEntriesByType("resource").find(entry => entry.name.endsWith(name));
+                 const navigation = performance.getEntriesByType("navigation")[0];
+                 return request && navigation.loadEventEnd > 0 && [request.startTime, navigation.loadEventEnd];
+               }""", arg=name, timeout=10_000).json_value()
+        started, loaded = timing
+        assert started >= loaded, f"{name} requested at {started:.0f} ms, the page loaded at {loaded:.0f} ms"
+    titles = search(page, site_url, "押印")  # and the search works as before
+    assert any("GA-002" in title for title in titles), titles
 
 
 PROCEDURE_PAGE = "procedures/総務部/契約/GA-001/"
