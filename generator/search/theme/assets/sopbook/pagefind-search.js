@@ -491,6 +491,8 @@
     mount();
   }
   var idle = window.requestIdleCallback || function (callback) { setTimeout(callback, 200); };
-  function afterLoad() { idle(warmUpUnlessSavingData, { timeout: 2000 }); }
+  // At most 300 ms after load: before the network has been quiet for half a second (Playwright's networkidle,
+  // the "page loaded" of the search-speed protocol in docs/scale.md), so a first search then runs warm.
+  function afterLoad() { idle(warmUpUnlessSavingData, { timeout: 300 }); }
   if (document.readyState === "complete") afterLoad(); else window.addEventListener("load", afterLoad);
 })();
