@@ -33,7 +33,7 @@ details: |
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..i18n import _
@@ -53,18 +53,20 @@ JAPANESE = [
 _NAME = r"(?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-z]+(?:-san)?(?:\s+[A-Z][a-z]+)?"
 _THEN = (r"(?=\s*(?:$|[.,;:!?)])|\s+(?:before|first|about|if|whether|when|how|what|which|where|who|for|"
          r"to|and|or|on|in)\b)")
-# Each pattern starts with a literal letter (or a set of them), the look-behind after it, so the search skips
-# ahead (5x faster); "who knows" starting with a group of words made the whole search 40% slower.
+# The English phrases are one pattern that starts with the set of their first letters, each branch checking
+# after that letter (look-behinds) which word it starts: Python's re then skips ahead to those letters, and
+# the text is searched once, not once per phrase. As nine patterns (one per phrase below) the rule took
+# 0.3 s of CPU at 10,000 procedures, as one 0.05 s; tests/test_rules_english.py holds the nine and checks
+# that this one finds what they find, where they find it.
+_TO_A_PERSON = r"(?<=[Aa])sk|(?<=[Cc])(?:heck|onfirm)\s+with|(?<=[Ss])peak\s+(?:to|with)|(?<=[Tt])alk\s+to"
 ENGLISH = [
-    rf"[Aa](?<![A-Za-z].)sk\s+{_NAME}{_THEN}",
-    rf"[Cc](?<![A-Za-z].)(?:heck|onfirm)\s+with\s+{_NAME}{_THEN}",
-    rf"[Ss](?<![A-Za-z].)peak\s+(?:to|with)\s+{_NAME}{_THEN}",
-    rf"[Tt](?<![A-Za-z].)alk\s+to\s+{_NAME}{_THEN}",
-    r"[Cc](?<![A-Za-z].)ontact\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+",
-    r"[Aa](?<![A-Za-z].)sk\s+(?:someone|somebody|anyone|anybody|whoever|the person in charge|the previous owner|"
-    r"the person who (?:knows|did it))\b",
-    r"[SsTtAa](?:(?<=[Ss])ome(?:one|body)|(?<=[Tt])he person|(?<=[Aa]) colleague) who knows\b",
-    r"[Oo](?<![A-Za-z].)nly\s+[A-Z][a-z]+\s+knows\b",
+    r"[AaCcSsTtOo](?:(?<![A-Za-z].)(?:"  # the first letter of a word
+    rf"(?:{_TO_A_PERSON})\s+{_NAME}{_THEN}"  # ask Emma, check with Chris, speak to Dr. Lee, talk to Tanaka-san
+    r"|(?<=[Cc])ontact\s+(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-z]+"  # contact Ms Jones
+    r"|(?<=[Aa])sk\s+(?:someone|somebody|anyone|anybody|whoever|the person in charge|the previous owner|"
+    r"the person who (?:knows|did it))\b"  # ask someone, ask the person in charge
+    r"|(?<=[Oo])nly\s+[A-Z][a-z]+\s+knows\b)"  # only Emma knows
+    r"|(?:(?<=[Ss])ome(?:one|body)|(?<=[Tt])he person|(?<=[Aa]) colleague) who knows\b)",  # someone who knows
 ]
 OPTIONS: dict[str, Any] = {"patterns": [*JAPANESE, *ENGLISH]}
 LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"patterns": ENGLISH}}
@@ -72,17 +74,30 @@ LANGUAGE_OPTIONS: dict[str, dict[str, Any]] = {"en": {"patterns": ENGLISH}}
 
 def prepare(options: dict[str, Any]) -> dict[str, Any]:
     """Compile the patterns once; an invalid one raises ``re.error`` (the config reports it)."""
-    patterns = [re.compile(pattern) for pattern in options["patterns"]]
-    combined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
-    return {**options, "pattern": combined}
+    return {**options, "compiled": tuple(re.compile(pattern) for pattern in options["patterns"])}
+
+
+def first_match(patterns: Sequence[re.Pattern[str]], text: str) -> re.Match[str] | None:
+    """The match that starts first in ``text``, of the pattern listed first where two start at one place.
+
+    What an alternation of the patterns would find, without joining them into one: a pattern's inline
+    flags (``(?i)``), group names and back-references stay its own. Each text is searched on its own, so
+    ``^``, ``$`` and look-arounds see the start and end of that text, not its neighbours'.
+    """
+    found = None
+    for pattern in patterns:
+        match = pattern.search(text)
+        if match is not None and (found is None or match.start() < found.start()):
+            found = match
+    return found
 
 
 def check(kb: KnowledgeBase, procedure: Procedure, options: dict[str, Any], context: Context) -> Iterator[Problem]:
-    pattern = options["pattern"]
-    if pattern is None or not pattern.search(context.text(procedure)[0]):
+    patterns = options["compiled"]
+    if not patterns:
         return
     for path, text in procedure_texts(procedure):
-        match = pattern.search(text)
+        match = first_match(patterns, text)
         if match is None:
             continue
         line_start = text.rfind("\n", 0, match.start()) + 1
