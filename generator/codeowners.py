@@ -19,11 +19,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .i18n import _
-from .model import KnowledgeBase
 from .problems import Problem, Severity
+
+if TYPE_CHECKING:  # every command reads the maintainers option; only 'sopbook codeowners' needs the model
+    from .model import KnowledgeBase
 
 
 def _comment(text: str) -> str:
