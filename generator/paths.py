@@ -54,7 +54,12 @@ def category_folder(department: str, category: str | None) -> str:
 
 def procedure_path(procedure_id: str, department: str, category: str | None) -> str:
     """``procedures/総務部/契約/GA-001.md``: grouped as the navigation is, named by the stable id."""
-    return f"{category_folder(department, category)}/{page_name(procedure_id)}.md"
+    return procedure_path_in(category_folder(department, category), procedure_id)
+
+
+def procedure_path_in(folder: str, procedure_id: str) -> str:
+    """``procedure_path`` in its ``category_folder``, for a caller that made the folder once for many procedures."""
+    return f"{folder}/{page_name(procedure_id)}.md"
 
 
 def person_path(person_id: str) -> str:
@@ -111,6 +116,8 @@ class Collision:
 
 def too_long(page: str) -> str | None:
     """The first component of ``page`` that cannot be a file name (over 255 bytes with its suffix)."""
+    if len(page) * 4 + LONGEST_SUFFIX <= MAX_NAME_BYTES:  # no character takes more than 4 bytes in UTF-8
+        return None
     for part in page.removesuffix(".md").split("/"):
         if len(part.encode("utf-8")) + LONGEST_SUFFIX > MAX_NAME_BYTES:
             return part

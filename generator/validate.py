@@ -525,7 +525,8 @@ def page_collisions(sources: Sources) -> list[Problem]:
             if source is not None and _is_id(entry_id):
                 claim(source, make(entry_id), kind, {"id": entry_id}, entry_id, key=True)
     # A department's or category's page is claimed by its first procedure; the others ask for the same.
-    folders: set[tuple[str, str | None]] = set()
+    # (department, category) → its folder, made once: 10,000 procedures share a few dozen folders.
+    folders: dict[tuple[str, str | None], str] = {}
     for source in sources.procedures:
         data = source.data
         if not isinstance(data, dict) or not _is_id(data.get("id")) or not isinstance(data.get("department"), str):
@@ -533,14 +534,18 @@ def page_collisions(sources: Sources) -> list[Problem]:
         department = data["department"]
         category = data.get("category") if isinstance(data.get("category"), str) else None
         if (department, None) not in folders:
-            folders.add((department, None))
-            claim(source, f"{paths.department_folder(department)}/index.md", "department", {"name": department},
+            folders[(department, None)] = paths.department_folder(department)
+            claim(source, f"{folders[(department, None)]}/index.md", "department", {"name": department},
                   "department")
-        if category and (department, category) not in folders:
-            folders.add((department, category))
-            claim(source, f"{paths.category_folder(department, category)}/index.md", "category",
-                  {"name": category, "department": department}, "category")
-        claim(source, paths.procedure_path(data["id"], department, category), "procedure", {"id": data["id"]}, "id")
+        if not category:
+            folder = folders[(department, None)]
+        elif (department, category) in folders:
+            folder = folders[(department, category)]
+        else:
+            folder = folders[(department, category)] = paths.category_folder(department, category)
+            claim(source, f"{folder}/index.md", "category", {"name": category, "department": department},
+                  "category")
+        claim(source, paths.procedure_path_in(folder, data["id"]), "procedure", {"id": data["id"]}, "id")
     problems = []
     index = {id(claim): owner for claim, owner in zip(claims, owners, strict=True)}
     for collision in paths.collisions(claims):
