@@ -169,8 +169,8 @@ def measure(work: Path, size: int, runs: int, browser: bool, search_only: bool =
     values = result.values
     result.notes.append(f"Load average when {generator} {size:,} started: {load_average()} (2 cores, shared).")
     if browser:
-        result.notes.append("Search typed once the page had loaded (network idle)." if loaded == "networkidle"
-                            else "Search typed at the page's load event.")
+        result.notes.append("Searches started once the page had loaded (network idle)." if loaded == "networkidle"
+                            else "Searches started at the page's load event.")
     say = lambda text: print(f"[{generator} {size}] {text}", file=sys.stderr, flush=True)  # noqa: E731
     if search_only:
         for backend in backends:
