@@ -106,8 +106,17 @@ def test_an_unfinished_index_stops_the_build(tmp_path: Path) -> None:
     (tmp_path / "pagefind-entry.json").write_text("", encoding="utf-8")
     with pytest.raises(SopbookError, match="did not finish writing"):
         check_bundle(tmp_path)
-    (tmp_path / "pagefind-entry.json").write_text('{"languages": {"ja": {}}}', encoding="utf-8")
+    (tmp_path / "pagefind-entry.json").write_text('{"languages": {"ja": {"hash": "ja_0123", "wasm": null}}}',
+                                                  encoding="utf-8")
+    for name in ("pagefind.js", "pagefind-worker.js", "pagefind.ja_0123.pf_meta", "wasm.unknown.pagefind"):
+        (tmp_path / name).write_bytes(b"x")
     check_bundle(tmp_path)
+    # The script or the WebAssembly written empty (seen once on a loaded machine): the search cannot start.
+    for name in ("pagefind.js", "wasm.unknown.pagefind"):
+        (tmp_path / name).write_bytes(b"")
+        with pytest.raises(SopbookError, match="did not finish writing"):
+            check_bundle(tmp_path)
+        (tmp_path / name).write_bytes(b"x")
 
 
 needs_chromium = pytest.mark.skipif(not has_executable(str(CHROMIUM)),

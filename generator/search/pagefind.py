@@ -191,6 +191,7 @@ class PagefindIndexer:
 
     def write(self, site_dir: Path) -> int:
         """Wait for every page, write ``site_dir/pagefind/`` and stop the service; returns pages indexed."""
+        written = False
         try:
             counts = [answer.get("page_word_count") or 0 for answer in map(self._wait, self._pages)
                       if answer.get("page_url")]
@@ -199,9 +200,13 @@ class PagefindIndexer:
                 self._add_warmup_pages(round(sum(counts) / indexed))
             self._ask({"type": "WriteFiles", "index_id": self._index_id,
                        "output_path": str(Path(site_dir).resolve() / "pagefind")})
+            written = True
             return indexed
         finally:
-            self.close()
+            # After a write the service gets a minute to exit on its own rather than five seconds: a
+            # build starved of CPU (nice 19, load 8) once left two of its files empty, and a service
+            # killed while it still flushes would do that (not confirmed; check_bundle catches it).
+            self.close(grace=60 if written else 5)
 
     def _add_warmup_pages(self, words_per_page: int) -> None:
         """The pages the search box's first, warm-up search finds (see ``WARMUP_WORD``); in the site's
@@ -214,12 +219,13 @@ class PagefindIndexer:
         for message_id in answers:
             self._wait(message_id)
 
-    def close(self) -> None:
+    def close(self, grace: float = 5) -> None:
+        """Stop the service: end its input, and kill it if it has not exited ``grace`` seconds later."""
         if self._process.poll() is None:
             with contextlib.suppress(OSError):
                 self._process.stdin.close()  # type: ignore[union-attr]
             try:
-                self._process.wait(timeout=5)
+                self._process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
@@ -275,11 +281,19 @@ class PagefindIndexer:
 
 def check_bundle(bundle: Path) -> None:
     """Fail the build, rather than publish a search that cannot start, when Pagefind left its entry file
-    missing or incomplete (seen once when many services ran side by side)."""
+    missing or incomplete (seen once when many services ran side by side), or left empty a file every
+    search loads first: its script, its worker, a language's WebAssembly or metadata (a 10,000-page
+    build at ``nice 19`` on a loaded machine, 2026-11-27, wrote ``pagefind.js`` and the WebAssembly file
+    with 0 bytes and exited 0)."""
     try:
         entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         languages = entry["languages"]
-    except (OSError, ValueError, KeyError, TypeError):
+        needed = ["pagefind.js", "pagefind-worker.js"]
+        for language in languages.values():
+            needed += [f"pagefind.{language['hash']}.pf_meta", f"wasm.{language.get('wasm') or 'unknown'}.pagefind"]
+        if not all((bundle / name).is_file() and (bundle / name).stat().st_size > 0 for name in needed):
+            raise ValueError("a file of the bundle is missing or empty")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         raise SopbookError(_("pagefind.unfinished", folder=bundle)) from None
     if not languages:
         raise SopbookError(_("pagefind.empty", folder=bundle))
